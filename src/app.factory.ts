@@ -1,0 +1,43 @@
+import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { AppModule, type AppOverrides } from './app.module';
+import { ErrorCode } from './common/app-error';
+import { requestContextMiddleware } from './common/request-context';
+import type { AppConfig } from './config/app-config';
+import { graphiqlRouter } from './graphql/graphiql-page';
+
+/** Large enough for any legitimate operation, small enough that nobody streams megabytes at us. */
+export const MAX_REQUEST_BODY = '256kb';
+
+/** Builds the whole application (not yet listening); main.ts and the tests share it. */
+export async function createApp(
+  config: AppConfig,
+  overrides: AppOverrides & { logger?: LoggerService | false } = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, overrides), {
+    bodyParser: false,
+    abortOnError: false,
+    logger: overrides.logger ?? (config.production ? ['log', 'warn', 'error'] : undefined),
+  });
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(requestContextMiddleware);
+  if (config.graphiql) app.use(graphiqlRouter());
+  app.use(express.json({ limit: MAX_REQUEST_BODY }));
+  app.use(requestProblemHandler);
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Malformed or oversized JSON never reaches GraphQL: answer it in GraphQL's error shape. */
+function requestProblemHandler(error: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) {
+  if (!error.status || error.status >= 500) return next(error);
+  const message =
+    error.type === 'entity.too.large'
+      ? `The request body is larger than ${MAX_REQUEST_BODY}.`
+      : 'The request body is not valid JSON.';
+  new Logger('HTTP').debug(`Refused a request: ${message}`);
+  res.status(error.status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT, reason: error.type ?? 'BAD_REQUEST', fields: [] } }] });
+}

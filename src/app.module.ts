@@ -1,0 +1,40 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { Clock } from './common/clock';
+import { createValidationPipe } from './common/validation';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { postgresOptions } from './database/data-source-options';
+import { GraphQLApiModule } from './graphql/graphql-api.module';
+import { HealthController } from './health/health.controller';
+import { MailModule } from './mail/mail.module';
+import { OrganizationsModule } from './organizations/organizations.module';
+
+export interface AppOverrides {
+  /** Tests choose the time. */
+  clock?: Clock;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+    if (!config.databaseUrl) throw new Error('AppModule needs a database URL (main.ts starts the embedded one when DATABASE_URL is unset)');
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config, overrides.clock),
+        TypeOrmModule.forRoot({ ...postgresOptions(config.databaseUrl), autoLoadEntities: true }),
+        GraphQLApiModule,
+        AuditModule,
+        MailModule,
+        AuthModule,
+        OrganizationsModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],
+    };
+  }
+}

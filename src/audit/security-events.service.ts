@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { currentRequestContext } from '../common/request-context';
+import { SecurityEventEntity } from './entities/security-event.entity';
+import { SecurityEvent, SecurityEventType } from './models/security-event.model';
+
+export interface SecurityEventInput {
+  type: SecurityEventType;
+  userId?: string | null;
+  organizationId?: string | null;
+}
+
+export const DEFAULT_EVENT_PAGE = 50;
+export const MAX_EVENT_PAGE = 200;
+
+function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_EVENT_PAGE;
+  if (first < 1 || first > MAX_EVENT_PAGE) {
+    throw AppError.badInput([{ field: 'first', message: `must be between 1 and ${MAX_EVENT_PAGE}` }]);
+  }
+  return first;
+}
+
+@Injectable()
+export class SecurityEventsService {
+  constructor(
+    @InjectRepository(SecurityEventEntity) private readonly events: Repository<SecurityEventEntity>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Records an event with the client of the current request; inside a transaction when given its manager. */
+  async record(input: SecurityEventInput, db: EntityManager = this.events.manager): Promise<void> {
+    const request = currentRequestContext();
+    await db.insert(SecurityEventEntity, {
+      type: input.type,
+      userId: input.userId ?? null,
+      organizationId: input.organizationId ?? null,
+      ipAddress: request?.ipAddress ?? null,
+      userAgent: request?.userAgent ?? null,
+      occurredAt: this.clock.now(),
+    });
+  }
+
+  listForUser(userId: string, first?: number | null): Promise<SecurityEvent[]> {
+    return this.newest({ userId }, first);
+  }
+
+  listForOrganization(organizationId: string, first?: number | null): Promise<SecurityEvent[]> {
+    return this.newest({ organizationId }, first);
+  }
+
+  private newest(where: { userId: string } | { organizationId: string }, first?: number | null) {
+    return this.events.find({ where, order: { id: 'DESC' }, take: pageSize(first) });
+  }
+}

@@ -1,0 +1,41 @@
+import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { User } from './user.model';
+
+export enum AuthStatus {
+  AUTHENTICATED = 'AUTHENTICATED',
+  SECOND_FACTOR_REQUIRED = 'SECOND_FACTOR_REQUIRED',
+  TWO_FACTOR_SETUP_REQUIRED = 'TWO_FACTOR_SETUP_REQUIRED',
+}
+
+registerEnumType(AuthStatus, {
+  name: 'AuthStatus',
+  valuesMap: {
+    AUTHENTICATED: { description: 'Fully signed in.' },
+    SECOND_FACTOR_REQUIRED: { description: 'Password accepted; only verifyLoginSecondFactor and logout are open.' },
+    TWO_FACTOR_SETUP_REQUIRED: {
+      description:
+        'Password accepted, but an organization requires 2FA and the user has none: only me, twoFactorStatus, the setup mutations and logout are open.',
+    },
+  },
+});
+
+@ObjectType()
+export class AuthPayload {
+  @Field({ description: "Bearer token of the session. A new token is issued whenever the session's level rises; the old one stops working." })
+  accessToken: string;
+
+  @Field(() => AuthStatus)
+  status: AuthStatus;
+
+  @Field()
+  expiresAt: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Issued only by verifyLoginSecondFactor with rememberDevice: true. Presented at login, it skips the second factor on that device.',
+  })
+  trustedDeviceToken?: string | null;
+
+  @Field(() => User)
+  user: User;
+}

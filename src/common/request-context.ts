@@ -1,0 +1,32 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+
+/** What we know of the HTTP request that is being served, available anywhere below it. */
+export interface RequestContext {
+  requestId: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Express middleware: gives every request an id (echoed as X-Request-Id) and records its client. */
+export function requestContextMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const offered = req.header('x-request-id');
+  const requestId = offered && REQUEST_ID_PATTERN.test(offered) ? offered : randomUUID();
+  res.setHeader('X-Request-Id', requestId);
+  const userAgent = req.header('user-agent')?.slice(0, 512) ?? null;
+  storage.run({ requestId, ipAddress: req.ip ?? null, userAgent }, next);
+}
+
+/** Runs work outside an HTTP request (boot, background retries) with a context of its own. */
+export function runWithRequestContext<T>(context: RequestContext, work: () => T): T {
+  return storage.run(context, work);
+}

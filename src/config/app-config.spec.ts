@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './app-config';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    expect(loadConfig({})).toMatchObject({
+      production: false,
+      port: 3000,
+      databaseUrl: undefined,
+      dataDir: '.data',
+      mailFrom: 'no-reply@localhost',
+      totpIssuer: 'DFINERY',
+      ipRateLimitPerMinute: 120,
+      trustProxy: false,
+      webConcurrency: 1,
+      graphiql: true,
+      introspection: true,
+    });
+  });
+
+  it('reads typed values from strings', () => {
+    const config = loadConfig({ PORT: '8080', TRUST_PROXY: 'true', IP_RATE_LIMIT_PER_MINUTE: '0', WEB_CONCURRENCY: '2' });
+    expect(config).toMatchObject({ port: 8080, trustProxy: true, ipRateLimitPerMinute: 0, webConcurrency: 2 });
+  });
+
+  it('stops production without ENCRYPTION_KEY or DATABASE_URL, naming each variable', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ENCRYPTION_KEY is required in production[\s\S]*DATABASE_URL is required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY })).toThrow(/DATABASE_URL/);
+  });
+
+  it('turns GraphiQL and introspection off in production unless configured', () => {
+    const production = loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY, DATABASE_URL: 'postgres://db/app' });
+    expect(production).toMatchObject({ graphiql: false, introspection: false });
+    expect(loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY, DATABASE_URL: 'postgres://db/app', GRAPHQL_INTROSPECTION: 'true' }).introspection).toBe(true);
+  });
+
+  it('rejects malformed values with the variable\'s name', () => {
+    expect(() => loadConfig({ ENCRYPTION_KEY: 'too-short' })).toThrow(/ENCRYPTION_KEY must be 32 bytes in base64/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ ENCRYPTION_KEYS_PREVIOUS: `${KEY},nope` })).toThrow(/ENCRYPTION_KEYS_PREVIOUS/);
+  });
+});

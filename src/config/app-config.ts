@@ -1,0 +1,92 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
+
+/** The environment as the server reads it; every variable is optional here, rules for production follow. */
+class EnvironmentVariables {
+  @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' }) DATABASE_URL?: string;
+  @IsOptional() @IsString() @Matches(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' }) SMTP_URL?: string;
+  @IsOptional() @IsString() MAIL_FROM?: string;
+  @IsOptional() @IsString() TOTP_ISSUER?: string;
+  @IsOptional() @Matches(BASE64_32_BYTES, { message: 'must be 32 bytes in base64 (44 characters)' }) ENCRYPTION_KEY?: string;
+  @IsOptional() @IsString() ENCRYPTION_KEYS_PREVIOUS?: string;
+  @IsOptional() @IsString() DATA_DIR?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) IP_RATE_LIMIT_PER_MINUTE?: number;
+  @IsOptional() @Transform(toBool) @IsBoolean() TRUST_PROXY?: boolean;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(64) WEB_CONCURRENCY?: number;
+  @IsOptional() @Transform(toBool) @IsBoolean() GRAPHQL_INTROSPECTION?: boolean;
+  @IsOptional() @Transform(toBool) @IsBoolean() GRAPHIQL?: boolean;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(720) SESSION_TTL_HOURS?: number;
+}
+
+export interface AppConfig {
+  production: boolean;
+  port: number;
+  /** Unset: the server starts an embedded PostgreSQL under dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Unset: mail is written to dataDir/outbox as .eml files. */
+  smtpUrl?: string;
+  mailFrom: string;
+  totpIssuer: string;
+  /** Base64 of the 32-byte key that encrypts TOTP secrets; the dev default is filled in at boot. */
+  encryptionKey?: string;
+  /** Older keys, still accepted for decryption while secrets are re-encrypted. */
+  previousEncryptionKeys: string[];
+  ipRateLimitPerMinute: number;
+  trustProxy: boolean;
+  webConcurrency: number;
+  introspection: boolean;
+  graphiql: boolean;
+  sessionTtlHours: number;
+}
+
+export class ConfigError extends Error {
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once; an invalid value or a missing production secret names the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const vars = plainToInstance(EnvironmentVariables, { ...env });
+  const problems = validateSync(vars, { skipMissingProperties: false }).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) => `${error.property} ${message.replace(`${error.property} `, '')}`),
+  );
+  const production = vars.NODE_ENV === 'production';
+  if (production && !vars.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY is required in production (32 bytes, base64)');
+  if (production && !vars.DATABASE_URL) problems.push('DATABASE_URL is required in production');
+  const previousEncryptionKeys = (vars.ENCRYPTION_KEYS_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  for (const key of previousEncryptionKeys) {
+    if (!BASE64_32_BYTES.test(key)) problems.push('ENCRYPTION_KEYS_PREVIOUS must be a comma-separated list of 32-byte base64 keys');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    production,
+    port: vars.PORT ?? 3000,
+    databaseUrl: vars.DATABASE_URL,
+    dataDir: vars.DATA_DIR ?? '.data',
+    smtpUrl: vars.SMTP_URL,
+    mailFrom: vars.MAIL_FROM ?? 'no-reply@localhost',
+    totpIssuer: vars.TOTP_ISSUER ?? 'DFINERY',
+    encryptionKey: vars.ENCRYPTION_KEY,
+    previousEncryptionKeys,
+    ipRateLimitPerMinute: vars.IP_RATE_LIMIT_PER_MINUTE ?? 120,
+    trustProxy: vars.TRUST_PROXY ?? false,
+    webConcurrency: vars.WEB_CONCURRENCY ?? 1,
+    introspection: vars.GRAPHQL_INTROSPECTION ?? !production,
+    graphiql: vars.GRAPHIQL ?? !production,
+    sessionTtlHours: vars.SESSION_TTL_HOURS ?? 24,
+  };
+}
+
+/** Injection token of the validated AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

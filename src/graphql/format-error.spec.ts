@@ -1,0 +1,37 @@
+import { GraphQLError } from 'graphql';
+import { describe, expect, it, vi } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { AppError, ErrorCode } from '../common/app-error';
+import { runWithRequestContext } from '../common/request-context';
+import { formatGraphQLError } from './format-error';
+
+const asResolverError = (original: Error) => new GraphQLError(original.message, { path: ['me'], originalError: original });
+
+describe('formatGraphQLError', () => {
+  it('passes a contract error through with its code and extras, without a stack trace', () => {
+    const error = AppError.tooManyAttempts(42.2);
+    const formatted = formatGraphQLError({ message: error.message, path: ['login'], extensions: { ...error.extensions, stacktrace: ['x'] } }, asResolverError(error));
+    expect(formatted.extensions).toEqual({ code: ErrorCode.TOO_MANY_ATTEMPTS, retryAfterSeconds: 43 });
+  });
+
+  it('hides an unexpected error behind a request id and logs it with that id', () => {
+    const logged = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const internal = new Error('relation "users" does not exist at 10.0.0.5');
+    const formatted = runWithRequestContext({ requestId: 'req-12345678', ipAddress: null, userAgent: null }, () =>
+      formatGraphQLError({ message: internal.message, path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } }, asResolverError(internal)),
+    );
+    expect(formatted.message).not.toContain('users');
+    expect(formatted.message).toContain('req-12345678');
+    expect(formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'req-12345678' });
+    expect(logged.mock.calls[0][0]).toContain('req-12345678');
+    logged.mockRestore();
+  });
+
+  it('turns a request GraphQL itself refused into BAD_USER_INPUT', () => {
+    const formatted = formatGraphQLError(
+      { message: 'Cannot query field "x"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      new GraphQLError('Cannot query field "x"'),
+    );
+    expect(formatted.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+});

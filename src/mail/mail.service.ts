@@ -1,0 +1,73 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { MailerService } from '@nestjs-modules/mailer';
+import { AppError } from '../common/app-error';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MailKind, renderMail } from './mail-templates';
+
+/** Delays between attempts to deliver a notice; a notice never blocks the action it reports. */
+export const NOTICE_RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
+
+@Injectable()
+export class MailService implements OnApplicationShutdown {
+  private readonly logger = new Logger(MailService.name);
+  private readonly pendingRetries = new Set<NodeJS.Timeout>();
+  private readonly outboxDir: string;
+
+  constructor(
+    private readonly mailer: MailerService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.outboxDir = resolve(config.dataDir, 'outbox');
+  }
+
+  /**
+   * Sends a verification code and waits for the transport to accept it: if it cannot, the user is
+   * told to try again (and the caller saves nothing).
+   */
+  async sendVerificationCode(to: string, code: string, validMinutes: number): Promise<void> {
+    try {
+      await this.deliver(to, MailKind.VERIFICATION_CODE, { code, minutes: validMinutes });
+    } catch (error) {
+      this.logger.error(`Could not deliver a verification code to ${to}: ${(error as Error).message}`);
+      throw AppError.mailUnavailable();
+    }
+  }
+
+  /** Queues a security notice; failures are logged and retried in the background. */
+  sendNotice(to: string, kind: Exclude<MailKind, MailKind.VERIFICATION_CODE>, values: Record<string, unknown> = {}): void {
+    const attempt = (index: number) => {
+      this.deliver(to, kind, { when: new Date().toUTCString(), ...values }).catch((error: Error) => {
+        const delay = NOTICE_RETRY_DELAYS_MS[index];
+        if (delay === undefined) {
+          this.logger.error(`Gave up delivering ${kind} notice to ${to}: ${error.message}`);
+          return;
+        }
+        this.logger.warn(`Delivering ${kind} notice to ${to} failed (${error.message}); retrying in ${delay / 1000}s`);
+        const timer = setTimeout(() => {
+          this.pendingRetries.delete(timer);
+          attempt(index + 1);
+        }, delay);
+        timer.unref();
+        this.pendingRetries.add(timer);
+      });
+    };
+    attempt(0);
+  }
+
+  onApplicationShutdown(): void {
+    for (const timer of this.pendingRetries) clearTimeout(timer);
+  }
+
+  private async deliver(to: string, kind: MailKind, values: Record<string, unknown>): Promise<void> {
+    const mail = renderMail(kind, values);
+    const info = await this.mailer.sendMail({ to, from: this.config.mailFrom, ...mail });
+    if (this.config.smtpUrl) return;
+    // No SMTP server configured: the stream transport hands back the message, kept as an .eml file.
+    await mkdir(this.outboxDir, { recursive: true });
+    const file = join(this.outboxDir, `${Date.now()}-${kind.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}.eml`);
+    await writeFile(file, info.message as Buffer, { mode: 0o600 });
+    this.logger.log(`Mail "${kind}" to ${to} written to ${file}`);
+  }
+}

@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import cluster from 'node:cluster';
+import { resolve } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory';
+import { type AppConfig, loadConfig } from './config/app-config';
+import { withDevEncryptionKey } from './config/dev-encryption-key';
+import { runMigrations } from './database/data-source-options';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+
+const logger = new Logger('Main');
+
+/** Starts the database when needed, migrates, then serves (in WEB_CONCURRENCY worker processes). */
+async function main(): Promise<void> {
+  if (cluster.isWorker) return serve(loadConfig());
+
+  let config = withDevEncryptionKey(loadConfig());
+  let embedded: EmbeddedDatabase | undefined;
+  if (config.databaseUrl) {
+    logger.log(`Database: DATABASE_URL (${new URL(config.databaseUrl).host})`);
+  } else {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, persistent: true });
+    config = { ...config, databaseUrl: embedded.url };
+    logger.log(`Database: embedded PostgreSQL at ${new URL(embedded.url).host}, data in ${resolve(config.dataDir, 'postgres')}`);
+  }
+  const applied = await runMigrations(config.databaseUrl!);
+  if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
+  if (!config.smtpUrl) logger.log(`Mail: SMTP_URL is unset, so mail is written to ${resolve(config.dataDir, 'outbox')}`);
+
+  const stopDatabase = async () => {
+    await embedded?.stop();
+  };
+  if (config.webConcurrency > 1) return superviseWorkers(config, stopDatabase);
+  await serve(config, stopDatabase);
+}
+
+async function serve(config: AppConfig, afterClose: () => Promise<void> = async () => undefined): Promise<void> {
+  const app = await createApp(config);
+  await app.listen(config.port);
+  logger.log(`GraphQL ready at http://localhost:${config.port}/graphql${config.graphiql ? ' (GraphiQL: open it in a browser)' : ''}`);
+  const shutdown = async (signal: string) => {
+    logger.log(`${signal}: finishing requests in flight, then stopping`);
+    await app.close();
+    await afterClose();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Workers share the port; the primary keeps the embedded database and restarts a worker that dies. */
+function superviseWorkers(config: AppConfig, stopDatabase: () => Promise<void>): void {
+  let stopping = false;
+  const env = { DATABASE_URL: config.databaseUrl, ENCRYPTION_KEY: config.encryptionKey };
+  for (let i = 0; i < config.webConcurrency; i++) cluster.fork(env);
+  cluster.on('exit', (worker, code) => {
+    if (stopping) return;
+    logger.warn(`Worker ${worker.process.pid} exited (${code}); starting another`);
+    cluster.fork(env);
+  });
+  const shutdown = async () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    await Promise.all(
+      Object.values(cluster.workers ?? {}).map((worker) => new Promise((done) => worker?.once('exit', done))),
+    );
+    await stopDatabase();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
+  logger.log(`Started ${config.webConcurrency} worker processes`);
+}
+
+main().catch((error: Error) => {
+  logger.error(error.message, error.name === 'ConfigError' ? undefined : error.stack);
+  process.exit(1);
+});

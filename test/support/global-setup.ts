@@ -1,0 +1,28 @@
+import { rmSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { createTempDataDir, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A PostgreSQL server on which each test file creates a database of its own. */
+    postgresAdminUrl: string;
+  }
+}
+
+/**
+ * One PostgreSQL for the whole run: TEST_DATABASE_URL's server when set, else a throwaway embedded
+ * cluster. Dev data (DATA_DIR, DATABASE_URL) is never touched.
+ */
+export default async function setup(project: TestProject) {
+  if (process.env.TEST_DATABASE_URL) {
+    project.provide('postgresAdminUrl', process.env.TEST_DATABASE_URL);
+    return;
+  }
+  const dataDir = createTempDataDir('account-security-test-');
+  const database = await startEmbeddedPostgres({ dataDir, persistent: false });
+  project.provide('postgresAdminUrl', database.url);
+  return async () => {
+    await database.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,90 @@
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  to: string[];
+  from: string;
+  subject: string;
+  text: string;
+  html: string;
+  raw: string;
+}
+
+/** A real SMTP server in this process that keeps what it receives, for tests to read. */
+export class SmtpInbox {
+  readonly messages: ReceivedMail[] = [];
+  /** While true the server refuses every message, as a mail server that is down would. */
+  refusing = false;
+  private server!: SMTPServer;
+  private port = 0;
+
+  static async start(): Promise<SmtpInbox> {
+    const inbox = new SmtpInbox();
+    await inbox.listen();
+    return inbox;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  private listen(): Promise<void> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          if (this.refusing) return callback(new Error('451 mail service unavailable'));
+          const raw = Buffer.concat(chunks).toString('utf8');
+          simpleParser(raw)
+            .then((mail: ParsedMail) => {
+              const to = [mail.to ?? []].flat().flatMap((address) => address.value.map((v) => v.address ?? ''));
+              this.messages.push({ to, from: mail.from?.text ?? '', subject: mail.subject ?? '', text: mail.text ?? '', html: String(mail.html || ''), raw });
+              callback();
+            })
+            .catch(callback);
+        });
+      },
+    });
+    return new Promise((resolve) => {
+      this.server.listen(0, '127.0.0.1', () => {
+        this.port = (this.server.server.address() as { port: number }).port;
+        resolve();
+      });
+    });
+  }
+
+  /** Waits (up to 5 s of real time) for a message to `to` whose subject matches. */
+  async waitFor(to: string, subject: RegExp, after = 0): Promise<ReceivedMail> {
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      const found = this.messages.slice(after).find((m) => m.to.includes(to) && subject.test(m.subject));
+      if (found) return found;
+      if (Date.now() > deadline) {
+        throw new Error(`No mail to ${to} matching ${subject}; got: ${this.messages.map((m) => `${m.to} "${m.subject}"`).join(', ')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** The newest verification code mailed to `to`, read from the delivered text. */
+  async latestVerificationCode(to: string): Promise<string> {
+    const count = this.messages.length;
+    const newest = [...this.messages].reverse().find((m) => m.to.includes(to) && /verification code/i.test(m.subject));
+    const mail = newest ?? (await this.waitFor(to, /verification code/i, count));
+    const code = /is (\d{6})\./.exec(mail.text)?.[1];
+    if (!code) throw new Error(`No code in mail: ${mail.text}`);
+    return code;
+  }
+
+  countTo(to: string, subject?: RegExp): number {
+    return this.messages.filter((m) => m.to.includes(to) && (!subject || subject.test(m.subject))).length;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
