@@ -12,6 +12,8 @@ import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
 import { MailModule } from './mail/mail.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { RecoveryCodesModule } from './recovery-codes/recovery-codes.module';
+import { TwoFactorModule } from './two-factor/two-factor.module';
 
 export interface AppOverrides {
   /** Tests choose the time. */
@@ -32,6 +34,8 @@ export class AppModule {
         MailModule,
         AuthModule,
         OrganizationsModule,
+        RecoveryCodesModule,
+        TwoFactorModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

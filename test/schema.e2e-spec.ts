@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { GraphQLSchemaHost, RESOLVER_NAME_METADATA, RESOLVER_TYPE_METADATA } from '@nestjs/graphql';
+import { type GraphQLSchema, isEnumType, isInputObjectType, isObjectType, isScalarType, Kind, parse, type TypeNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENINGS_KEY } from '../src/auth/decorators/access.decorators';
 import { printSchemaFile } from '../src/graphql/schema-printer';
 import { startTestApp, type TestApp } from './support/test-app';
+
+/** The contract frontend teams build against, in the shared folder beside this repository. */
+const CONTRACT_FILE = join(__dirname, '..', '..', 'shared', 'api', 'contract.graphql');
 
 let t: TestApp;
 beforeAll(async () => {
@@ -17,15 +21,34 @@ afterAll(async () => {
 
 /** Every operation with the openings of the global guard. Opening an operation shows up here in review. */
 const RECORDED_OPENINGS: Record<string, string[]> = {
+  'Mutation.addOrganizationMember': [],
+  'Mutation.cancelTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.changePassword': [],
+  'Mutation.completeTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
+  'Mutation.confirmRecoveryCodesReissue': [],
+  'Mutation.confirmTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
+  'Mutation.createOrganization': [],
+  'Mutation.disableTwoFactor': [],
   'Mutation.login': ['PUBLIC'],
   'Mutation.logout': ['PENDING_SECOND_FACTOR', 'FORCED_TWO_FACTOR_SETUP'],
   'Mutation.logoutEverywhere': [],
+  'Mutation.reissueRecoveryCodes': [],
+  'Mutation.removeOrganizationMember': [],
   'Mutation.revokeTrustedDevice': [],
   'Mutation.signUp': ['PUBLIC'],
+  'Mutation.startTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
+  'Mutation.updateOrganizationMemberRole': [],
+  'Mutation.updateOrganizationSecuritySettings': [],
+  'Mutation.verifyLoginSecondFactor': ['PENDING_SECOND_FACTOR'],
+  'Mutation.verifyTwoFactorSetupEmail': ['FORCED_TWO_FACTOR_SETUP'],
   'Query.me': ['FORCED_TWO_FACTOR_SETUP'],
+  'Query.myOrganizations': [],
   'Query.mySecurityEvents': [],
+  'Query.organization': [],
+  'Query.organizationMembers': [],
+  'Query.organizationSecurityEvents': [],
   'Query.trustedDevices': [],
+  'Query.twoFactorStatus': ['FORCED_TWO_FACTOR_SETUP'],
 };
 
 function operationOpenings(): Record<string, string[]> {
@@ -48,7 +71,56 @@ function operationOpenings(): Record<string, string[]> {
   return Object.fromEntries(Object.entries(found).sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** `String!`, `[User!]!`… of a contract type reference. */
+function typeName(type: TypeNode): string {
+  if (type.kind === Kind.NON_NULL_TYPE) return `${typeName(type.type)}!`;
+  if (type.kind === Kind.LIST_TYPE) return `[${typeName(type.type)}]`;
+  return type.name.value;
+}
+
+/** Every type, field, argument, input field and enum value of the contract, as `path: type` lines. */
+function contractSurface(sdl: string): string[] {
+  const lines: string[] = [];
+  for (const definition of parse(sdl).definitions) {
+    if (definition.kind === Kind.SCALAR_TYPE_DEFINITION) lines.push(`scalar ${definition.name.value}`);
+    if (definition.kind === Kind.ENUM_TYPE_DEFINITION) {
+      for (const value of definition.values ?? []) lines.push(`enum ${definition.name.value}.${value.name.value}`);
+    }
+    if (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION) {
+      for (const field of definition.fields ?? []) {
+        lines.push(`${definition.name.value}.${field.name.value}: ${typeName(field.type)}`);
+        for (const arg of 'arguments' in field ? field.arguments ?? [] : []) {
+          lines.push(`${definition.name.value}.${field.name.value}(${arg.name.value}): ${typeName(arg.type)}`);
+        }
+      }
+    }
+  }
+  return lines;
+}
+
+function servedSurface(schema: GraphQLSchema): Set<string> {
+  const lines = new Set<string>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isScalarType(type)) lines.add(`scalar ${type.name}`);
+    if (isEnumType(type)) for (const value of type.getValues()) lines.add(`enum ${type.name}.${value.name}`);
+    if (isObjectType(type) || isInputObjectType(type)) {
+      for (const field of Object.values(type.getFields())) {
+        lines.add(`${type.name}.${field.name}: ${String(field.type)}`);
+        for (const arg of 'args' in field ? field.args : []) lines.add(`${type.name}.${field.name}(${arg.name}): ${String(arg.type)}`);
+      }
+    }
+  }
+  return lines;
+}
+
 describe('schema', () => {
+  it('serves every name, type and nullability of the frontend contract', () => {
+    const contract = contractSurface(readFileSync(CONTRACT_FILE, 'utf8'));
+    expect(contract.length).toBeGreaterThan(150);
+    const served = servedSurface(t.app.get(GraphQLSchemaHost).schema);
+    expect(contract.filter((line) => !served.has(line))).toEqual([]);
+  });
+
   it('schema.gql is the schema the server serves (run `npm run schema:print` after a change)', () => {
     const committed = readFileSync(join(__dirname, '..', 'schema.gql'), 'utf8');
     expect(committed).toBe(printSchemaFile(t.app.get(GraphQLSchemaHost).schema));

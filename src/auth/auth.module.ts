@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { ThrottlingModule } from '../throttling/throttling.module';
 import { AuthResolver } from './auth.resolver';
 import { AuthService } from './auth.service';
 import { BearerTokenStrategy } from './bearer-token.strategy';
@@ -19,6 +20,7 @@ import { SecurityEventUserResolver } from './security-event-user.resolver';
     TypeOrmModule.forFeature([UserEntity, SessionEntity, TrustedDeviceEntity]),
     PassportModule,
     AuditModule,
+    ThrottlingModule,
     // Organizations looks users up here; the guard asks organizations whether 2FA is overdue.
     forwardRef(() => OrganizationsModule),
   ],

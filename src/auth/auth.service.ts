@@ -9,6 +9,7 @@ import { addMinutes, addSeconds, Clock } from '../common/clock';
 import { currentRequestContext } from '../common/request-context';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { ThrottlingService } from '../throttling/throttling.service';
 import type { ChangePasswordInput, LoginInput, SignUpInput } from './dto/auth.inputs';
 import { SessionEntity, SessionLevel } from './entities/session.entity';
 import { TrustedDeviceEntity } from './entities/trusted-device.entity';
@@ -62,6 +63,7 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(forwardRef(() => OrganizationsService)) private readonly organizations: OrganizationsService,
     private readonly securityEvents: SecurityEventsService,
+    private readonly throttling: ThrottlingService,
     private readonly clock: Clock,
   ) {}
 
@@ -91,8 +93,10 @@ export class AuthService {
   }
 
   async login(input: LoginInput): Promise<IssuedSession> {
+    const attempt = await this.throttling.passwordAttempt(input.email);
     const user = await this.users.findOneBy({ email: input.email });
     const passwordMatches = user ? await verifyPassword(user.passwordHash, input.password) : await spendPasswordCheckTime(input.password);
+    await attempt.end(Boolean(user && passwordMatches));
     if (!user || !passwordMatches) {
       await this.securityEvents.record({ type: SecurityEventType.LOGIN_FAILED, userId: user?.id ?? null });
       throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct.');

@@ -1,9 +1,336 @@
-import { Injectable } from '@nestjs/common';
+import { forwardRef, Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
+import { SecurityEvent, SecurityEventType } from '../audit/models/security-event.model';
+import { SecurityEventsService } from '../audit/security-events.service';
+import { AuthService } from '../auth/auth.service';
+import { toUser, User } from '../auth/models/user.model';
+import { AppError, ErrorCode } from '../common/app-error';
+import type { AuthenticatedSession } from '../common/authenticated-session';
+import { Clock } from '../common/clock';
+import { requireUuid } from '../common/ids';
+import type {
+  AddOrganizationMemberInput,
+  CreateOrganizationInput,
+  RemoveOrganizationMemberInput,
+  UpdateOrganizationMemberRoleInput,
+  UpdateOrganizationSecuritySettingsInput,
+} from './dto/organization.inputs';
+import { OrganizationMembershipEntity } from './entities/organization-membership.entity';
+import { OrganizationEntity } from './entities/organization.entity';
+import { OrganizationRole } from './models/organization-role.model';
+import { Organization, OrganizationMember, OrganizationSecuritySettings } from './models/organization.model';
+import { isManagerRole, mayMoveBetweenRoles } from './utils/role-rules.util';
+import { requirementStart } from './utils/two-factor-requirement.util';
 
+/** The caller's account as the guard loaded it for this request. */
+type Caller = AuthenticatedSession['user'];
+
+/**
+ * Organizations, their members' roles and their 2FA requirement. Every operation that takes an
+ * organization id answers NOT_FOUND unless the caller is a member, so other organizations stay
+ * invisible; role checks (FORBIDDEN) come only after that.
+ */
 @Injectable()
 export class OrganizationsService {
-  /** The earliest deadline by which an organization of the user requires 2FA, or null when none does. */
-  async twoFactorSetupDeadline(_userId: string): Promise<Date | null> {
-    return null;
+  constructor(
+    @InjectRepository(OrganizationEntity) private readonly organizations: Repository<OrganizationEntity>,
+    @InjectRepository(OrganizationMembershipEntity) private readonly memberships: Repository<OrganizationMembershipEntity>,
+    @Inject(forwardRef(() => AuthService)) private readonly auth: AuthService,
+    private readonly securityEvents: SecurityEventsService,
+    private readonly clock: Clock,
+  ) {}
+
+  // ---- organizations --------------------------------------------------------------------------
+
+  async create(callerId: string, input: CreateOrganizationInput): Promise<Organization> {
+    const now = this.clock.now();
+    return this.organizations.manager.transaction(async (db) => {
+      const organization = db.create(OrganizationEntity, {
+        name: input.name,
+        requireTwoFactor: false,
+        twoFactorGracePeriodHours: 0,
+        requireTwoFactorSince: null,
+        settingsUpdatedAt: null,
+        settingsUpdatedBy: null,
+        createdAt: now,
+      });
+      await db.insert(OrganizationEntity, organization);
+      await db.insert(OrganizationMembershipEntity, {
+        organizationId: organization.id,
+        userId: callerId,
+        role: OrganizationRole.OWNER,
+        joinedAt: now,
+      });
+      return toOrganization(organization, OrganizationRole.OWNER, null);
+    });
   }
+
+  async listMine(callerId: string): Promise<Organization[]> {
+    const memberships = await this.memberships.findBy({ userId: callerId });
+    if (memberships.length === 0) return [];
+    const roles = new Map(memberships.map((m) => [m.organizationId, m.role]));
+    const organizations = await this.organizations.find({
+      where: { id: In([...roles.keys()]) },
+      order: { name: 'ASC', id: 'ASC' },
+    });
+    const updaters = await this.usersById(organizations.map((o) => o.settingsUpdatedBy));
+    const updaterOf = (o: OrganizationEntity) => (o.settingsUpdatedBy && updaters.get(o.settingsUpdatedBy)) || null;
+    return organizations.map((o) => toOrganization(o, roles.get(o.id)!, updaterOf(o)));
+  }
+
+  async findForMember(callerId: string, rawOrganizationId: string): Promise<Organization> {
+    const organizationId = requireOrganizationId(rawOrganizationId);
+    const role = await this.roleOf(callerId, organizationId);
+    const organization = await this.organizations.findOneByOrFail({ id: organizationId });
+    return toOrganization(organization, role, await this.userOrNull(organization.settingsUpdatedBy));
+  }
+
+  // ---- members --------------------------------------------------------------------------------
+
+  async listMembers(callerId: string, rawOrganizationId: string): Promise<OrganizationMember[]> {
+    const organizationId = requireOrganizationId(rawOrganizationId);
+    await this.requireManager(callerId, organizationId);
+    const memberships = await this.memberships.findBy({ organizationId });
+    const users = await this.usersById(memberships.map((m) => m.userId));
+    const members = memberships.flatMap((m) => {
+      const user = users.get(m.userId);
+      return user ? [{ user, role: m.role, joinedAt: m.joinedAt }] : [];
+    });
+    return members.sort(byRoleThenSeniority);
+  }
+
+  async addMember(callerId: string, input: AddOrganizationMemberInput): Promise<OrganizationMember> {
+    const organizationId = requireOrganizationId(input.organizationId);
+    // Looked up before the transaction: a transaction waiting for a second pooled connection could
+    // starve the pool. The answer is only revealed after the caller's role is checked.
+    const user = await this.auth.findUserByEmail(input.email);
+    return this.changeMembers(callerId, organizationId, async (db, callerRole) => {
+      requireMayMove(callerRole, null, input.role);
+      if (!user) throw AppError.notFound('An account with this email');
+      if (await db.existsBy(OrganizationMembershipEntity, { organizationId, userId: user.id })) {
+        throw new AppError(ErrorCode.CONFLICT, 'This user is already a member of the organization.');
+      }
+      const joinedAt = this.clock.now();
+      await db.insert(OrganizationMembershipEntity, { organizationId, userId: user.id, role: input.role, joinedAt });
+      await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_MEMBER_ADDED, userId: user.id, organizationId }, db);
+      return { user: toUser(user), role: input.role, joinedAt };
+    });
+  }
+
+  /** Setting the role a member already has changes nothing and records nothing. */
+  async changeMemberRole(callerId: string, input: UpdateOrganizationMemberRoleInput): Promise<OrganizationMember> {
+    const organizationId = requireOrganizationId(input.organizationId);
+    const userId = requireMemberId(input.userId);
+    const membership = await this.changeMembers(callerId, organizationId, async (db, callerRole) => {
+      const current = await findMembershipOrFail(db, organizationId, userId);
+      requireMayMove(callerRole, current.role, input.role);
+      if (current.role !== input.role) {
+        if (current.role === OrganizationRole.OWNER) await requireAnotherOwner(db, organizationId);
+        await db.update(OrganizationMembershipEntity, { organizationId, userId }, { role: input.role });
+        await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_ROLE_CHANGED, userId, organizationId }, db);
+      }
+      return { ...current, role: input.role };
+    });
+    return { user: await this.memberUser(userId), role: membership.role, joinedAt: membership.joinedAt };
+  }
+
+  async removeMember(callerId: string, input: RemoveOrganizationMemberInput): Promise<void> {
+    const organizationId = requireOrganizationId(input.organizationId);
+    const userId = requireMemberId(input.userId);
+    await this.changeMembers(callerId, organizationId, async (db, callerRole) => {
+      const membership = await findMembershipOrFail(db, organizationId, userId);
+      requireMayMove(callerRole, membership.role, null);
+      if (membership.role === OrganizationRole.OWNER) await requireAnotherOwner(db, organizationId);
+      await db.delete(OrganizationMembershipEntity, { organizationId, userId });
+      await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_MEMBER_REMOVED, userId, organizationId }, db);
+    });
+  }
+
+  // ---- security settings and events -----------------------------------------------------------
+
+  async updateSecuritySettings(caller: Caller, input: UpdateOrganizationSecuritySettingsInput): Promise<OrganizationSecuritySettings> {
+    const organizationId = requireOrganizationId(input.organizationId);
+    return this.organizations.manager.transaction(async (db) => {
+      // Locked: the new since-time is derived from the current one, so two saves must not interleave.
+      const organization = await lockOrganization(db, organizationId);
+      await this.requireManager(caller.id, organizationId, db);
+      if (!caller.twoFactorEnabledAt) {
+        throw new AppError(
+          ErrorCode.FAILED_PRECONDITION,
+          "Turn on two-step verification for your own account before changing the organization's security settings.",
+        );
+      }
+      const now = this.clock.now();
+      const settings = {
+        requireTwoFactor: input.requireTwoFactor,
+        twoFactorGracePeriodHours: input.twoFactorGracePeriodHours ?? organization.twoFactorGracePeriodHours,
+        requireTwoFactorSince: requirementStart(organization.requireTwoFactorSince, input.requireTwoFactor, now),
+        settingsUpdatedAt: now,
+        settingsUpdatedBy: caller.id,
+      };
+      await db.update(OrganizationEntity, { id: organizationId }, settings);
+      await this.securityEvents.record(
+        { type: SecurityEventType.ORGANIZATION_SECURITY_SETTINGS_CHANGED, userId: caller.id, organizationId },
+        db,
+      );
+      return toSecuritySettings({ ...organization, ...settings }, toUser(caller));
+    });
+  }
+
+  async listSecurityEvents(callerId: string, rawOrganizationId: string, first?: number | null): Promise<SecurityEvent[]> {
+    const organizationId = requireOrganizationId(rawOrganizationId);
+    await this.requireManager(callerId, organizationId);
+    return this.securityEvents.listForOrganization(organizationId, first);
+  }
+
+  // ---- the 2FA requirement, for the guard and the two-factor module ---------------------------
+
+  /**
+   * The earliest deadline by which an organization of the user requires 2FA, or null when none does.
+   * The guard asks on every request of a user without 2FA: one query on the memberships' user_id index.
+   */
+  async twoFactorSetupDeadline(userId: string): Promise<Date | null> {
+    const rows: Array<{ deadline: Date | null }> = await this.memberships.query(
+      `SELECT min(o.require_two_factor_since + make_interval(hours => o.two_factor_grace_period_hours)) AS deadline
+         FROM organization_memberships m
+         JOIN organizations o ON o.id = m.organization_id
+        WHERE m.user_id = $1 AND o.require_two_factor`,
+      [userId],
+    );
+    return rows[0]?.deadline ?? null;
+  }
+
+  /** True when an organization the user belongs to requires 2FA, whatever its grace period. */
+  async requiresTwoFactor(userId: string): Promise<boolean> {
+    const rows: Array<{ required: boolean }> = await this.memberships.query(
+      `SELECT EXISTS (
+         SELECT 1
+           FROM organization_memberships m
+           JOIN organizations o ON o.id = m.organization_id
+          WHERE m.user_id = $1 AND o.require_two_factor
+       ) AS required`,
+      [userId],
+    );
+    return rows[0]?.required ?? false;
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  /**
+   * Runs a change of members with the organization row locked, so changes to one organization's
+   * members run one after another: two concurrent demotions cannot both see "another owner left".
+   * The caller's role is read after the lock, so it is current. `change` must query only through
+   * `db`: waiting for another pooled connection while holding one could starve the pool.
+   */
+  private changeMembers<T>(
+    callerId: string,
+    organizationId: string,
+    change: (db: EntityManager, callerRole: OrganizationRole) => Promise<T>,
+  ): Promise<T> {
+    return this.organizations.manager.transaction(async (db) => {
+      await lockOrganization(db, organizationId);
+      const callerRole = await this.requireManager(callerId, organizationId, db);
+      return change(db, callerRole);
+    });
+  }
+
+  /** The caller's role; NOT_FOUND when the organization is not theirs, so it looks as if it did not exist. */
+  private async roleOf(callerId: string, organizationId: string, db: EntityManager = this.memberships.manager): Promise<OrganizationRole> {
+    const membership = await db.findOneBy(OrganizationMembershipEntity, { organizationId, userId: callerId });
+    if (!membership) throw AppError.notFound('The organization');
+    return membership.role;
+  }
+
+  private async requireManager(callerId: string, organizationId: string, db?: EntityManager): Promise<OrganizationRole> {
+    const role = await this.roleOf(callerId, organizationId, db);
+    if (!isManagerRole(role)) throw AppError.forbidden('Only owners and admins of the organization can do this.');
+    return role;
+  }
+
+  private async usersById(ids: ReadonlyArray<string | null>): Promise<Map<string, User>> {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+    const users = await this.auth.findUsersByIds(wanted);
+    return new Map(users.map((user) => [user.id, toUser(user)]));
+  }
+
+  private async userOrNull(id: string | null): Promise<User | null> {
+    if (!id) return null;
+    const user = await this.auth.findUserById(id);
+    return user ? toUser(user) : null;
+  }
+
+  private async memberUser(userId: string): Promise<User> {
+    const user = await this.userOrNull(userId);
+    if (!user) throw AppError.notFound('The member');
+    return user;
+  }
+}
+
+function requireOrganizationId(id: string): string {
+  return requireUuid(id, 'The organization');
+}
+
+function requireMemberId(id: string): string {
+  return requireUuid(id, 'The member');
+}
+
+/** SELECT … FOR UPDATE on the organization row: serialises changes to the organization. */
+async function lockOrganization(db: EntityManager, organizationId: string): Promise<OrganizationEntity> {
+  const organization = await db.findOne(OrganizationEntity, { where: { id: organizationId }, lock: { mode: 'pessimistic_write' } });
+  if (!organization) throw AppError.notFound('The organization');
+  return organization;
+}
+
+async function findMembershipOrFail(db: EntityManager, organizationId: string, userId: string): Promise<OrganizationMembershipEntity> {
+  const membership = await db.findOneBy(OrganizationMembershipEntity, { organizationId, userId });
+  if (!membership) throw AppError.notFound('The member');
+  return membership;
+}
+
+function requireMayMove(callerRole: OrganizationRole, from: OrganizationRole | null, to: OrganizationRole | null): void {
+  if (!mayMoveBetweenRoles(callerRole, from, to)) {
+    throw AppError.forbidden('Only an owner can grant or take the OWNER role.');
+  }
+}
+
+/** Call with the organization locked (changeMembers), or two concurrent calls could both pass. */
+async function requireAnotherOwner(db: EntityManager, organizationId: string): Promise<void> {
+  const owners = await db.countBy(OrganizationMembershipEntity, { organizationId, role: OrganizationRole.OWNER });
+  if (owners <= 1) {
+    throw new AppError(
+      ErrorCode.FAILED_PRECONDITION,
+      'An organization needs at least one owner. Make another member an owner first.',
+    );
+  }
+}
+
+const ROLE_RANK: Record<OrganizationRole, number> = { OWNER: 0, ADMIN: 1, MEMBER: 2 };
+
+/** Owners first, then admins, then members; within a role, who joined first, then by email. */
+function byRoleThenSeniority(a: OrganizationMember, b: OrganizationMember): number {
+  return (
+    ROLE_RANK[a.role] - ROLE_RANK[b.role] ||
+    a.joinedAt.getTime() - b.joinedAt.getTime() ||
+    a.user.email.localeCompare(b.user.email)
+  );
+}
+
+function toOrganization(organization: OrganizationEntity, myRole: OrganizationRole, settingsUpdatedBy: User | null): Organization {
+  return {
+    id: organization.id,
+    name: organization.name,
+    myRole,
+    securitySettings: toSecuritySettings(organization, settingsUpdatedBy),
+    createdAt: organization.createdAt,
+  };
+}
+
+function toSecuritySettings(organization: OrganizationEntity, updatedBy: User | null): OrganizationSecuritySettings {
+  return {
+    requireTwoFactor: organization.requireTwoFactor,
+    twoFactorGracePeriodHours: organization.twoFactorGracePeriodHours,
+    updatedAt: organization.settingsUpdatedAt,
+    updatedBy,
+  };
 }

@@ -57,11 +57,11 @@ export class SmtpInbox {
     });
   }
 
-  /** Waits (up to 5 s of real time) for a message to `to` whose subject matches. */
-  async waitFor(to: string, subject: RegExp, after = 0): Promise<ReceivedMail> {
+  /** Waits (up to 5 s of real time) for a message to `to` whose subject (and text, if given) match. */
+  async waitFor(to: string, subject: RegExp, after = 0, text?: RegExp): Promise<ReceivedMail> {
     const deadline = Date.now() + 5_000;
     for (;;) {
-      const found = this.messages.slice(after).find((m) => m.to.includes(to) && subject.test(m.subject));
+      const found = this.messages.slice(after).find((m) => m.to.includes(to) && subject.test(m.subject) && (!text || text.test(m.text)));
       if (found) return found;
       if (Date.now() > deadline) {
         throw new Error(`No mail to ${to} matching ${subject}; got: ${this.messages.map((m) => `${m.to} "${m.subject}"`).join(', ')}`);

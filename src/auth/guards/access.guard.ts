@@ -1,23 +1,37 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import passport from 'passport';
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { AuthenticatedSession } from '../../common/authenticated-session';
 import { requestOf } from '../../common/graphql-request';
 import { AuthService } from '../auth.service';
+import { BearerTokenStrategy } from '../bearer-token.strategy';
+import { ThrottlingService } from '../../throttling/throttling.service';
 import { OPENINGS_KEY, Opening } from '../decorators/access.decorators';
 
-/** Runs the passport bearer strategy and turns "no session" into the contract's UNAUTHENTICATED. */
+/**
+ * Runs this application's bearer strategy through passport and turns "no session" into the
+ * contract's UNAUTHENTICATED. The strategy instance is passed to passport directly rather than looked
+ * up by name in passport's process-wide registry, so several app instances in one process (tests,
+ * benchmarks) each use their own.
+ */
 @Injectable()
-export class BearerAuthGuard extends AuthGuard('bearer') {
-  override getRequest(context: ExecutionContext) {
-    return requestOf(context);
-  }
+export class BearerAuthGuard implements CanActivate {
+  constructor(private readonly strategy: BearerTokenStrategy) {}
 
-  override handleRequest<T>(error: unknown, session: T): T {
-    if (error) throw error;
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = requestOf(context);
+    const session = await new Promise<AuthenticatedSession | false>((resolve, reject) => {
+      // passport attaches per-request callbacks to the strategy object: give it a fresh one each time.
+      const perRequestStrategy = Object.create(this.strategy) as passport.Strategy;
+      const authenticate = passport.authenticate(perRequestStrategy, { session: false }, (error: unknown, user: AuthenticatedSession | false) =>
+        error ? reject(error) : resolve(user),
+      );
+      authenticate(request, request.res, reject);
+    });
     if (!session) throw AppError.unauthenticated('Sign in to continue: the access token is missing, unknown, expired or revoked.');
-    return session;
+    request.user = session;
+    return true;
   }
 }
 
@@ -32,6 +46,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly bearer: BearerAuthGuard,
     private readonly auth: AuthService,
+    private readonly throttling: ThrottlingService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,7 +54,10 @@ export class AccessGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]) ?? [];
-    if (openings.includes(Opening.PUBLIC)) return true;
+    if (openings.includes(Opening.PUBLIC)) {
+      if (context.getType<string>() === 'graphql') await this.throttling.countPublicRequest(requestOf(context).ip);
+      return true;
+    }
 
     await this.bearer.canActivate(context);
     const session = requestOf(context).user as AuthenticatedSession;

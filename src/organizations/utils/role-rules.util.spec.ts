@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { OrganizationRole } from '../models/organization-role.model';
+import { isManagerRole, mayMoveBetweenRoles } from './role-rules.util';
+
+const { OWNER, ADMIN, MEMBER } = OrganizationRole;
+
+describe('isManagerRole', () => {
+  it('is true for OWNER and ADMIN only', () => {
+    expect([OWNER, ADMIN, MEMBER].map(isManagerRole)).toEqual([true, true, false]);
+  });
+});
+
+describe('mayMoveBetweenRoles', () => {
+  it('lets an OWNER make any move', () => {
+    for (const from of [null, OWNER, ADMIN, MEMBER]) {
+      for (const to of [null, OWNER, ADMIN, MEMBER]) expect(mayMoveBetweenRoles(OWNER, from, to)).toBe(true);
+    }
+  });
+
+  it('lets an ADMIN add, promote, demote and remove admins and members', () => {
+    for (const from of [null, ADMIN, MEMBER]) {
+      for (const to of [null, ADMIN, MEMBER]) expect(mayMoveBetweenRoles(ADMIN, from, to)).toBe(true);
+    }
+  });
+
+  it('keeps an ADMIN from granting or taking OWNER', () => {
+    expect(mayMoveBetweenRoles(ADMIN, null, OWNER)).toBe(false);
+    expect(mayMoveBetweenRoles(ADMIN, MEMBER, OWNER)).toBe(false);
+    expect(mayMoveBetweenRoles(ADMIN, OWNER, ADMIN)).toBe(false);
+    expect(mayMoveBetweenRoles(ADMIN, OWNER, null)).toBe(false);
+  });
+});

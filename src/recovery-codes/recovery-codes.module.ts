@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RecoveryCodeEntity } from './entities/recovery-code.entity';
+import { RecoveryCodesService } from './recovery-codes.service';
+
+/** Hashed one-time recovery codes. Its operations are served by the two-factor resolver. */
+@Module({
+  imports: [TypeOrmModule.forFeature([RecoveryCodeEntity])],
+  providers: [RecoveryCodesService],
+  exports: [RecoveryCodesService],
+})
+export class RecoveryCodesModule {}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { Clock } from '../common/clock';
+import { RecoveryCodeEntity, RecoveryCodeStatus } from './entities/recovery-code.entity';
+import { generateRecoveryCodeSet, hashRecoveryCode, normaliseRecoveryCode } from './utils/recovery-code.util';
+
+export interface IssuedRecoveryCodes {
+  /** The only time the plain codes exist: they are returned once and stored as hashes. */
+  codes: string[];
+  generatedAt: Date;
+}
+
+/**
+ * One-time recovery codes. A new set is PENDING until the user confirms it is saved; activating it
+ * replaces the old set in the same transaction, so there is never a moment with no working set.
+ */
+@Injectable()
+export class RecoveryCodesService {
+  constructor(
+    @InjectRepository(RecoveryCodeEntity) private readonly recoveryCodes: Repository<RecoveryCodeEntity>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Replaces any pending set with a new one and returns its codes. */
+  async createPendingSet(userId: string, db: EntityManager = this.recoveryCodes.manager): Promise<IssuedRecoveryCodes> {
+    const codes = generateRecoveryCodeSet();
+    const generatedAt = this.clock.now();
+    await db.delete(RecoveryCodeEntity, { userId, status: RecoveryCodeStatus.PENDING });
+    await db.insert(
+      RecoveryCodeEntity,
+      codes.map((code) => ({
+        userId,
+        codeHash: hashRecoveryCode(normaliseRecoveryCode(code)!),
+        status: RecoveryCodeStatus.PENDING,
+        createdAt: generatedAt,
+        usedAt: null,
+      })),
+    );
+    return { codes, generatedAt };
+  }
+
+  /** Makes the pending set the only working one. False when there is no pending set. */
+  async activatePendingSet(userId: string, db: EntityManager): Promise<boolean> {
+    const pending = await db.count(RecoveryCodeEntity, { where: { userId, status: RecoveryCodeStatus.PENDING } });
+    if (pending === 0) return false;
+    await db.delete(RecoveryCodeEntity, { userId, status: RecoveryCodeStatus.ACTIVE });
+    await db.update(RecoveryCodeEntity, { userId, status: RecoveryCodeStatus.PENDING }, { status: RecoveryCodeStatus.ACTIVE });
+    return true;
+  }
+
+  async hasPendingSet(userId: string): Promise<boolean> {
+    return (await this.recoveryCodes.countBy({ userId, status: RecoveryCodeStatus.PENDING })) > 0;
+  }
+
+  async discardPendingSet(userId: string, db: EntityManager = this.recoveryCodes.manager): Promise<void> {
+    await db.delete(RecoveryCodeEntity, { userId, status: RecoveryCodeStatus.PENDING });
+  }
+
+  /**
+   * Uses a code once: a single conditional UPDATE, so of concurrent requests with the same code
+   * exactly one succeeds. Returns how many codes remain, or null when the code does not work.
+   */
+  async consume(userId: string, typed: string, db: EntityManager = this.recoveryCodes.manager): Promise<number | null> {
+    const canonical = normaliseRecoveryCode(typed);
+    if (!canonical) return null;
+    const result = await db
+      .createQueryBuilder()
+      .update(RecoveryCodeEntity)
+      .set({ usedAt: this.clock.now() })
+      .where('user_id = :userId AND code_hash = :hash AND status = :status AND used_at IS NULL', {
+        userId,
+        hash: hashRecoveryCode(canonical),
+        status: RecoveryCodeStatus.ACTIVE,
+      })
+      .execute();
+    if (!result.affected) return null;
+    return this.countRemaining(userId, db);
+  }
+
+  countRemaining(userId: string, db: EntityManager = this.recoveryCodes.manager): Promise<number> {
+    return db.count(RecoveryCodeEntity, { where: { userId, status: RecoveryCodeStatus.ACTIVE, usedAt: IsNull() } });
+  }
+
+  async deleteAll(userId: string, db: EntityManager): Promise<void> {
+    await db.delete(RecoveryCodeEntity, { userId });
+  }
+}

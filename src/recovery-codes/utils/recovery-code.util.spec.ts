@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import {
+  generateRecoveryCode,
+  generateRecoveryCodeSet,
+  hashRecoveryCode,
+  normaliseRecoveryCode,
+  RECOVERY_CODE_ALPHABET,
+} from './recovery-code.util';
+
+describe('recovery codes', () => {
+  it('are ten unambiguous symbols shown as xxxxx-xxxxx', () => {
+    for (let i = 0; i < 200; i++) {
+      const code = generateRecoveryCode();
+      expect(code).toMatch(/^[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}$/);
+    }
+    expect(RECOVERY_CODE_ALPHABET).toHaveLength(32);
+    expect(RECOVERY_CODE_ALPHABET).not.toMatch(/[ilou]/);
+  });
+
+  it('come in sets of ten distinct codes', () => {
+    const set = generateRecoveryCodeSet();
+    expect(set).toHaveLength(10);
+    expect(new Set(set).size).toBe(10);
+  });
+
+  it('are accepted with or without the dash, in any case, with confusable letters read as digits', () => {
+    const code = 'ab1c0-de2fg';
+    const canonical = 'ab1c0de2fg';
+    for (const typed of [code, canonical, code.toUpperCase(), ' AB1C0 DE2FG ', 'abic0-de2fg', 'abIcO-de2fg', 'abLc0-de2fg']) {
+      expect(normaliseRecoveryCode(typed)).toBe(canonical);
+    }
+  });
+
+  it('refuse anything that cannot be a code', () => {
+    for (const bad of ['', 'ab1c0-de2f', 'ab1c0-de2fgh', 'ab1c0-de2f!', 'ab1c0-de2fu', "' OR 1=1 --", 'x'.repeat(10_000)]) {
+      expect(normaliseRecoveryCode(bad)).toBeNull();
+    }
+  });
+
+  it('hash to SHA-256 of the canonical form, so every way of typing a code matches', () => {
+    const a = hashRecoveryCode(normaliseRecoveryCode('AB1C0-DE2FG')!);
+    const b = hashRecoveryCode(normaliseRecoveryCode('ab1c0de2fg')!);
+    expect(a.equals(b)).toBe(true);
+    expect(a).toHaveLength(32);
+  });
+});

@@ -1,0 +1,19 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** A user's authenticator app: its secret (encrypted) and the newest time step it was accepted at. */
+@Entity({ name: 'totp_credentials' })
+export class TotpCredentialEntity {
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  /** AES-256-GCM, see secret-cipher.util.ts. */
+  @Column({ name: 'encrypted_secret', type: 'text' })
+  encryptedSecret: string;
+
+  /** A code is accepted only for a step after this one: each code works once. */
+  @Column({ name: 'last_used_step', type: 'bigint' })
+  lastUsedStep: string;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,242 @@
+import { randomInt } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import * as QRCode from 'qrcode';
+import { Repository } from 'typeorm';
+import { SecurityEventType } from '../audit/models/security-event.model';
+import { SecurityEventsService } from '../audit/security-events.service';
+import { AuthService } from '../auth/auth.service';
+import type { AuthPayload } from '../auth/models/auth-payload.model';
+import { AppError, ErrorCode } from '../common/app-error';
+import type { AuthenticatedSession } from '../common/authenticated-session';
+import { addMinutes, addSeconds, Clock } from '../common/clock';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MailKind } from '../mail/mail-templates';
+import { MailService } from '../mail/mail.service';
+import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
+import { TwoFactorSetupEntity } from './entities/two-factor-setup.entity';
+import { RecoveryCodes, TotpEnrollment, TwoFactorSetup, TwoFactorSetupStep } from './models/two-factor.models';
+import { TotpCredentials } from './totp-credentials';
+import { TwoFactorCrypto } from './two-factor-crypto';
+import {
+  generateTotpSecret,
+  matchTotpStep,
+  TOTP_ALGORITHM,
+  TOTP_DIGITS,
+  TOTP_PERIOD_SECONDS,
+  totpUri,
+} from './utils/totp.util';
+
+export const EMAIL_CODE_VALID_MINUTES = 10;
+export const EMAIL_CODE_MAX_FAILURES = 5;
+export const EMAIL_CODE_RESEND_SECONDS = 60;
+export const SETUP_VALID_MINUTES = 30;
+
+/**
+ * Enrollment in the help page's order: verify the login email, add the app, save recovery codes,
+ * complete. Every step moves the setup row forward with one conditional UPDATE, so a step cannot be
+ * skipped or done twice, and nothing reaches the account before `complete`.
+ */
+@Injectable()
+export class TwoFactorSetupService {
+  constructor(
+    @InjectRepository(TwoFactorSetupEntity) private readonly setups: Repository<TwoFactorSetupEntity>,
+    private readonly totpCredentials: TotpCredentials,
+    private readonly recoveryCodes: RecoveryCodesService,
+    private readonly auth: AuthService,
+    private readonly mail: MailService,
+    private readonly securityEvents: SecurityEventsService,
+    private readonly crypto: TwoFactorCrypto,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Begins (or restarts) setup and emails a code. The row is written and the mail sent in one
+   * transaction: if the mail server refuses, nothing is saved and the user can simply try again.
+   */
+  async start(session: AuthenticatedSession): Promise<TwoFactorSetup> {
+    this.requireTwoFactorOff(session);
+    const now = this.clock.now();
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const setup: TwoFactorSetupEntity = {
+      userId: session.userId,
+      step: TwoFactorSetupStep.EMAIL_VERIFICATION,
+      email: session.user.email,
+      emailCodeHash: this.crypto.hashEmailCode(code, session.userId),
+      emailCodeSentAt: now,
+      emailCodeExpiresAt: addMinutes(now, EMAIL_CODE_VALID_MINUTES),
+      emailCodeFailures: 0,
+      encryptedSecret: null,
+      confirmedStep: null,
+      startedAt: now,
+      expiresAt: addMinutes(now, SETUP_VALID_MINUTES),
+    };
+    await this.setups.manager.transaction(async (db) => {
+      // The upsert holds the row lock until commit, so concurrent starts wait and then see the resend limit.
+      const written: unknown[] = await db.query(
+        `INSERT INTO two_factor_setups AS s (user_id, step, email, email_code_hash, email_code_sent_at, email_code_expires_at,
+                                           email_code_failures, encrypted_secret, confirmed_step, started_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, NULL, $7, $8)
+         ON CONFLICT (user_id) DO UPDATE SET
+           step = EXCLUDED.step, email = EXCLUDED.email, email_code_hash = EXCLUDED.email_code_hash,
+           email_code_sent_at = EXCLUDED.email_code_sent_at, email_code_expires_at = EXCLUDED.email_code_expires_at,
+           email_code_failures = 0, encrypted_secret = NULL, confirmed_step = NULL,
+           started_at = EXCLUDED.started_at, expires_at = EXCLUDED.expires_at
+         WHERE s.email_code_sent_at <= $9
+         RETURNING user_id`,
+        [setup.userId, setup.step, setup.email, setup.emailCodeHash, now, setup.emailCodeExpiresAt, now, setup.expiresAt, addSeconds(now, -EMAIL_CODE_RESEND_SECONDS)],
+      );
+      if (written.length === 0) {
+        const previous = await db.findOneByOrFail(TwoFactorSetupEntity, { userId: session.userId });
+        const wait = (previous.emailCodeSentAt.getTime() + EMAIL_CODE_RESEND_SECONDS * 1000 - now.getTime()) / 1000;
+        throw AppError.tooManyAttempts(wait, `A code was sent less than a minute ago. You can ask for a new one in ${Math.ceil(wait)} seconds.`);
+      }
+      await this.recoveryCodes.discardPendingSet(session.userId, db);
+      await this.mail.sendVerificationCode(session.user.email, code, EMAIL_CODE_VALID_MINUTES);
+    });
+    return { step: setup.step, email: setup.email, expiresAt: setup.emailCodeExpiresAt };
+  }
+
+  /** Checks the emailed code and shows the new authenticator secret (once). */
+  async verifyEmail(session: AuthenticatedSession, code: string): Promise<TotpEnrollment> {
+    this.requireTwoFactorOff(session);
+    const setup = await this.currentSetup(session.userId, TwoFactorSetupStep.EMAIL_VERIFICATION);
+    const now = this.clock.now();
+    if (!setup.emailCodeHash) {
+      throw new AppError(ErrorCode.CODE_EXPIRED, 'This code no longer works after too many wrong tries. Ask for a new code.');
+    }
+    if (setup.emailCodeExpiresAt <= now) throw new AppError(ErrorCode.CODE_EXPIRED, 'The code has expired. Ask for a new code.');
+
+    const secret = generateTotpSecret();
+    const advanced = await this.setups
+      .createQueryBuilder()
+      .update(TwoFactorSetupEntity)
+      .set({ step: TwoFactorSetupStep.AUTHENTICATOR_APP, emailCodeHash: null, encryptedSecret: this.crypto.encrypt(secret, session.userId) })
+      .where('user_id = :userId AND step = :step AND email_code_hash = :hash AND email_code_expires_at > :now', {
+        userId: session.userId,
+        step: TwoFactorSetupStep.EMAIL_VERIFICATION,
+        hash: this.crypto.hashEmailCode(code.trim(), session.userId),
+        now,
+      })
+      .execute();
+    if (advanced.affected !== 1) throw await this.countWrongEmailCode(session.userId);
+
+    const uri = totpUri(this.config.totpIssuer, session.user.email, secret);
+    return {
+      otpauthUri: uri,
+      qrCodeDataUrl: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }),
+      manualEntryKey: secret,
+      issuer: this.config.totpIssuer,
+      accountName: session.user.email,
+      algorithm: TOTP_ALGORITHM,
+      digits: TOTP_DIGITS,
+      period: TOTP_PERIOD_SECONDS,
+    };
+  }
+
+  /** Checks a code from the app and returns the recovery codes to save. The code's step counts as used. */
+  async confirmApp(session: AuthenticatedSession, code: string): Promise<RecoveryCodes> {
+    this.requireTwoFactorOff(session);
+    const setup = await this.currentSetup(session.userId, TwoFactorSetupStep.AUTHENTICATOR_APP);
+    const secret = this.crypto.decrypt(setup.encryptedSecret!, session.userId);
+    const step = matchTotpStep(secret, code, Math.floor(this.clock.now().getTime() / 1000));
+    if (step === null) {
+      throw new AppError(ErrorCode.INVALID_CODE, 'That code is not right. Enter the 6-digit code your authenticator app shows now.');
+    }
+    return this.setups.manager.transaction(async (db) => {
+      const advanced = await db
+        .createQueryBuilder()
+        .update(TwoFactorSetupEntity)
+        .set({ step: TwoFactorSetupStep.RECOVERY_CODES, confirmedStep: String(step) })
+        .where('user_id = :userId AND step = :step', { userId: session.userId, step: TwoFactorSetupStep.AUTHENTICATOR_APP })
+        .execute();
+      if (advanced.affected !== 1) throw outOfOrder('This step is already done.');
+      return this.recoveryCodes.createPendingSet(session.userId, db);
+    });
+  }
+
+  /** Turns 2FA on: credential, recovery codes and the account switch in one transaction, then a new FULL session. */
+  async complete(session: AuthenticatedSession, recoveryCodesSaved: boolean): Promise<AuthPayload> {
+    if (recoveryCodesSaved !== true) {
+      throw AppError.badInput([{ field: 'recoveryCodesSaved', message: 'must be true: save your recovery codes first' }]);
+    }
+    this.requireTwoFactorOff(session);
+    await this.currentSetup(session.userId, TwoFactorSetupStep.RECOVERY_CODES);
+    const now = this.clock.now();
+    const issued = await this.setups.manager.transaction(async (db) => {
+      const [removed] = (await db.query(
+        `DELETE FROM two_factor_setups WHERE user_id = $1 AND step = $2 AND expires_at > $3
+         RETURNING encrypted_secret, confirmed_step`,
+        [session.userId, TwoFactorSetupStep.RECOVERY_CODES, now],
+      )) as [Array<{ encrypted_secret: string; confirmed_step: string }>, number];
+      const finished = removed[0];
+      if (!finished) throw outOfOrder('This setup was already completed or cancelled.');
+      if (!(await this.totpCredentials.create(session.userId, finished.encrypted_secret, finished.confirmed_step, db))) {
+        throw new AppError(ErrorCode.CONFLICT, '2-step verification is already on.');
+      }
+      await this.recoveryCodes.activatePendingSet(session.userId, db);
+      await this.auth.setTwoFactorEnabled(session.userId, now, db);
+      await this.securityEvents.record({ type: SecurityEventType.TWO_FACTOR_ENABLED, userId: session.userId }, db);
+      return this.auth.replaceWithFullSession(session.sessionId, db);
+    });
+    this.mail.sendNotice(session.user.email, MailKind.TWO_FACTOR_ENABLED);
+    return this.auth.payloadFor(issued);
+  }
+
+  async cancel(session: AuthenticatedSession): Promise<boolean> {
+    await this.setups.manager.transaction(async (db) => {
+      await db.delete(TwoFactorSetupEntity, { userId: session.userId });
+      await this.recoveryCodes.discardPendingSet(session.userId, db);
+    });
+    return true;
+  }
+
+  /** The step an unfinished, unexpired setup waits at. */
+  async pendingStep(userId: string): Promise<TwoFactorSetupStep | null> {
+    const setup = await this.setups.findOneBy({ userId });
+    return setup && setup.expiresAt > this.clock.now() ? setup.step : null;
+  }
+
+  private requireTwoFactorOff(session: AuthenticatedSession): void {
+    if (session.user.twoFactorEnabledAt) throw new AppError(ErrorCode.CONFLICT, '2-step verification is already on.');
+  }
+
+  private async currentSetup(userId: string, expectedStep: TwoFactorSetupStep): Promise<TwoFactorSetupEntity> {
+    const setup = await this.setups.findOneBy({ userId });
+    if (!setup) throw outOfOrder('Start 2-step verification setup first.');
+    if (setup.expiresAt <= this.clock.now()) {
+      throw new AppError(ErrorCode.CODE_EXPIRED, 'This setup has expired (30 minutes). Start again.');
+    }
+    if (setup.step !== expectedStep) {
+      throw outOfOrder(`This step is not next: the setup is waiting at ${setup.step}.`);
+    }
+    return setup;
+  }
+
+  /** Counts a wrong email code; the fifth voids the code. Returns the error to throw. */
+  private async countWrongEmailCode(userId: string): Promise<AppError> {
+    const [rows] = (await this.setups.query(
+      `UPDATE two_factor_setups
+          SET email_code_failures = email_code_failures + 1,
+              email_code_hash = CASE WHEN email_code_failures + 1 >= $2 THEN NULL ELSE email_code_hash END
+        WHERE user_id = $1 AND step = $3 AND email_code_hash IS NOT NULL
+      RETURNING email_code_failures`,
+      [userId, EMAIL_CODE_MAX_FAILURES, TwoFactorSetupStep.EMAIL_VERIFICATION],
+    )) as [Array<{ email_code_failures: number }>, number];
+    const failures = rows[0]?.email_code_failures;
+    if (failures === undefined) {
+      // Another request advanced or voided the setup in the meantime.
+      return new AppError(ErrorCode.INVALID_CODE, 'That code no longer works.');
+    }
+    const left = EMAIL_CODE_MAX_FAILURES - failures;
+    if (left <= 0) {
+      return new AppError(ErrorCode.INVALID_CODE, 'That code is not right, and it no longer works after 5 wrong tries. Ask for a new code.', { attemptsRemaining: 0 });
+    }
+    return new AppError(ErrorCode.INVALID_CODE, `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.`, { attemptsRemaining: left });
+  }
+}
+
+function outOfOrder(message: string): AppError {
+  return new AppError(ErrorCode.FAILED_PRECONDITION, message);
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { MailModule } from '../mail/mail.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { RecoveryCodesModule } from '../recovery-codes/recovery-codes.module';
+import { ThrottlingModule } from '../throttling/throttling.module';
+import { TotpCredentialEntity } from './entities/totp-credential.entity';
+import { TwoFactorSetupEntity } from './entities/two-factor-setup.entity';
+import { TotpCredentials } from './totp-credentials';
+import { TwoFactorCrypto } from './two-factor-crypto';
+import { TwoFactorSetupService } from './two-factor-setup.service';
+import { TwoFactorResolver } from './two-factor.resolver';
+import { TwoFactorService } from './two-factor.service';
+
+/** TOTP enrollment (email-verified), the second step of login, disabling, and recovery-code reissue. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([TotpCredentialEntity, TwoFactorSetupEntity]),
+    AuthModule,
+    OrganizationsModule,
+    RecoveryCodesModule,
+    MailModule,
+    AuditModule,
+    ThrottlingModule,
+  ],
+  providers: [TwoFactorCrypto, TotpCredentials, TwoFactorSetupService, TwoFactorService, TwoFactorResolver],
+  exports: [TwoFactorService],
+})
+export class TwoFactorModule {}

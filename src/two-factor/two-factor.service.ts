@@ -1,0 +1,205 @@
+import { forwardRef, Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { SecurityEventType } from '../audit/models/security-event.model';
+import { SecurityEventsService } from '../audit/security-events.service';
+import { AuthService, deviceName, type IssuedSession } from '../auth/auth.service';
+import type { AuthPayload } from '../auth/models/auth-payload.model';
+import { AppError, ErrorCode } from '../common/app-error';
+import type { AuthenticatedSession } from '../common/authenticated-session';
+import { addSeconds, Clock } from '../common/clock';
+import { currentRequestContext } from '../common/request-context';
+import { MailKind } from '../mail/mail-templates';
+import { MailService } from '../mail/mail.service';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
+import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
+import type { DisableTwoFactorInput, VerifyLoginSecondFactorInput } from './dto/two-factor.inputs';
+import { RecoveryCodes, TwoFactorStatus } from './models/two-factor.models';
+import { TotpCredentials } from './totp-credentials';
+import { TwoFactorSetupService } from './two-factor-setup.service';
+
+/** At or below this many unused recovery codes, status and the "code used" notice warn the user. */
+export const LOW_RECOVERY_CODES = 3;
+
+/** A second factor as the user gave it: exactly one of the two. */
+type SecondFactor = { kind: 'totp'; code: string } | { kind: 'recovery'; code: string };
+
+class WrongSecondFactor extends Error {}
+
+/** Using 2FA once it is on: the second step of login, disabling, recovery-code reissue, and status. */
+@Injectable()
+export class TwoFactorService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly totpCredentials: TotpCredentials,
+    private readonly recoveryCodes: RecoveryCodesService,
+    private readonly setup: TwoFactorSetupService,
+    private readonly auth: AuthService,
+    @Inject(forwardRef(() => OrganizationsService)) private readonly organizations: OrganizationsService,
+    private readonly mail: MailService,
+    private readonly securityEvents: SecurityEventsService,
+    private readonly throttling: ThrottlingService,
+    private readonly clock: Clock,
+  ) {}
+
+  async status(session: AuthenticatedSession): Promise<TwoFactorStatus> {
+    const enabledAt = (await this.auth.findUserById(session.userId))?.twoFactorEnabledAt ?? null;
+    const [recoveryCodesRemaining, setupStep, requiredByOrganization, deadline] = await Promise.all([
+      enabledAt ? this.recoveryCodes.countRemaining(session.userId) : Promise.resolve(0),
+      enabledAt ? Promise.resolve(null) : this.setup.pendingStep(session.userId),
+      this.organizations.requiresTwoFactor(session.userId),
+      enabledAt ? Promise.resolve(null) : this.organizations.twoFactorSetupDeadline(session.userId),
+    ]);
+    return { enabled: enabledAt !== null, enabledAt, recoveryCodesRemaining, setupStep, requiredByOrganization, setupRequiredBy: deadline };
+  }
+
+  /**
+   * The second step of login. The pending session is replaced first (its row stays locked until
+   * commit), then the code is used in the same transaction: concurrent tries on one session are
+   * served one at a time, and a wrong code rolls everything back.
+   */
+  async verifyLoginSecondFactor(session: AuthenticatedSession, input: VerifyLoginSecondFactorInput): Promise<AuthPayload> {
+    if (session.level !== 'PASSWORD') {
+      throw new AppError(ErrorCode.FAILED_PRECONDITION, 'This session is already fully signed in.');
+    }
+    const factor = exactlyOneFactor(input.code, input.recoveryCode);
+    const attempt = await this.throttling.secondFactorAttempt(session.userId);
+    let remainingRecoveryCodes: number | null = null;
+    let issued: IssuedSession;
+    try {
+      issued = await this.dataSource.transaction(async (db) => {
+        const fullSession = await this.auth.replaceWithFullSession(session.sessionId, db);
+        remainingRecoveryCodes = await this.useSecondFactor(session.userId, factor, db);
+        await this.securityEvents.record({ type: SecurityEventType.SECOND_FACTOR_SUCCEEDED, userId: session.userId }, db);
+        if (input.rememberDevice) {
+          fullSession.trustedDeviceToken = await this.auth.createTrustedDevice(session.userId, db);
+          await this.securityEvents.record({ type: SecurityEventType.TRUSTED_DEVICE_ADDED, userId: session.userId }, db);
+        }
+        return fullSession;
+      });
+    } catch (error) {
+      if (!(error instanceof WrongSecondFactor)) {
+        await attempt.release();
+        throw error;
+      }
+      const wrongCode = await this.countWrongLoginCode(session);
+      await this.endFailedAttempt(session, attempt);
+      throw wrongCode;
+    }
+    await attempt.end(true);
+    this.noticeRecoveryCodeUse(session.user.email, remainingRecoveryCodes);
+    if (input.rememberDevice) {
+      this.mail.sendNotice(session.user.email, MailKind.NEW_TRUSTED_DEVICE, {
+        device: deviceName(currentRequestContext()?.userAgent ?? null) ?? 'An unnamed browser',
+      });
+    }
+    return this.auth.payloadFor(issued);
+  }
+
+  /** Needs the password and one working code; removes the secret, the codes and all trusted devices. */
+  async disable(session: AuthenticatedSession, input: DisableTwoFactorInput): Promise<TwoFactorStatus> {
+    const factor = exactlyOneFactor(input.code, input.recoveryCode);
+    if (!session.user.twoFactorEnabledAt) throw new AppError(ErrorCode.FAILED_PRECONDITION, '2-step verification is not on.');
+    await this.auth.requirePassword(session.userId, input.password);
+    const attempt = await this.throttling.secondFactorAttempt(session.userId);
+    try {
+      await this.dataSource.transaction(async (db) => {
+        await this.useSecondFactor(session.userId, factor, db);
+        await this.totpCredentials.delete(session.userId, db);
+        await this.recoveryCodes.deleteAll(session.userId, db);
+        await this.auth.setTwoFactorEnabled(session.userId, null, db);
+        await this.auth.revokeAllTrustedDevices(session.userId, db);
+        await this.securityEvents.record({ type: SecurityEventType.TWO_FACTOR_DISABLED, userId: session.userId }, db);
+      });
+    } catch (error) {
+      if (!(error instanceof WrongSecondFactor)) {
+        await attempt.release();
+        throw error;
+      }
+      await this.endFailedAttempt(session, attempt);
+      throw invalidCode();
+    }
+    await attempt.end(true);
+    this.mail.sendNotice(session.user.email, MailKind.TWO_FACTOR_DISABLED);
+    return this.status({ ...session, user: { ...session.user, twoFactorEnabledAt: null } });
+  }
+
+  /** A new set to save; the old set keeps working until the user confirms. */
+  async reissueRecoveryCodes(session: AuthenticatedSession, password: string): Promise<RecoveryCodes> {
+    this.requireTwoFactorOn(session);
+    await this.auth.requirePassword(session.userId, password);
+    return this.recoveryCodes.createPendingSet(session.userId);
+  }
+
+  async confirmRecoveryCodesReissue(session: AuthenticatedSession, recoveryCodesSaved: boolean): Promise<TwoFactorStatus> {
+    if (recoveryCodesSaved !== true) {
+      throw AppError.badInput([{ field: 'recoveryCodesSaved', message: 'must be true: save your new recovery codes first' }]);
+    }
+    this.requireTwoFactorOn(session);
+    const activated = await this.dataSource.transaction(async (db) => {
+      if (!(await this.recoveryCodes.activatePendingSet(session.userId, db))) return false;
+      await this.securityEvents.record({ type: SecurityEventType.RECOVERY_CODES_REISSUED, userId: session.userId }, db);
+      return true;
+    });
+    if (!activated) throw new AppError(ErrorCode.FAILED_PRECONDITION, 'There is no new set of recovery codes to confirm. Reissue them first.');
+    this.mail.sendNotice(session.user.email, MailKind.RECOVERY_CODES_REISSUED);
+    return this.status(session);
+  }
+
+  /** Uses the code once; throws WrongSecondFactor. Returns the recovery codes left when one was used. */
+  private async useSecondFactor(userId: string, factor: SecondFactor, db: EntityManager): Promise<number | null> {
+    if (factor.kind === 'totp') {
+      if (!(await this.totpCredentials.acceptCode(userId, factor.code, db))) throw new WrongSecondFactor();
+      return null;
+    }
+    const remaining = await this.recoveryCodes.consume(userId, factor.code, db);
+    if (remaining === null) throw new WrongSecondFactor();
+    await this.securityEvents.record({ type: SecurityEventType.RECOVERY_CODE_USED, userId }, db);
+    return remaining;
+  }
+
+  /** The wrong code that uses the last of the account's attempts locks its second factor and tells the owner. */
+  private async endFailedAttempt(session: AuthenticatedSession, attempt: Attempt): Promise<void> {
+    const { lockedNow, lockedForSeconds } = await attempt.end(false);
+    if (!lockedNow) return;
+    await this.securityEvents.record({ type: SecurityEventType.ACCOUNT_LOCKED, userId: session.userId });
+    const until = addSeconds(this.clock.now(), lockedForSeconds);
+    this.mail.sendNotice(session.user.email, MailKind.ACCOUNT_LOCKED, { until: until.toUTCString() });
+    throw AppError.tooManyAttempts(
+      lockedForSeconds,
+      `Too many wrong codes: sign-in with a second factor is paused for this account for ${lockedForSeconds / 60} minutes. We sent you an email.`,
+    );
+  }
+
+  private async countWrongLoginCode(session: AuthenticatedSession): Promise<AppError> {
+    await this.securityEvents.record({ type: SecurityEventType.SECOND_FACTOR_FAILED, userId: session.userId });
+    const left = await this.auth.recordSecondFactorFailure(session.sessionId);
+    if (left === 0) {
+      return new AppError(ErrorCode.INVALID_CODE, 'That code is not right, and this sign-in has ended after 5 wrong codes. Sign in again with your password.', { attemptsRemaining: 0 });
+    }
+    return invalidCode({ attemptsRemaining: left });
+  }
+
+  private noticeRecoveryCodeUse(email: string, remaining: number | null): void {
+    if (remaining === null) return;
+    this.mail.sendNotice(email, MailKind.RECOVERY_CODE_USED, { remaining, low: remaining <= LOW_RECOVERY_CODES });
+  }
+
+  private requireTwoFactorOn(session: AuthenticatedSession): void {
+    if (!session.user.twoFactorEnabledAt) throw new AppError(ErrorCode.FAILED_PRECONDITION, '2-step verification is not on.');
+  }
+}
+
+function exactlyOneFactor(code: string | null | undefined, recoveryCode: string | null | undefined): SecondFactor {
+  const hasCode = typeof code === 'string' && code.length > 0;
+  const hasRecoveryCode = typeof recoveryCode === 'string' && recoveryCode.length > 0;
+  if (hasCode === hasRecoveryCode) {
+    const message = 'give exactly one of code and recoveryCode';
+    throw AppError.badInput([{ field: 'code', message }, { field: 'recoveryCode', message }]);
+  }
+  return hasCode ? { kind: 'totp', code: code! } : { kind: 'recovery', code: recoveryCode! };
+}
+
+function invalidCode(extras: Record<string, unknown> = {}): AppError {
+  return new AppError(ErrorCode.INVALID_CODE, 'That code is not right, or it was already used. Try the newest code from your app.', extras);
+}

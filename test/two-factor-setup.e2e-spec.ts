@@ -1,0 +1,256 @@
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorCode, login, me, mySecurityEvents, newUser } from './support/operations';
+import { startTestApp, type TestApp } from './support/test-app';
+import {
+  cancelSetup,
+  completeSetup,
+  confirmSetup,
+  enableTwoFactor,
+  startSetup,
+  totpCode,
+  twoFactorStatus,
+  verifySetupEmail,
+} from './support/two-factor';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+function decodeQr(dataUrl: string): string | undefined {
+  const png = PNG.sync.read(Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
+  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+}
+
+describe('the setup journey of the help page', () => {
+  it('emails a code, shows the app secret, confirms a code, hands out recovery codes, and turns 2FA on', async () => {
+    const user = await newUser(t);
+    expect((await twoFactorStatus(t, user.token)).data!.twoFactorStatus).toEqual({
+      enabled: false, enabledAt: null, recoveryCodesRemaining: 0, setupStep: null, requiredByOrganization: false, setupRequiredBy: null,
+    });
+
+    // "Request email verification": the login email is used, and a code arrives there.
+    const started = (await startSetup(t, user.token)).data!.startTwoFactorSetup;
+    expect(started).toEqual({ step: 'EMAIL_VERIFICATION', email: user.email, expiresAt: new Date(t.clock.now().getTime() + 10 * 60_000).toISOString() });
+    const mail = await t.inbox.waitFor(user.email, /verification code/i);
+    expect(mail.html).toContain('verification code');
+    const emailCode = await t.inbox.latestVerificationCode(user.email);
+    expect((await twoFactorStatus(t, user.token)).data!.twoFactorStatus.setupStep).toBe('EMAIL_VERIFICATION');
+
+    // "Scan QR code": the QR encodes exactly the otpauth URI, and the manual key is its secret.
+    const enrollment = (await verifySetupEmail(t, user.token, emailCode)).data!.verifyTwoFactorSetupEmail;
+    expect(enrollment).toMatchObject({ issuer: 'DFINERY', accountName: user.email, algorithm: 'SHA1', digits: 6, period: 30 });
+    expect(enrollment.manualEntryKey).toMatch(/^[A-Z2-7]{32}$/);
+    expect(enrollment.otpauthUri).toBe(
+      `otpauth://totp/DFINERY:${encodeURIComponent(user.email)}?secret=${enrollment.manualEntryKey}&issuer=DFINERY&algorithm=SHA1&digits=6&period=30`,
+    );
+    expect(enrollment.qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
+    expect(decodeQr(enrollment.qrCodeDataUrl)).toBe(enrollment.otpauthUri);
+    expect((await twoFactorStatus(t, user.token)).data!.twoFactorStatus.setupStep).toBe('AUTHENTICATOR_APP');
+
+    // "Enter the authentication number you verified in the app": recovery codes to save.
+    const recovery = (await confirmSetup(t, user.token, totpCode(enrollment.manualEntryKey, t.clock))).data!.confirmTwoFactorSetup;
+    expect(recovery.codes).toHaveLength(10);
+    for (const code of recovery.codes) expect(code).toMatch(/^[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}$/);
+    expect((await twoFactorStatus(t, user.token)).data!.twoFactorStatus).toMatchObject({ setupStep: 'RECOVERY_CODES', enabled: false });
+    expect((await me(t, user.token)).data!.me.twoFactorEnabled).toBe(false);
+
+    // "Save recovery code (required)", then complete: a new full session, the old token ends.
+    const completed = (await completeSetup(t, user.token, true)).data!.completeTwoFactorSetup;
+    expect(completed.status).toBe('AUTHENTICATED');
+    expect(completed.accessToken).not.toBe(user.token);
+    expect(completed.user.twoFactorEnabled).toBe(true);
+    expect(errorCode(await me(t, user.token))).toBe('UNAUTHENTICATED');
+    const status = (await twoFactorStatus(t, completed.accessToken)).data!.twoFactorStatus;
+    expect(status).toMatchObject({ enabled: true, recoveryCodesRemaining: 10, setupStep: null });
+    expect(status.enabledAt).toBe(t.clock.now().toISOString());
+    await t.inbox.waitFor(user.email, /2-step verification is on/);
+    const events = (await mySecurityEvents(t, completed.accessToken)).data!.mySecurityEvents;
+    expect(events[0].type).toBe('TWO_FACTOR_ENABLED');
+
+    // From now on, login asks for the second factor.
+    t.clock.advanceSeconds(30);
+    expect((await login(t, { email: user.email, password: user.password })).data!.login.status).toBe('SECOND_FACTOR_REQUIRED');
+  });
+
+  it('uses the configured issuer name', async () => {
+    const custom = await startTestApp({ config: { totpIssuer: 'Acme Console' } });
+    try {
+      const user = await newUser(custom);
+      await startSetup(custom, user.token);
+      const enrollment = (await verifySetupEmail(custom, user.token, await custom.inbox.latestVerificationCode(user.email))).data!.verifyTwoFactorSetupEmail;
+      expect(enrollment.issuer).toBe('Acme Console');
+      expect(enrollment.otpauthUri).toMatch(/^otpauth:\/\/totp\/Acme%20Console:.*&issuer=Acme%20Console&/);
+    } finally {
+      await custom.close();
+    }
+  });
+
+  it('keeps the TOTP secret encrypted in the database', async () => {
+    const user = await newUser(t);
+    const { secret } = await enableTwoFactor(t, user);
+    const db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query('SELECT encrypted_secret FROM totp_credentials WHERE user_id = $1', [user.userId]);
+      expect(rows[0].encrypted_secret).toMatch(/^v1\./);
+      expect(rows[0].encrypted_secret).not.toContain(secret);
+    } finally {
+      await db.end();
+    }
+  });
+});
+
+describe('wrong and expired codes during setup', () => {
+  it('counts wrong email codes and voids the code after the fifth', async () => {
+    const user = await newUser(t);
+    await startSetup(t, user.token);
+    const code = await t.inbox.latestVerificationCode(user.email);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let left = 4; left >= 0; left--) {
+      const attempt = await verifySetupEmail(t, user.token, wrong);
+      expect(errorCode(attempt)).toBe('INVALID_CODE');
+      expect(attempt.errors![0].extensions.attemptsRemaining).toBe(left);
+    }
+    expect(errorCode(await verifySetupEmail(t, user.token, code))).toBe('CODE_EXPIRED');
+  });
+
+  it('refuses an email code after 10 minutes', async () => {
+    const user = await newUser(t);
+    await startSetup(t, user.token);
+    const code = await t.inbox.latestVerificationCode(user.email);
+    t.clock.advanceMinutes(10);
+    expect(errorCode(await verifySetupEmail(t, user.token, code))).toBe('CODE_EXPIRED');
+  });
+
+  it('sends a new code at most once a minute, and a new code replaces the old one', async () => {
+    const user = await newUser(t);
+    await startSetup(t, user.token);
+    const first = await t.inbox.latestVerificationCode(user.email);
+    t.clock.advanceSeconds(20);
+    const tooSoon = await startSetup(t, user.token);
+    expect(errorCode(tooSoon)).toBe('TOO_MANY_ATTEMPTS');
+    expect(tooSoon.errors![0].extensions.retryAfterSeconds).toBe(40);
+    expect(t.inbox.countTo(user.email, /verification code/i)).toBe(1);
+    t.clock.advanceSeconds(40);
+    expect((await startSetup(t, user.token)).errors).toBeUndefined();
+    await t.inbox.waitFor(user.email, /verification code/i, t.inbox.messages.length - 1);
+    const second = await t.inbox.latestVerificationCode(user.email);
+    if (first !== second) expect(errorCode(await verifySetupEmail(t, user.token, first))).toBe('INVALID_CODE');
+    expect((await verifySetupEmail(t, user.token, second)).errors).toBeUndefined();
+  });
+
+  it('refuses a wrong code from the app without moving on', async () => {
+    const user = await newUser(t);
+    await startSetup(t, user.token);
+    const enrollment = (await verifySetupEmail(t, user.token, await t.inbox.latestVerificationCode(user.email))).data!.verifyTwoFactorSetupEmail;
+    const right = totpCode(enrollment.manualEntryKey, t.clock);
+    const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, '0');
+    for (const bad of [wrong, 'abcdef', '12345', '']) {
+      expect(errorCode(await confirmSetup(t, user.token, bad))).toBe('INVALID_CODE');
+    }
+    expect(errorCode(await confirmSetup(t, user.token, 'x'.repeat(100_000)))).toBe('BAD_USER_INPUT');
+    expect((await twoFactorStatus(t, user.token)).data!.twoFactorStatus.setupStep).toBe('AUTHENTICATOR_APP');
+    expect((await confirmSetup(t, user.token, right)).errors).toBeUndefined();
+  });
+
+  it('needs recoveryCodesSaved: true to complete', async () => {
+    const user = await newUser(t);
+    await startSetup(t, user.token);
+    const enrollment = (await verifySetupEmail(t, user.token, await t.inbox.latestVerificationCode(user.email))).data!.verifyTwoFactorSetupEmail;
+    await confirmSetup(t, user.token, totpCode(enrollment.manualEntryKey, t.clock));
+    const refused = await completeSetup(t, user.token, false);
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.errors![0].extensions.fields[0].field).toBe('recoveryCodesSaved');
+    expect((await me(t, user.token)).data!.me.twoFactorEnabled).toBe(false);
+  });
+});
+
+describe('steps out of order', () => {
+  it('refuses every step before its turn with FAILED_PRECONDITION', async () => {
+    const user = await newUser(t);
+    expect(errorCode(await verifySetupEmail(t, user.token, '123456'))).toBe('FAILED_PRECONDITION');
+    expect(errorCode(await confirmSetup(t, user.token, '123456'))).toBe('FAILED_PRECONDITION');
+    expect(errorCode(await completeSetup(t, user.token))).toBe('FAILED_PRECONDITION');
+    await startSetup(t, user.token);
+    expect(errorCode(await confirmSetup(t, user.token, '123456'))).toBe('FAILED_PRECONDITION');
+    expect(errorCode(await completeSetup(t, user.token))).toBe('FAILED_PRECONDITION');
+    const code = await t.inbox.latestVerificationCode(user.email);
+    await verifySetupEmail(t, user.token, code);
+    expect(errorCode(await verifySetupEmail(t, user.token, code))).toBe('FAILED_PRECONDITION');
+    expect(errorCode(await completeSetup(t, user.token))).toBe('FAILED_PRECONDITION');
+  });
+
+  it('answers CONFLICT to setup steps once 2FA is on', async () => {
+    const user = await newUser(t);
+    const { token } = await enableTwoFactor(t, user);
+    expect(errorCode(await startSetup(t, token))).toBe('CONFLICT');
+    expect(errorCode(await verifySetupEmail(t, token, '123456'))).toBe('CONFLICT');
+  });
+});
+
+describe('leaving during setup saves nothing', () => {
+  it('cancel discards the setup at any step', async () => {
+    const user = await newUser(t);
+    await startSetup(t, user.token);
+    const enrollment = (await verifySetupEmail(t, user.token, await t.inbox.latestVerificationCode(user.email))).data!.verifyTwoFactorSetupEmail;
+    await confirmSetup(t, user.token, totpCode(enrollment.manualEntryKey, t.clock));
+    expect((await cancelSetup(t, user.token)).data!.cancelTwoFactorSetup).toBe(true);
+    expect((await twoFactorStatus(t, user.token)).data!.twoFactorStatus).toMatchObject({ enabled: false, setupStep: null, recoveryCodesRemaining: 0 });
+    expect(errorCode(await completeSetup(t, user.token))).toBe('FAILED_PRECONDITION');
+    t.clock.advanceSeconds(60);
+    expect((await login(t, { email: user.email, password: user.password })).data!.login.status).toBe('AUTHENTICATED');
+  });
+
+  it('an abandoned setup expires after 30 minutes', async () => {
+    const user = await newUser(t);
+    await startSetup(t, user.token);
+    const enrollment = (await verifySetupEmail(t, user.token, await t.inbox.latestVerificationCode(user.email))).data!.verifyTwoFactorSetupEmail;
+    t.clock.advanceMinutes(30);
+    expect(errorCode(await confirmSetup(t, user.token, totpCode(enrollment.manualEntryKey, t.clock)))).toBe('CODE_EXPIRED');
+    expect((await twoFactorStatus(t, user.token)).data!.twoFactorStatus.setupStep).toBeNull();
+    expect((await me(t, user.token)).data!.me.twoFactorEnabled).toBe(false);
+    expect((await startSetup(t, user.token)).errors).toBeUndefined();
+  });
+
+  it('nothing is half-saved when the mail server refuses the code', async () => {
+    const user = await newUser(t);
+    t.inbox.refusing = true;
+    try {
+      const failed = await startSetup(t, user.token);
+      expect(failed.errors![0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      expect(failed.errors![0].message).toMatch(/try again/i);
+    } finally {
+      t.inbox.refusing = false;
+    }
+    expect((await twoFactorStatus(t, user.token)).data!.twoFactorStatus.setupStep).toBeNull();
+    expect((await startSetup(t, user.token)).errors).toBeUndefined();
+  });
+});
+
+describe('protection', () => {
+  it.each([
+    ['twoFactorStatus', (token?: string) => twoFactorStatus(t, token)],
+    ['startTwoFactorSetup', (token?: string) => startSetup(t, token)],
+    ['verifyTwoFactorSetupEmail', (token?: string) => verifySetupEmail(t, token, '123456')],
+    ['confirmTwoFactorSetup', (token?: string) => confirmSetup(t, token, '123456')],
+    ['completeTwoFactorSetup', (token?: string) => completeSetup(t, token)],
+    ['cancelTwoFactorSetup', (token?: string) => cancelSetup(t, token)],
+  ])('%s needs a session', async (_name, call) => {
+    expect(errorCode(await call(undefined))).toBe('UNAUTHENTICATED');
+  });
+
+  it('setup is not open to a session still waiting for its second factor', async () => {
+    const user = await newUser(t);
+    await enableTwoFactor(t, user);
+    const pending = (await login(t, { email: user.email, password: user.password })).data!.login.accessToken;
+    expect(errorCode(await startSetup(t, pending))).toBe('SECOND_FACTOR_REQUIRED');
+    expect(errorCode(await twoFactorStatus(t, pending))).toBe('SECOND_FACTOR_REQUIRED');
+  });
+});
