@@ -2,6 +2,7 @@ import { type INestApplication, Logger, type LoggerService } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import { AppModule, type AppOverrides } from './app.module';
 import { ErrorCode } from './common/app-error';
 import { requestContextMiddleware } from './common/request-context';
@@ -23,6 +24,7 @@ export async function createApp(
   });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.use(helmet());
   app.use(requestContextMiddleware);
   if (config.graphiql) app.use(graphiqlRouter());
   app.use(express.json({ limit: MAX_REQUEST_BODY }));

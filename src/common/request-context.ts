@@ -23,7 +23,13 @@ export function requestContextMiddleware(req: Request, res: Response, next: Next
   const requestId = offered && REQUEST_ID_PATTERN.test(offered) ? offered : randomUUID();
   res.setHeader('X-Request-Id', requestId);
   const userAgent = req.header('user-agent')?.slice(0, 512) ?? null;
-  storage.run({ requestId, ipAddress: req.ip ?? null, userAgent }, next);
+  storage.run({ requestId, ipAddress: plainIp(req.ip), userAgent }, next);
+}
+
+/** "::ffff:10.0.0.1" is how Node shows an IPv4 client on a dual-stack socket: keep it as 10.0.0.1. */
+function plainIp(ip: string | undefined): string | null {
+  if (!ip) return null;
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }
 
 /** Runs work outside an HTTP request (boot, background retries) with a context of its own. */

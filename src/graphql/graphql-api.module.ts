@@ -4,8 +4,11 @@ import { GraphQLModule } from '@nestjs/graphql';
 import depthLimit from 'graphql-depth-limit';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { formatGraphQLError } from './format-error';
+import { MAX_ROOT_FIELDS, maxRootFields } from './max-root-fields.rule';
 
 export const MAX_QUERY_DEPTH = 8;
+/** Far above any real operation of this API; stops a megabyte of aliases before it is validated. */
+export const MAX_QUERY_TOKENS = 2_000;
 
 /** Code-first Apollo at POST /graphql. The schema is built in memory; `npm run schema:print` writes schema.gql. */
 @Module({
@@ -23,7 +26,8 @@ export const MAX_QUERY_DEPTH = 8;
         allowBatchedHttpRequests: false,
         includeStacktraceInErrorResponses: false,
         autoTransformHttpErrors: false,
-        validationRules: [depthLimit(MAX_QUERY_DEPTH)],
+        parseOptions: { maxTokens: MAX_QUERY_TOKENS },
+        validationRules: [depthLimit(MAX_QUERY_DEPTH), maxRootFields(MAX_ROOT_FIELDS)],
         formatError: formatGraphQLError,
         context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
       }),
