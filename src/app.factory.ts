@@ -5,6 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { AppModule, type AppOverrides } from './app.module';
 import { ErrorCode } from './common/app-error';
+import { rejectUnusableText } from './common/reject-unusable-text';
 import { requestContextMiddleware } from './common/request-context';
 import type { AppConfig } from './config/app-config';
 import { graphiqlRouter } from './graphql/graphiql-page';
@@ -29,6 +30,7 @@ export async function createApp(
   if (config.graphiql) app.use(graphiqlRouter());
   app.use(express.json({ limit: MAX_REQUEST_BODY }));
   app.use(requestProblemHandler);
+  app.use(rejectUnusableText);
   app.enableShutdownHooks();
   return app;
 }

@@ -1,0 +1,101 @@
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changePassword, login, newUser } from './support/operations';
+import { startTestApp, type TestApp } from './support/test-app';
+import {
+  completeSetup,
+  confirmRecoveryCodesReissue,
+  confirmSetup,
+  reissueRecoveryCodes,
+  startSetup,
+  totpCode,
+  verifyLoginSecondFactor,
+  verifySetupEmail,
+} from './support/two-factor';
+
+let t: TestApp;
+/** Every secret the journey below saw, in the forms it could be stored or logged in. */
+const secrets = new Set<string>();
+
+function remember(...values: string[]) {
+  for (const value of values) {
+    secrets.add(value);
+    if (/^[0-9a-z]{5}-[0-9a-z]{5}$/.test(value)) secrets.add(value.replace('-', ''));
+  }
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  // The help page's whole journey, plus every other place a secret is made.
+  const user = await newUser(t);
+  remember(user.password, user.token);
+  await startSetup(t, user.token);
+  const emailCode = await t.inbox.latestVerificationCode(user.email);
+  remember(emailCode);
+  const secret = (await verifySetupEmail(t, user.token, emailCode)).data!.verifyTwoFactorSetupEmail.manualEntryKey;
+  remember(secret);
+  const setupCodes: string[] = (await confirmSetup(t, user.token, totpCode(secret, t.clock))).data!.confirmTwoFactorSetup.codes;
+  remember(...setupCodes);
+  const full = (await completeSetup(t, user.token)).data!.completeTwoFactorSetup.accessToken;
+  remember(full);
+  t.clock.advanceSeconds(30);
+
+  const pending = (await login(t, { email: user.email, password: user.password })).data!.login.accessToken;
+  const remembered = (await verifyLoginSecondFactor(t, pending, { code: totpCode(secret, t.clock), rememberDevice: true })).data!.verifyLoginSecondFactor;
+  remember(pending, remembered.accessToken, remembered.trustedDeviceToken);
+  const pendingAgain = (await login(t, { email: user.email, password: user.password })).data!.login.accessToken;
+  remember(pendingAgain, (await verifyLoginSecondFactor(t, pendingAgain, { recoveryCode: setupCodes[0] })).data!.verifyLoginSecondFactor.accessToken);
+
+  const reissued: string[] = (await reissueRecoveryCodes(t, full, user.password)).data!.reissueRecoveryCodes.codes;
+  remember(...reissued);
+  await confirmRecoveryCodesReissue(t, full);
+  const newPassword = 'a different long password';
+  await changePassword(t, full, { currentPassword: user.password, newPassword });
+  remember(newPassword);
+  await login(t, { email: user.email, password: 'a wrong password typed' });
+  remember('a wrong password typed');
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+async function dumpEveryTable(): Promise<string> {
+  const db = new Client({ connectionString: t.databaseUrl });
+  await db.connect();
+  try {
+    const { rows: tables } = await db.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+    let dump = '';
+    for (const { tablename } of tables) {
+      const { rows } = await db.query(`SELECT row_to_json(t)::text AS row FROM "${tablename}" t`);
+      dump += rows.map((r) => `${tablename} ${r.row}`).join('\n') + '\n';
+    }
+    return dump;
+  } finally {
+    await db.end();
+  }
+}
+
+/** A secret found as itself, in any case, or as the hex of its bytes (how bytea columns print). */
+function leaks(haystack: string): string[] {
+  const lower = haystack.toLowerCase();
+  return [...secrets].filter((secret) => lower.includes(secret.toLowerCase()) || lower.includes(Buffer.from(secret).toString('hex')));
+}
+
+describe('no secret in plain text', () => {
+  it('the journey saw the secrets it is meant to check', () => {
+    expect(secrets.size).toBeGreaterThan(30);
+  });
+
+  it('is stored in any table', async () => {
+    const dump = await dumpEveryTable();
+    expect(dump).toContain('totp_credentials');
+    expect(dump).toContain('recovery_codes');
+    expect(leaks(dump)).toEqual([]);
+  });
+
+  it('is written to the logs', () => {
+    expect(t.logs.lines.length).toBeGreaterThan(0);
+    expect(leaks(t.logs.text())).toEqual([]);
+  });
+});
