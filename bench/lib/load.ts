@@ -9,6 +9,8 @@ export interface LoadRequest {
   body?: string;
   /** Extra check of a 200 response without "errors" (e.g. the expected status); false counts as an error. */
   check?: (body: string, context: Record<string, unknown>) => boolean;
+  /** Called with every response, error or not, before it is checked. */
+  after?: (context: Record<string, unknown>) => void;
 }
 
 export interface LoadPhaseResult {
@@ -33,6 +35,8 @@ export interface ScenarioOptions {
   serverPid: () => number | undefined;
   /** Polled every 50 ms: true ends the current phase early (e.g. the pending sessions ran out). */
   exhausted?: () => boolean;
+  /** Called between the warm-up and the measured phase. */
+  betweenPhases?: () => void;
 }
 
 export interface ScenarioResult extends LoadPhaseResult {
@@ -50,6 +54,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   rss.start();
   try {
     const warmup = options.warmupSeconds > 0 ? await runPhase(options, options.warmupSeconds) : emptyPhase();
+    options.betweenPhases?.();
     const measured = await runPhase(options, options.seconds);
     return {
       ...measured,
@@ -82,6 +87,7 @@ async function runPhase(options: ScenarioOptions, seconds: number): Promise<Load
     body: r.body,
     setupRequest: r.setupRequest,
     onResponse: (status: number, body: string, context: Record<string, unknown>) => {
+      r.after?.(context);
       if (status !== 200) return noteError(`HTTP ${status}: ${body}`);
       if (body.includes('"errors"')) return noteError(body);
       if (r.check && !r.check(body, context)) return noteError(`unexpected: ${body}`);
