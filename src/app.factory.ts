@@ -5,6 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { AppModule, type AppOverrides } from './app.module';
 import { ErrorCode } from './common/app-error';
+import { InFlightRequests } from './common/in-flight-requests';
 import { rejectUnusableText } from './common/reject-unusable-text';
 import { requestContextMiddleware } from './common/request-context';
 import type { AppConfig } from './config/app-config';
@@ -12,6 +13,24 @@ import { graphiqlRouter } from './graphql/graphiql-page';
 
 /** Large enough for any legitimate operation, small enough that nobody streams megabytes at us. */
 export const MAX_REQUEST_BODY = '256kb';
+
+const inFlightByApp = new WeakMap<INestApplication, InFlightRequests>();
+
+/** How many requests the app is serving right now. */
+export function inFlightRequestCount(app: INestApplication): number {
+  return inFlightByApp.get(app)?.current ?? 0;
+}
+
+/**
+ * Stops taking connections, lets the requests already received finish (up to `graceMs`), then
+ * stops the modules (Apollo, the database pool). Nest's own close would stop them first.
+ */
+export async function closeGracefully(app: INestApplication, graceMs = 10_000): Promise<void> {
+  const server = app.getHttpServer() as { close(callback?: () => void): void; listening?: boolean };
+  if (server.listening) server.close();
+  await inFlightByApp.get(app)?.drained(graceMs);
+  await app.close();
+}
 
 /** Builds the whole application (not yet listening); main.ts and the tests share it. */
 export async function createApp(
@@ -25,13 +44,15 @@ export async function createApp(
   });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  const inFlight = new InFlightRequests();
+  inFlightByApp.set(app, inFlight);
+  app.use(inFlight.middleware);
   app.use(helmet());
   app.use(requestContextMiddleware);
   if (config.graphiql) app.use(graphiqlRouter());
   app.use(express.json({ limit: MAX_REQUEST_BODY }));
   app.use(requestProblemHandler);
   app.use(rejectUnusableText);
-  app.enableShutdownHooks();
   return app;
 }
 

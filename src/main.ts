@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { createApp } from './app.factory';
+import { closeGracefully, createApp } from './app.factory';
 import { type AppConfig, loadConfig } from './config/app-config';
 import { withDevEncryptionKey } from './config/dev-encryption-key';
 import { runMigrations } from './database/data-source-options';
@@ -40,7 +40,7 @@ async function serve(config: AppConfig, afterClose: () => Promise<void> = async 
   logger.log(`GraphQL ready at http://localhost:${config.port}/graphql${config.graphiql ? ' (GraphiQL: open it in a browser)' : ''}`);
   const shutdown = async (signal: string) => {
     logger.log(`${signal}: finishing requests in flight, then stopping`);
-    await app.close();
+    await closeGracefully(app);
     await afterClose();
     process.exit(0);
   };

@@ -63,10 +63,10 @@ function clusterPassword(passwordFile: string): string {
 
 /** Starts (initialising on first use) a PostgreSQL cluster of our own and returns its URL. */
 export async function startEmbeddedPostgres(
-  options: { dataDir: string; persistent: boolean; log?: (message: string) => void },
+  options: { dataDir: string; persistent: boolean; port?: number; log?: (message: string) => void },
 ): Promise<EmbeddedDatabase> {
   const databaseDir = clusterDirFor(join(options.dataDir, 'postgres'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   mkdirSync(dirname(databaseDir), { recursive: true });
   const alreadyInitialised = existsSync(join(databaseDir, 'PG_VERSION'));
   const password = clusterPassword(`${databaseDir}.password`);

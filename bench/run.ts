@@ -1,0 +1,440 @@
+/**
+ * `npm run bench`: builds (npm does), starts the production server on PostgreSQL (embedded unless
+ * DATABASE_URL is set) with an SMTP server in this process, creates users with 2FA through the API,
+ * then drives load on loopback with autocannon and writes bench/results/<date>-wc<N>.{md,json} and
+ * bench/results/latest.{md,json}. See bench/README.md for the knobs.
+ */
+import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createTempDataDir, freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { ARGON2_OPTIONS } from '../src/auth/utils/password-hasher';
+import { type Argon2Ceiling, measureArgon2Ceiling } from './lib/argon2-ceiling';
+import { type ProfileSummary, summariseProfiles } from './lib/cpu-profile';
+import { GraphQLClient, Q } from './lib/graphql-client';
+import { type ScenarioResult, runScenario } from './lib/load';
+import { type QueryCount, QueryCounter } from './lib/query-count';
+import { type BenchReport, printReport, writeReport } from './lib/report';
+import { ServerProcess } from './lib/server-process';
+import { BenchSmtpInbox } from './lib/smtp-inbox';
+import { type BenchUser, codeForStep, createUserWithTwoFactor, inParallel, loginPending, stepAt } from './lib/users';
+import { VerifyPool } from './lib/verify-pool';
+
+const env = process.env;
+const int = (name: string, fallback: number) => {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number`);
+  return n;
+};
+
+const settings = {
+  webConcurrency: int('WEB_CONCURRENCY', 1),
+  connections: int('BENCH_CONNECTIONS', 32),
+  seconds: int('BENCH_SECONDS', 15),
+  warmupSeconds: int('BENCH_WARMUP_SECONDS', 3),
+  verifyWarmupSeconds: int('BENCH_VERIFY_WARMUP_SECONDS', 2),
+  argon2Seconds: int('BENCH_ARGON2_SECONDS', 10),
+  users: int('BENCH_USERS', 3_600),
+  sessionsPerUser: int('BENCH_SESSIONS_PER_USER', 3),
+  setupConcurrency: int('BENCH_SETUP_CONCURRENCY', 32),
+  /** Users and pending sessions are created until this many seconds have gone on setup, then the bench goes on with what it has. */
+  setupBudgetSeconds: int('BENCH_SETUP_BUDGET_SECONDS', 170),
+  cpuProfile: env.BENCH_CPU_PROF === '1',
+  scenarios: new Set((env.BENCH_SCENARIOS ?? 'me,login,verify').split(',').map((s) => s.trim())),
+  externalDatabase: env.DATABASE_URL,
+};
+
+const RESULTS_DIR = resolve(__dirname, '../../bench/results');
+
+type Cleanup = { name: string; run: () => Promise<void> | void };
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const t0 = Date.now();
+  const phases: Record<string, number> = {};
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const t = Date.now();
+    log(`${name}…`);
+    try {
+      return await work();
+    } finally {
+      phases[name] = (Date.now() - t) / 1000;
+      log(`${name}: ${phases[name].toFixed(1)} s`);
+    }
+  };
+  const cleanups: Cleanup[] = [];
+  let stopping = false;
+  const cleanUp = async () => {
+    if (stopping) return;
+    stopping = true;
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup.run();
+      } catch (error) {
+        console.error(`bench: cleaning up ${cleanup.name} failed: ${(error as Error).message}`);
+      }
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`bench: ${signal}, stopping what the bench started`);
+    void cleanUp().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const stamp = startedAt.toISOString().replace(/:/g, '-').replace(/\..*$/, 'Z');
+  const runId = `${startedAt.getTime().toString(36)}${randomBytes(2).toString('hex')}`;
+  const workDir = createTempDataDir('bench-run-');
+  cleanups.push({ name: 'work folder', run: () => rmSync(workDir, { recursive: true, force: true }) });
+  const profileRoot = join(RESULTS_DIR, `${stamp}-wc${settings.webConcurrency}-profiles.tmp`);
+
+  try {
+    // ---- infrastructure ------------------------------------------------------------------------
+    const inbox = await BenchSmtpInbox.start();
+    cleanups.push({ name: 'SMTP server', run: () => inbox.close() });
+
+    let databaseUrl = settings.externalDatabase;
+    let queryCounter: QueryCounter | undefined;
+    let postgresVersion = 'external (DATABASE_URL)';
+    if (!databaseUrl) {
+      const dataDir = createTempDataDir('bench-');
+      let counter: QueryCounter | undefined;
+      const database = await phase('start embedded PostgreSQL', () =>
+        startEmbeddedPostgres({ dataDir, persistent: false, log: (message) => counter?.onLog(message) }),
+      );
+      cleanups.push({
+        name: 'embedded PostgreSQL',
+        run: async () => {
+          await database.stop();
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      });
+      databaseUrl = database.url;
+      counter = queryCounter = new QueryCounter(databaseUrl);
+      postgresVersion = 'embedded-postgres (this machine, default settings, fsync on)';
+    }
+
+    const serverOptions = {
+      port: await freePort(),
+      databaseUrl,
+      smtpUrl: inbox.url,
+      encryptionKey: randomBytes(32).toString('base64'),
+      webConcurrency: settings.webConcurrency,
+      logFile: join(workDir, 'server.log'),
+    };
+    let server: ServerProcess | undefined;
+    const startServer = async (cpuProfDir?: string) => {
+      server = await ServerProcess.start({ ...serverOptions, cpuProfDir });
+    };
+    const stopServer = async () => {
+      const running = server;
+      server = undefined;
+      await running?.stop();
+    };
+    cleanups.push({ name: 'server', run: stopServer });
+    await phase('start server', () => startServer());
+    const baseUrl = `http://127.0.0.1:${serverOptions.port}`;
+    const client = new GraphQLClient(baseUrl);
+    cleanups.push({ name: 'HTTP client', run: () => client.close() });
+
+    // ---- argon2 ceiling, server idle --------------------------------------------------------------
+    const ceiling: Argon2Ceiling = await phase('argon2 ceiling', () =>
+      measureArgon2Ceiling(settings.connections, 2, settings.argon2Seconds),
+    );
+    log(`argon2id verify: ${ceiling.perSecond.toFixed(1)}/s (p50 ${ceiling.p50.toFixed(1)} ms)`);
+
+    // ---- users with 2FA, through the API -----------------------------------------------------------
+    const setupDeadline = Date.now() + settings.setupBudgetSeconds * 1000;
+    const created: BenchUser[] = [];
+    await phase('create users with 2FA', () =>
+      inParallel(settings.users, settings.setupConcurrency, setupDeadline - 60_000, async (i) => {
+        created.push(await createUserWithTwoFactor(client, inbox, `bench-${runId}-${i}@example.com`));
+      }),
+    );
+    const users = created;
+    if (users.length < settings.connections * 2) throw new Error(`only ${users.length} users were created in the setup budget`);
+    const setupNotes: string[] = [
+      `${users.length} users with 2FA created through the API (signUp → startTwoFactorSetup → code from mail → verifyTwoFactorSetupEmail → confirmTwoFactorSetup → completeTwoFactorSetup) in ${phases['create users with 2FA'].toFixed(0)} s${users.length < settings.users ? ` (asked for ${settings.users}; the setup budget ran out)` : ''}`,
+    ];
+
+    const scenarioUrl = `${baseUrl}/graphql`;
+    const results: ScenarioResult[] = [];
+    const profiles: Record<string, ProfileSummary> = {};
+    const profiled = async (name: string, work: () => Promise<ScenarioResult>) => {
+      if (!settings.cpuProfile) return work();
+      const dir = join(profileRoot, name);
+      mkdirSync(dir, { recursive: true });
+      await stopServer();
+      await startServer(dir);
+      try {
+        return await work();
+      } finally {
+        await stopServer();
+        profiles[name] = summariseProfiles(dir);
+        await startServer();
+      }
+    };
+    const common = {
+      url: scenarioUrl,
+      connections: settings.connections,
+      seconds: settings.seconds,
+      serverPid: () => server?.pid,
+    };
+
+    // ---- me ------------------------------------------------------------------------------------
+    if (settings.scenarios.has('me')) {
+      const tokens = users.slice(0, 64).map((u) => u.fullToken);
+      let i = 0;
+      const body = JSON.stringify({ query: Q.me });
+      results.push(
+        await phase('scenario me', () =>
+          profiled('me', () =>
+            runScenario({
+              ...common,
+              name: 'me (FULL session)',
+              warmupSeconds: settings.warmupSeconds,
+              requests: [
+                {
+                  body,
+                  setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[i++ % tokens.length]}` } }),
+                  check: (text) => text.includes('"me":{"id"'),
+                },
+              ],
+            }),
+          ),
+        ),
+      );
+    }
+
+    // ---- login ---------------------------------------------------------------------------------
+    if (settings.scenarios.has('login')) {
+      let i = 0;
+      results.push(
+        await phase('scenario login', () =>
+          profiled('login', () =>
+            runScenario({
+              ...common,
+              name: 'login (2FA user → SECOND_FACTOR_REQUIRED)',
+              warmupSeconds: settings.warmupSeconds,
+              requests: [
+                {
+                  setupRequest: (req, context) => {
+                    const index = i++ % users.length;
+                    context.user = index;
+                    const user = users[index];
+                    return { ...req, body: JSON.stringify({ query: Q.login, variables: { input: { email: user.email, password: user.password } } }) };
+                  },
+                  check: (text, context) => {
+                    const login = (JSON.parse(text) as { data?: { login?: { status: string; accessToken: string } } }).data?.login;
+                    if (login?.status !== 'SECOND_FACTOR_REQUIRED') return false;
+                    // The pending session is kept for the verify scenario.
+                    users[context.user as number].pending.push(login.accessToken);
+                    return true;
+                  },
+                },
+              ],
+            }),
+          ),
+        ),
+      );
+    }
+
+    // ---- verifyLoginSecondFactor -----------------------------------------------------------------
+    if (settings.scenarios.has('verify')) {
+      const fromLoginScenario = users.reduce((sum, u) => sum + u.pending.length, 0);
+      // Top every user up to sessionsPerUser pending sessions (one argon2 verify each), round by
+      // round, so that a short budget still spreads the sessions over all users.
+      const plan: BenchUser[] = [];
+      for (let round = 0; round < settings.sessionsPerUser; round++) {
+        for (const user of users) if (user.pending.length <= round) plan.push(user);
+      }
+      const loggedIn = await phase('prepare pending sessions', () =>
+        inParallel(plan.length, settings.setupConcurrency, Math.max(setupDeadline, Date.now() + 20_000), (k) => loginPending(client, plan[k])),
+      );
+      const pendingTotal = users.reduce((sum, u) => sum + u.pending.length, 0);
+      setupNotes.push(
+        `${pendingTotal} pending sessions for verifyLoginSecondFactor: ${fromLoginScenario} from the login scenario, ${loggedIn} from logins before the scenario in ${phases['prepare pending sessions'].toFixed(0)} s${loggedIn < plan.length ? ` (planned ${plan.length}; the setup budget ran out)` : ''}`,
+      );
+      // The setup's confirming code used each user's step at that time; make sure it is behind us.
+      const newestSetupStep = Math.max(...users.map((u) => u.lastStep));
+      while (stepAt(Date.now()) <= newestSetupStep) await new Promise((r) => setTimeout(r, 250));
+
+      const pool = new VerifyPool(users);
+      let lastHandedOut = 0;
+      let lastPoll = Date.now();
+      let rate = 0;
+      const exhausted = () => {
+        const now = Date.now();
+        if (now - lastPoll >= 200) {
+          rate = 0.5 * rate + (0.5 * (pool.handedOut - lastHandedOut) * 1000) / (now - lastPoll);
+          lastHandedOut = pool.handedOut;
+          lastPoll = now;
+        }
+        return pool.ranDry > 0 || pool.servable(now) < settings.connections + rate * 0.5;
+      };
+      let fallback: { token: string; code: string } | undefined;
+      results.push(
+        await phase('scenario verify', () =>
+          profiled('verify', () =>
+            runScenario({
+              ...common,
+              name: 'verifyLoginSecondFactor (TOTP, distinct pending sessions)',
+              warmupSeconds: settings.verifyWarmupSeconds,
+              exhausted,
+              betweenPhases: () => {
+                for (const u of users) u.busy = false;
+              },
+              requests: [
+                {
+                  setupRequest: (req, context) => {
+                    const attempt = pool.next();
+                    // Nothing left that would be valid: resend the last attempt (a replay, so it counts as an error) while the phase stops.
+                    const use = attempt ?? fallback!;
+                    fallback = use;
+                    context.user = attempt ? attempt.userIndex : -1;
+                    return {
+                      ...req,
+                      headers: { ...req.headers, authorization: `Bearer ${use.token}` },
+                      body: JSON.stringify({ query: Q.verifyLoginSecondFactor, variables: { input: { code: use.code } } }),
+                    };
+                  },
+                  after: (context) => pool.done(context.user as number),
+                  check: (text) => text.includes('"status":"AUTHENTICATED"'),
+                },
+              ],
+            }),
+          ),
+        ),
+      );
+      const verify = results[results.length - 1];
+      if (verify.endedEarly) {
+        setupNotes.push(
+          `verify ran ${verify.seconds.toFixed(1)} s instead of ${settings.seconds} s: the pending sessions / unused TOTP steps ran out (${pool.handedOut} attempts handed out, warm-up included${pool.ranDry ? `; ${pool.ranDry} requests found nothing valid and were sent as replays` : ''})`,
+        );
+      }
+    }
+
+    // ---- SQL statements per operation (embedded PostgreSQL only) ---------------------------------------
+    let queryCounts: QueryCount[] = [];
+    if (queryCounter) {
+      queryCounts = await phase('count queries', async () => {
+        await new Promise((r) => setTimeout(r, 1_000));
+        return countQueries(queryCounter, client, inbox, runId);
+      });
+    }
+
+    const report: BenchReport = {
+      startedAt: startedAt.toISOString(),
+      totalSeconds: (Date.now() - t0) / 1000,
+      git: gitDescription(),
+      machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${process.platform}`,
+      database: postgresVersion,
+      settings: {
+        webConcurrency: settings.webConcurrency,
+        connections: settings.connections,
+        seconds: settings.seconds,
+        warmupSeconds: settings.warmupSeconds,
+        verifyWarmupSeconds: settings.verifyWarmupSeconds,
+        argon2: ARGON2_OPTIONS,
+        cpuProfile: settings.cpuProfile,
+      },
+      ceiling,
+      scenarios: results,
+      queryCounts,
+      setupNotes,
+      phases,
+      profiles,
+    };
+    printReport(report);
+    const files = writeReport(report, RESULTS_DIR, `${stamp}-wc${settings.webConcurrency}`);
+    log(`wrote ${files.join(', ')}`);
+  } catch (error) {
+    console.error(`bench failed: ${(error as Error).stack ?? error}`);
+    const serverLog = join(workDir, 'server.log');
+    const tail = existsSync(serverLog) ? readFileSync(serverLog, 'utf8').split('\n').slice(-30).join('\n') : '';
+    if (tail) console.error(`last lines of the server log:\n${tail}`);
+    process.exitCode = 1;
+  } finally {
+    await cleanUp();
+  }
+}
+
+/** One of each operation, sequentially, with log_statement = all. */
+async function countQueries(counter: QueryCounter, client: GraphQLClient, inbox: BenchSmtpInbox, runId: string): Promise<QueryCount[]> {
+  const counts: QueryCount[] = [];
+  await counter.enable();
+  try {
+    const email = `bench-${runId}-count@example.com`;
+    let token = '';
+    let secret = '';
+    counts.push(
+      await counter.count('signUp', async () => {
+        token = (await client.must<{ signUp: { accessToken: string } }>('signUp', Q.signUp, { input: { email, password: 'correct horse battery staple' } })).signUp.accessToken;
+      }),
+    );
+    const mailed = inbox.takeVerificationCode(email);
+    counts.push(await counter.count('startTwoFactorSetup', async () => void (await client.must('start', Q.startSetup, {}, token))));
+    const emailCode = await mailed;
+    counts.push(
+      await counter.count('verifyTwoFactorSetupEmail', async () => {
+        secret = (await client.must<{ verifyTwoFactorSetupEmail: { manualEntryKey: string } }>('verifyEmail', Q.verifySetupEmail, { code: emailCode }, token))
+          .verifyTwoFactorSetupEmail.manualEntryKey;
+      }),
+    );
+    const setupStep = stepAt(Date.now());
+    counts.push(
+      await counter.count('confirmTwoFactorSetup', async () => void (await client.must('confirm', Q.confirmSetup, { code: codeForStep(secret, setupStep) }, token))),
+    );
+    counts.push(
+      await counter.count('completeTwoFactorSetup', async () => {
+        token = (await client.must<{ completeTwoFactorSetup: { accessToken: string } }>('complete', Q.completeSetup, { saved: true }, token)).completeTwoFactorSetup.accessToken;
+      }),
+    );
+    await client.must('me', Q.me, {}, token);
+    counts.push(await counter.count('me', async () => void (await client.must('me', Q.me, {}, token))));
+    let pending = '';
+    counts.push(
+      await counter.count('login (2FA on)', async () => {
+        pending = (await client.must<{ login: { accessToken: string } }>('login', Q.login, { input: { email, password: 'correct horse battery staple' } })).login.accessToken;
+      }),
+    );
+    const step = Math.max(setupStep + 1, stepAt(Date.now()));
+    counts.push(
+      await counter.count('verifyLoginSecondFactor (TOTP)', async () => {
+        await client.must('verifyLoginSecondFactor', Q.verifyLoginSecondFactor, { input: { code: codeForStep(secret, step) } }, pending);
+      }),
+    );
+  } finally {
+    await counter.disable();
+  }
+  return counts;
+}
+
+function gitDescription(): string {
+  try {
+    const cwd = resolve(__dirname, '../..');
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd, encoding: 'utf8' }).trim() ? ' + uncommitted changes in src/' : '';
+    return `${head}${dirty}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function log(message: string): void {
+  const time = new Date().toISOString().slice(11, 19);
+  console.log(`[bench ${time}] ${message}`);
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error: Error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
