@@ -43,7 +43,7 @@ export class TwoFactorService {
   ) {}
 
   async status(session: AuthenticatedSession): Promise<TwoFactorStatus> {
-    const enabledAt = (await this.auth.findUserById(session.userId))?.twoFactorEnabledAt ?? null;
+    const enabledAt = session.user.twoFactorEnabledAt;
     const [recoveryCodesRemaining, setupStep, requiredByOrganization, deadline] = await Promise.all([
       enabledAt ? this.recoveryCodes.countRemaining(session.userId) : Promise.resolve(0),
       enabledAt ? Promise.resolve(null) : this.setup.pendingStep(session.userId),
