@@ -32,11 +32,14 @@ export const TRUSTED_DEVICE_DAYS = 30;
 /** last_seen_at is refreshed at most this often, so the guard does not write on every request. */
 const LAST_SEEN_RESOLUTION_SECONDS = 60;
 
+/** The account as a session sees it (no password hash). */
+export type SessionUser = AuthenticatedSession['user'];
+
 /** A session just created, with the only copy of its token. */
 export interface IssuedSession {
   token: string;
   session: SessionEntity;
-  user: UserEntity;
+  user: SessionUser;
   trustedDeviceToken?: string;
 }
 
@@ -208,19 +211,17 @@ export class AuthService {
 
   /**
    * Replaces a session by a FULL one with a new token (no session fixation). The old session is
-   * revoked by a conditional UPDATE, so of many concurrent calls for one session exactly one wins.
+   * revoked by a conditional UPDATE, so of many concurrent calls for one session exactly one wins;
+   * the row stays locked until the caller's transaction ends.
    */
-  async replaceWithFullSession(sessionId: string, db: EntityManager): Promise<IssuedSession> {
+  async replaceWithFullSession(sessionId: string, user: SessionUser, db: EntityManager): Promise<IssuedSession> {
     const revoked = await db
       .createQueryBuilder()
       .update(SessionEntity)
       .set({ revokedAt: this.clock.now() })
-      .where('id = :sessionId AND revoked_at IS NULL AND expires_at > :now', { sessionId, now: this.clock.now() })
-      .returning(['userId'])
+      .where('id = :sessionId AND user_id = :userId AND revoked_at IS NULL AND expires_at > :now', { sessionId, userId: user.id, now: this.clock.now() })
       .execute();
-    const userId = (revoked.raw as Array<{ user_id: string }>)[0]?.user_id;
-    if (!userId) throw AppError.unauthenticated('This session has ended. Sign in again.');
-    const user = await db.findOneByOrFail(UserEntity, { id: userId });
+    if (revoked.affected !== 1) throw AppError.unauthenticated('This session has ended. Sign in again.');
     return this.createSession(user, SessionLevel.FULL, db);
   }
 
@@ -280,12 +281,12 @@ export class AuthService {
 
   // ---- internals ------------------------------------------------------------------------------
 
-  private async statusOf(level: SessionLevel, user: UserEntity): Promise<AuthStatus> {
+  private async statusOf(level: SessionLevel, user: SessionUser): Promise<AuthStatus> {
     if (level === SessionLevel.PASSWORD) return AuthStatus.SECOND_FACTOR_REQUIRED;
     return (await this.isOverdueForTwoFactorSetup(user)) ? AuthStatus.TWO_FACTOR_SETUP_REQUIRED : AuthStatus.AUTHENTICATED;
   }
 
-  private async createSession(user: UserEntity, level: SessionLevel, db: EntityManager = this.sessions.manager): Promise<IssuedSession> {
+  private async createSession(user: SessionUser, level: SessionLevel, db: EntityManager = this.sessions.manager): Promise<IssuedSession> {
     const token = generateOpaqueToken(SESSION_TOKEN_PREFIX);
     const now = this.clock.now();
     const request = currentRequestContext();

@@ -178,7 +178,7 @@ export class TwoFactorSetupService {
       await this.recoveryCodes.activatePendingSet(session.userId, db);
       await this.auth.setTwoFactorEnabled(session.userId, now, db);
       await this.securityEvents.record({ type: SecurityEventType.TWO_FACTOR_ENABLED, userId: session.userId }, db);
-      return this.auth.replaceWithFullSession(session.sessionId, db);
+      return this.auth.replaceWithFullSession(session.sessionId, { ...session.user, twoFactorEnabledAt: now }, db);
     });
     this.mail.sendNotice(session.user.email, MailKind.TWO_FACTOR_ENABLED);
     return this.auth.payloadFor(issued);

@@ -68,7 +68,7 @@ export class TwoFactorService {
     let issued: IssuedSession;
     try {
       issued = await this.dataSource.transaction(async (db) => {
-        const fullSession = await this.auth.replaceWithFullSession(session.sessionId, db);
+        const fullSession = await this.auth.replaceWithFullSession(session.sessionId, session.user, db);
         remainingRecoveryCodes = await this.useSecondFactor(session.userId, factor, db);
         await this.securityEvents.record({ type: SecurityEventType.SECOND_FACTOR_SUCCEEDED, userId: session.userId }, db);
         if (input.rememberDevice) {
