@@ -504,12 +504,13 @@ describe('organizationSecurityEvents', () => {
     await requireTwoFactor(owner.token, organizationId, 24);
 
     const events = (await organizationSecurityEvents(t, admin.token, organizationId)).data!.organizationSecurityEvents;
-    expect(events.map((e: { type: string; user: { id: string } }) => [e.type, e.user.id])).toEqual([
-      ['ORGANIZATION_SECURITY_SETTINGS_CHANGED', owner.userId],
-      ['ORGANIZATION_MEMBER_REMOVED', member.userId],
-      ['ORGANIZATION_ROLE_CHANGED', member.userId],
-      ['ORGANIZATION_MEMBER_ADDED', admin.userId],
-      ['ORGANIZATION_MEMBER_ADDED', member.userId],
+    type Event = { type: string; user: { id: string }; actor: { id: string } | null };
+    expect(events.map((e: Event) => [e.type, e.user.id, e.actor?.id ?? null])).toEqual([
+      ['ORGANIZATION_SECURITY_SETTINGS_CHANGED', owner.userId, null],
+      ['ORGANIZATION_MEMBER_REMOVED', member.userId, owner.userId],
+      ['ORGANIZATION_ROLE_CHANGED', member.userId, owner.userId],
+      ['ORGANIZATION_MEMBER_ADDED', admin.userId, owner.userId],
+      ['ORGANIZATION_MEMBER_ADDED', member.userId, owner.userId],
     ]);
     expect(events.every((e: { organizationId: string }) => e.organizationId === organizationId)).toBe(true);
 

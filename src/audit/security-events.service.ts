@@ -10,6 +10,8 @@ import { SecurityEvent, SecurityEventType } from './models/security-event.model'
 export interface SecurityEventInput {
   type: SecurityEventType;
   userId?: string | null;
+  /** Set when someone else than `userId` made the change. */
+  actorUserId?: string | null;
   organizationId?: string | null;
 }
 
@@ -37,6 +39,7 @@ export class SecurityEventsService {
     await db.insert(SecurityEventEntity, {
       type: input.type,
       userId: input.userId ?? null,
+      actorUserId: input.actorUserId ?? null,
       organizationId: input.organizationId ?? null,
       ipAddress: request?.ipAddress ?? null,
       userAgent: request?.userAgent ?? null,

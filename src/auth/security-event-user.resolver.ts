@@ -11,14 +11,23 @@ type UserLookups = Map<string, Promise<User | null>>;
 export class SecurityEventUserResolver {
   constructor(private readonly auth: AuthService) {}
 
-  @ResolveField(() => User, { nullable: true })
+  @ResolveField(() => User, { nullable: true, description: 'The account the event happened to.' })
   user(@Parent() event: SecurityEvent, @Context() context: { userLookups?: UserLookups }): Promise<User | null> {
-    if (!event.userId) return Promise.resolve(null);
+    return this.lookUp(event.userId, context);
+  }
+
+  @ResolveField(() => User, { nullable: true, description: 'Who made the change, when it was someone else than `user` (an admin).' })
+  actor(@Parent() event: SecurityEvent, @Context() context: { userLookups?: UserLookups }): Promise<User | null> {
+    return this.lookUp(event.actorUserId, context);
+  }
+
+  private lookUp(userId: string | null, context: { userLookups?: UserLookups }): Promise<User | null> {
+    if (!userId) return Promise.resolve(null);
     const lookups = (context.userLookups ??= new Map());
-    let lookup = lookups.get(event.userId);
+    let lookup = lookups.get(userId);
     if (!lookup) {
-      lookup = this.auth.findUserById(event.userId).then((user) => (user ? toUser(user) : null));
-      lookups.set(event.userId, lookup);
+      lookup = this.auth.findUserById(userId).then((user) => (user ? toUser(user) : null));
+      lookups.set(userId, lookup);
     }
     return lookup;
   }

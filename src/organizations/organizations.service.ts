@@ -113,7 +113,7 @@ export class OrganizationsService {
       }
       const joinedAt = this.clock.now();
       await db.insert(OrganizationMembershipEntity, { organizationId, userId: user.id, role: input.role, joinedAt });
-      await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_MEMBER_ADDED, userId: user.id, organizationId }, db);
+      await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_MEMBER_ADDED, userId: user.id, actorUserId: callerId, organizationId }, db);
       return { user: toUser(user), role: input.role, joinedAt };
     });
   }
@@ -128,7 +128,7 @@ export class OrganizationsService {
       if (current.role !== input.role) {
         if (current.role === OrganizationRole.OWNER) await requireAnotherOwner(db, organizationId);
         await db.update(OrganizationMembershipEntity, { organizationId, userId }, { role: input.role });
-        await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_ROLE_CHANGED, userId, organizationId }, db);
+        await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_ROLE_CHANGED, userId, actorUserId: callerId, organizationId }, db);
       }
       return { ...current, role: input.role };
     });
@@ -143,7 +143,7 @@ export class OrganizationsService {
       requireMayMove(callerRole, membership.role, null);
       if (membership.role === OrganizationRole.OWNER) await requireAnotherOwner(db, organizationId);
       await db.delete(OrganizationMembershipEntity, { organizationId, userId });
-      await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_MEMBER_REMOVED, userId, organizationId }, db);
+      await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_MEMBER_REMOVED, userId, actorUserId: callerId, organizationId }, db);
     });
   }
 

@@ -6,7 +6,7 @@ import type { TestApp } from './test-app';
 export const SETTINGS_FIELDS = `requireTwoFactor twoFactorGracePeriodHours updatedAt updatedBy { ${USER_FIELDS} }`;
 export const ORGANIZATION_FIELDS = `id name myRole createdAt securitySettings { ${SETTINGS_FIELDS} }`;
 export const MEMBER_FIELDS = `role joinedAt user { ${USER_FIELDS} }`;
-export const EVENT_FIELDS = 'id type occurredAt organizationId user { id email }';
+export const EVENT_FIELDS = 'id type occurredAt organizationId user { id email } actor { id email }';
 
 export const createOrganization = (t: TestApp, token: string | undefined, name: unknown) =>
   t.gql(`mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { ${ORGANIZATION_FIELDS} } }`, { input: { name } }, token);

@@ -15,6 +15,10 @@ export class SecurityEventEntity {
   @Column({ name: 'user_id', type: 'uuid', nullable: true })
   userId: string | null;
 
+  /** Who did it, when someone else than the user did (an admin changing a member). */
+  @Column({ name: 'actor_user_id', type: 'uuid', nullable: true })
+  actorUserId: string | null;
+
   @Column({ name: 'organization_id', type: 'uuid', nullable: true })
   organizationId: string | null;
 

@@ -34,8 +34,9 @@ export class SecurityEvent {
   @Field()
   occurredAt: Date;
 
-  /** Resolved by the auth module's field resolver. */
+  /** Resolved to `user` and `actor` by the auth module's field resolver. */
   userId: string | null;
+  actorUserId: string | null;
 
   @Field(() => ID, { nullable: true })
   organizationId: string | null;
