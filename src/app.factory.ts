@@ -47,13 +47,30 @@ export async function createApp(
   const inFlight = new InFlightRequests();
   inFlightByApp.set(app, inFlight);
   app.use(inFlight.middleware);
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(requestContextMiddleware);
   if (config.graphiql) app.use(graphiqlRouter());
   app.use(express.json({ limit: MAX_REQUEST_BODY }));
   app.use(requestProblemHandler);
   app.use(rejectUnusableText);
   return app;
+}
+
+/**
+ * helmet's full set on pages and assets; GraphQL's JSON answers get their few relevant headers as
+ * constants, because running helmet's dozen middlewares there cost about a fifth of `me`'s time.
+ */
+function securityHeaders() {
+  const pages = helmet();
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'POST' || req.path !== '/graphql') return pages(req, res, next);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  };
 }
 
 /** Malformed or oversized JSON never reaches GraphQL: answer it in GraphQL's error shape. */

@@ -140,6 +140,10 @@ describe('hostile input over every operation', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['strict-transport-security']).toBeDefined();
     expect(response.headers['x-powered-by']).toBeUndefined();
+    const graphql = await t.http().post('/graphql').set('Content-Type', 'application/json').send({ query: '{ __typename }' });
+    expect(graphql.headers['x-content-type-options']).toBe('nosniff');
+    expect(graphql.headers['cache-control']).toBe('no-store');
+    expect(graphql.headers['x-powered-by']).toBeUndefined();
   });
 });
 

@@ -1,4 +1,5 @@
 import autocannon = require('autocannon');
+import { type CpuGroups, type CpuUse, cpuSnapshot, cpuUse } from './cpu-usage';
 import { RssSampler } from './rss';
 
 export interface LoadRequest {
@@ -35,6 +36,8 @@ export interface ScenarioOptions {
   serverPid: () => number | undefined;
   /** Polled every 50 ms: true ends the current phase early (e.g. the pending sessions ran out). */
   exhausted?: () => boolean;
+  /** Processes whose CPU use is measured over the measured phase. */
+  cpuGroups?: () => CpuGroups;
   /** Called between the warm-up and the measured phase. */
   betweenPhases?: () => void;
 }
@@ -46,6 +49,8 @@ export interface ScenarioResult extends LoadPhaseResult {
   /** True when the run ended before `seconds` because `exhausted` said so. */
   endedEarly: boolean;
   warmup: LoadPhaseResult;
+  /** CPU cores used during the measured phase, by group, and by the rest of the machine. */
+  cpu?: CpuUse;
 }
 
 /** A warm-up phase, then the measured phase, with the server's RSS sampled every 200 ms throughout. */
@@ -55,9 +60,13 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
   try {
     const warmup = options.warmupSeconds > 0 ? await runPhase(options, options.warmupSeconds) : emptyPhase();
     options.betweenPhases?.();
+    const groups = options.cpuGroups?.();
+    const before = groups ? cpuSnapshot(groups) : undefined;
     const measured = await runPhase(options, options.seconds);
+    const cpu = groups && before ? cpuUse(before, cpuSnapshot(groups)) : undefined;
     return {
       ...measured,
+      cpu,
       name: options.name,
       connections: options.connections,
       peakRssBytes: rss.stop(),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 
 /** A statement as PostgreSQL logged it (log_statement = all). */
-const STATEMENT = /\bLOG:\s+(?:statement|execute [^:]*):\s+([\s\S]*)$/;
+const STATEMENT = /\bLOG:\s+(?:statement|execute .*?):\s+([\s\S]*)$/;
 
 export interface QueryCount {
   operation: string;
@@ -56,12 +56,12 @@ export class QueryCounter {
     const deadline = Date.now() + 3_000;
     while (!this.buffer.includes(`${marker}_end`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     this.capturing = false;
-    const between = this.buffer.slice(this.buffer.indexOf(`${marker}_begin`), this.buffer.indexOf(`${marker}_end`));
+    const between = this.buffer.slice(this.buffer.indexOf(`${marker}_begin`), this.buffer.indexOf(`${marker}_end`) + marker.length + 4);
     // Each log record starts with log_line_prefix's timestamp; a statement's SQL may continue on the next lines.
     const records = between.split(/\n(?=\d{4}-\d\d-\d\d \d)/).slice(1);
     const statements = records
       .map((record) => STATEMENT.exec(record)?.[1])
-      .filter((sql): sql is string => sql !== undefined && !sql.includes(marker))
+      .filter((sql): sql is string => sql !== undefined && !sql.includes('bench_marker_'))
       .map((sql) => sql.replace(/\s+/g, ' ').trim());
     return { operation, queries: statements.length, statements };
   }

@@ -19,6 +19,7 @@ export interface BenchReport {
     verifyWarmupSeconds: number;
     argon2: Record<string, unknown>;
     cpuProfile: boolean;
+    serverCommand: string;
   };
   ceiling: Argon2Ceiling;
   scenarios: ScenarioResult[];
@@ -112,7 +113,7 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push(
     `Commit ${report.git}; ${report.machine}; PostgreSQL: ${report.database}. Load: autocannon 8 on loopback from the bench process, ` +
       `${s.connections} connections, ${s.seconds} s per scenario after a ${s.warmupSeconds} s warm-up (verify: ${s.verifyWarmupSeconds} s); ` +
-      `server \`node dist/src/main.js\` with NODE_ENV=production, IP_RATE_LIMIT_PER_MINUTE=0${s.cpuProfile ? ', **--cpu-prof (slower; restarted per scenario)**' : ''}. ` +
+      `server \`${s.serverCommand}\` with NODE_ENV=production, IP_RATE_LIMIT_PER_MINUTE=0${s.cpuProfile ? ', **--cpu-prof (slower; restarted per scenario)**' : ''}. ` +
       'An error is a response that is not HTTP 200, has `errors` in its body or not the expected result, or a socket error/timeout. ' +
       `Whole run: ${n0(report.totalSeconds)} s.`,
   );
@@ -134,6 +135,27 @@ export function renderMarkdown(report: BenchReport): string {
     `argon2id: m=${String(s.argon2.memoryCost)} KiB, t=${String(s.argon2.timeCost)}, p=${String(s.argon2.parallelism)} (@node-rs/argon2, the server's ARGON2_OPTIONS), ` +
       `on libuv's pool of ${c.threadpoolSize} threads, ${n1(c.seconds)} s after a 2 s warm-up.`,
   );
+  const withCpu = report.scenarios.filter((r) => r.cpu);
+  if (withCpu.length > 0) {
+    const groups = [...new Set(withCpu.flatMap((r) => Object.keys(r.cpu!.cores)))];
+    const perRequestGroups = groups.filter((g) => !g.startsWith('bench'));
+    lines.push('');
+    lines.push(
+      `Where the machine's ${n1(withCpu[0].cpu!.availableCores)} cores went during each measured phase (CPU seconds per second, from /proc; ` +
+        '"server main thread" is the JavaScript thread, the rest of "server" is libuv\'s pool (argon2) and V8\'s helpers; ' +
+        '"other" is everything else on the machine, e.g. other test runs, and interrupt work). Then CPU milliseconds per request:',
+    );
+    lines.push('');
+    lines.push(`| scenario | ${groups.join(' | ')} | other | ${perRequestGroups.map((g) => `${g} ms/req`).join(' | ')} |`);
+    lines.push(`|---|${[...groups, 'other', ...perRequestGroups].map(() => '---:').join('|')}|`);
+    for (const r of withCpu) {
+      const c = r.cpu!;
+      const perRequest = (cores: number | undefined) => (r.reqPerSec > 0 && cores !== undefined ? ((cores / r.reqPerSec) * 1000).toFixed(2) : '–');
+      lines.push(
+        `| ${r.name.replace(/ \(.*$/, '')} | ${groups.map((g) => (c.cores[g] !== undefined ? c.cores[g].toFixed(2) : '–')).join(' | ')} | ${c.otherCores.toFixed(2)} | ${perRequestGroups.map((g) => perRequest(c.cores[g])).join(' | ')} |`,
+      );
+    }
+  }
   lines.push('');
   lines.push(`## Targets (better-auth + twoFactor here: session check ${BETTER_AUTH.sessionCheck.reqPerSec} req/s p99 ${BETTER_AUTH.sessionCheck.p99} ms; TOTP verify ${BETTER_AUTH.totpVerify.reqPerSec} req/s p99 ${BETTER_AUTH.totpVerify.p99} ms; password sign-in ${BETTER_AUTH.passwordSignIn.reqPerSec} req/s)`);
   lines.push('');

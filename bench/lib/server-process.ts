@@ -14,6 +14,10 @@ export interface ServerOptions {
   logFile: string;
   /** When set, the server (and its workers) run with --cpu-prof and write profiles here on exit. */
   cpuProfDir?: string;
+  /** Node flags before the script, e.g. V8 heap flags (the bench copies them from `npm start`). */
+  nodeArgs?: string[];
+  /** NODE_OPTIONS for the server (experiments, e.g. V8 heap flags); unset by default. */
+  nodeOptions?: string;
 }
 
 const READY_LINE = /GraphQL ready at/g;
@@ -21,6 +25,8 @@ const READY_LINE = /GraphQL ready at/g;
 /** `node dist/src/main.js` in production mode, as a child of the bench. */
 export class ServerProcess {
   private exited = false;
+  /** How the server ended, once it has. */
+  exitDescription: string | undefined;
   private readyLines = 0;
   private tail: string[] = [];
   private readonly exitPromise: Promise<number | null>;
@@ -40,8 +46,9 @@ export class ServerProcess {
     child.stdout?.on('data', onOutput);
     child.stderr?.on('data', onOutput);
     this.exitPromise = new Promise((done) => {
-      child.once('exit', (code) => {
+      child.once('exit', (code, signal) => {
         this.exited = true;
+        this.exitDescription = signal ? `signal ${signal}` : `code ${code}`;
         done(code);
       });
     });
@@ -61,7 +68,7 @@ export class ServerProcess {
 
   static async start(options: ServerOptions): Promise<ServerProcess> {
     const main = resolve(__dirname, '../../src/main.js');
-    const nodeArgs = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+    const nodeArgs = [...(options.nodeArgs ?? []), ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
     const child = spawn(process.execPath, [...nodeArgs, main], {
       cwd: resolve(__dirname, '../../..'),
       env: {
@@ -74,6 +81,7 @@ export class ServerProcess {
         ENCRYPTION_KEY: options.encryptionKey,
         IP_RATE_LIMIT_PER_MINUTE: '0',
         WEB_CONCURRENCY: String(options.webConcurrency),
+        ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -19,3 +19,12 @@ describe('password hasher', () => {
     await expect(spendPasswordCheckTime('anything at all')).resolves.toBe(false);
   });
 });
+
+describe('password hasher under load', () => {
+  it('answers every one of many concurrent verifications correctly', async () => {
+    const stored = await hashPassword('correct horse battery');
+    const attempts = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? 'correct horse battery' : `wrong ${i}`));
+    const answers = await Promise.all(attempts.map((password) => verifyPassword(stored, password)));
+    expect(answers).toEqual(attempts.map((password) => password === 'correct horse battery'));
+  });
+});

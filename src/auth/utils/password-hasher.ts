@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane (about 10 ms here). */
@@ -8,13 +9,32 @@ export const ARGON2_OPTIONS = {
   parallelism: 1,
 } as const;
 
+/**
+ * At most one hash per core at a time: more would not finish sooner, and each holds 19 MiB while it
+ * runs. The rest wait their turn here.
+ */
+const MAX_CONCURRENT_HASHES = availableParallelism();
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function oneAtATimePerCore<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT_HASHES) await new Promise<void>((resume) => waiting.push(resume));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_OPTIONS);
+  return oneAtATimePerCore(() => hash(password, ARGON2_OPTIONS));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, password);
+    return await oneAtATimePerCore(() => verify(passwordHash, password));
   } catch {
     return false;
   }
