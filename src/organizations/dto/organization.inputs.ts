@@ -38,21 +38,7 @@ export class AddOrganizationMemberInput {
   role: OrganizationRole;
 }
 
-@InputType()
-export class UpdateOrganizationMemberRoleInput {
-  @Field(() => ID)
-  @IsString()
-  organizationId: string;
-
-  @Field(() => ID)
-  @IsString()
-  userId: string;
-
-  @Field(() => OrganizationRole)
-  @IsEnum(OrganizationRole)
-  role: OrganizationRole;
-}
-
+/** Names one member of one organization. */
 @InputType()
 export class RemoveOrganizationMemberInput {
   @Field(() => ID)
@@ -62,6 +48,13 @@ export class RemoveOrganizationMemberInput {
   @Field(() => ID)
   @IsString()
   userId: string;
+}
+
+@InputType()
+export class UpdateOrganizationMemberRoleInput extends RemoveOrganizationMemberInput {
+  @Field(() => OrganizationRole)
+  @IsEnum(OrganizationRole)
+  role: OrganizationRole;
 }
 
 @InputType()

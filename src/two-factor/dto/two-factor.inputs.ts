@@ -5,20 +5,24 @@ import { PASSWORD_MAX_LENGTH } from '../../auth/dto/auth.inputs';
 /** Generous for "123 456" or "ab1c0-de2fg" typed with spaces; anything longer is not a code. */
 export const MAX_CODE_INPUT_LENGTH = 32;
 
-@InputType()
-export class VerifyLoginSecondFactorInput {
-  @Field(() => String, { nullable: true, description: 'A 6-digit code from the authenticator app; give this or recoveryCode.' })
+/** A second factor as the user gives it: exactly one of the two (checked by the service). */
+@InputType({ isAbstract: true })
+abstract class SecondFactorCodeInput {
+  @Field(() => String, { nullable: true, description: 'A 6-digit code from the authenticator app; give exactly one of code and recoveryCode.' })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_CODE_INPUT_LENGTH)
   code?: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'One of the saved recovery codes (xxxxx-xxxxx, any case, dash optional).' })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_CODE_INPUT_LENGTH)
   recoveryCode?: string | null;
+}
 
+@InputType()
+export class VerifyLoginSecondFactorInput extends SecondFactorCodeInput {
   @Field(() => Boolean, { nullable: true, description: 'Issue a trustedDeviceToken so this device skips the second factor next time.' })
   @IsOptional()
   @IsBoolean()
@@ -26,21 +30,9 @@ export class VerifyLoginSecondFactorInput {
 }
 
 @InputType()
-export class DisableTwoFactorInput {
+export class DisableTwoFactorInput extends SecondFactorCodeInput {
   @Field()
   @IsString()
   @MaxLength(PASSWORD_MAX_LENGTH)
   password: string;
-
-  @Field(() => String, { nullable: true, description: 'Give exactly one of code and recoveryCode.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_CODE_INPUT_LENGTH)
-  code?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @IsString()
-  @MaxLength(MAX_CODE_INPUT_LENGTH)
-  recoveryCode?: string | null;
 }
