@@ -2,11 +2,27 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { GraphQLSchemaHost, RESOLVER_NAME_METADATA, RESOLVER_TYPE_METADATA } from '@nestjs/graphql';
-import { type GraphQLSchema, isEnumType, isInputObjectType, isObjectType, isScalarType, Kind, parse, type TypeNode } from 'graphql';
+import {
+  getNamedType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLSchema,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isObjectType,
+  isScalarType,
+  Kind,
+  parse,
+  type TypeNode,
+} from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENINGS_KEY } from '../src/auth/decorators/access.decorators';
 import { printSchemaFile } from '../src/graphql/schema-printer';
+import { errorCode, login, newUser } from './support/operations';
+import { addMember, newOrganization, updateOrganizationSecuritySettings } from './support/organizations';
 import { startTestApp, type TestApp } from './support/test-app';
+import { enableTwoFactor } from './support/two-factor';
 
 /** The contract frontend teams build against, in the shared folder beside this repository. */
 const CONTRACT_FILE = join(__dirname, '..', '..', 'shared', 'api', 'contract.graphql');
@@ -135,5 +151,60 @@ describe('schema', () => {
     ].sort();
     expect(Object.keys(openings).sort()).toEqual(schemaOperations);
     expect(openings).toEqual(RECORDED_OPENINGS);
+  });
+});
+
+/** A well-typed value for any argument, so that a request reaches the guard rather than stopping at coercion. */
+function plausibleValue(type: GraphQLInputType): unknown {
+  const named = getNamedType(type);
+  if (isInputObjectType(named)) {
+    return Object.fromEntries(Object.values(named.getFields()).map((field) => [field.name, plausibleValue(field.type)]));
+  }
+  if (isEnumType(named)) return named.getValues()[0].value;
+  return { ID: '00000000-0000-4000-8000-000000000000', Int: 1, Boolean: true, String: 'x' }[named.name] ?? 'x';
+}
+
+function callOperation(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, token?: string) {
+  const variables = field.args.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
+  const args = field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
+  const selection = isLeafType(getNamedType(field.type)) ? '' : '{ __typename }';
+  const query = `${kind}${variables ? `(${variables})` : ''} { ${field.name}${args ? `(${args})` : ''} ${selection} }`;
+  return t.gql(query, Object.fromEntries(field.args.map((arg) => [arg.name, plausibleValue(arg.type)])), token);
+}
+
+describe('the guard, operation by operation, as recorded', () => {
+  it('refuses no session, a pending session and an overdue user exactly where no decorator opens the operation', async () => {
+    const twoFactorUser = await newUser(t);
+    await enableTwoFactor(t, twoFactorUser);
+    const pending = (await login(t, { email: twoFactorUser.email, password: twoFactorUser.password })).data!.login.accessToken;
+
+    const owner = await newUser(t);
+    const ownerToken = (await enableTwoFactor(t, owner)).token;
+    const overdue = await newUser(t);
+    const organizationId = await newOrganization(t, ownerToken);
+    await addMember(t, ownerToken, organizationId, overdue.email);
+    await updateOrganizationSecuritySettings(t, ownerToken, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 0 });
+
+    const schema = t.app.get(GraphQLSchemaHost).schema;
+    const operations = [
+      ...Object.values(schema.getQueryType()!.getFields()).map((f) => ['query', f] as const),
+      ...Object.values(schema.getMutationType()!.getFields()).map((f) => ['mutation', f] as const),
+    ].sort(([, a], [, b]) => Number(a.name === 'logout') - Number(b.name === 'logout')); // logout ends the session: last
+
+    const mismatches: string[] = [];
+    for (const [kind, field] of operations) {
+      const openings = RECORDED_OPENINGS[`${kind === 'query' ? 'Query' : 'Mutation'}.${field.name}`];
+      if (openings.includes('PUBLIC')) continue;
+      const expectations: Array<[string | undefined, string, boolean]> = [
+        [undefined, 'UNAUTHENTICATED', true],
+        [pending, 'SECOND_FACTOR_REQUIRED', !openings.includes('PENDING_SECOND_FACTOR')],
+        [overdue.token, 'TWO_FACTOR_SETUP_REQUIRED', !openings.includes('FORCED_TWO_FACTOR_SETUP')],
+      ];
+      for (const [token, code, refused] of expectations) {
+        const answered = errorCode(await callOperation(kind, field, token));
+        if ((answered === code) !== refused) mismatches.push(`${field.name}: ${code} expected ${refused ? '' : 'not '}but got ${answered}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
   });
 });

@@ -26,22 +26,6 @@ export enum ServerErrorCode {
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
-/** HTTP status a code would have in a REST API; used for logging severity and the health of metrics. */
-export const errorCategory = {
-  UNAUTHENTICATED: 401,
-  SECOND_FACTOR_REQUIRED: 401,
-  TWO_FACTOR_SETUP_REQUIRED: 403,
-  FORBIDDEN: 403,
-  BAD_USER_INPUT: 400,
-  INVALID_CREDENTIALS: 401,
-  INVALID_CODE: 400,
-  CODE_EXPIRED: 400,
-  TOO_MANY_ATTEMPTS: 429,
-  CONFLICT: 409,
-  NOT_FOUND: 404,
-  FAILED_PRECONDITION: 412,
-} as const satisfies Record<ErrorCode, number>;
-
 export const contractErrorCodes: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 
 export interface FieldProblem {

@@ -49,10 +49,6 @@ export class RecoveryCodesService {
     return true;
   }
 
-  async hasPendingSet(userId: string): Promise<boolean> {
-    return (await this.recoveryCodes.countBy({ userId, status: RecoveryCodeStatus.PENDING })) > 0;
-  }
-
   async discardPendingSet(userId: string, db: EntityManager = this.recoveryCodes.manager): Promise<void> {
     await db.delete(RecoveryCodeEntity, { userId, status: RecoveryCodeStatus.PENDING });
   }

@@ -26,6 +26,5 @@ import { TwoFactorService } from './two-factor.service';
     ThrottlingModule,
   ],
   providers: [TwoFactorCrypto, TotpCredentials, TwoFactorSetupService, TwoFactorService, TwoFactorResolver],
-  exports: [TwoFactorService],
 })
 export class TwoFactorModule {}
