@@ -33,6 +33,19 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        plugins: [swcPlugin()],
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.browser-spec.ts'],
+          environment: 'node',
+          // Builds web/ (codegen from schema.gql, type-check, Vite) before any page opens.
+          globalSetup: ['./test/support/global-setup.ts', './test/browser/support/build-console.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
