@@ -19,7 +19,7 @@ export default defineConfig({
       {
         plugins: [swcPlugin()],
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.spec.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['src/**/*.spec.ts', 'web/src/**/*.spec.ts'], environment: 'node' },
       },
       {
         plugins: [swcPlugin()],

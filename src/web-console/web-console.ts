@@ -14,9 +14,13 @@ export function webConsoleDirectory(): string | undefined {
  * Serves the reference console (web/, built by Vite) at `/`. Its routes live after the `#`, so the
  * server only ever serves index.html and the hashed files under /assets, which never change.
  */
+let warned = false;
+
 export function webConsoleRouter(directory = webConsoleDirectory()): Router {
   const router = Router();
   if (!directory) {
+    if (warned) return router;
+    warned = true;
     new Logger('WebConsole').warn('The console is not built (web/dist is missing): run `npm run build` to serve it at /.');
     return router;
   }

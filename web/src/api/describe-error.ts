@@ -37,13 +37,14 @@ export function describeError(error: unknown, t: Dictionary): string {
       if (operation === 'ConfirmRecoveryCodesReissue') return e.nothingToConfirm;
       if (operation === 'ReissueRecoveryCodes' || operation === 'DisableTwoFactor') return e.twoFactorNotOn;
       return e.FAILED_PRECONDITION;
+    case 'INVALID_CREDENTIALS':
+      return operation === 'Login' ? e.INVALID_CREDENTIALS : e.wrongPassword;
     case 'INTERNAL_SERVER_ERROR':
       return e.INTERNAL_SERVER_ERROR(extensions.requestId ?? '—');
     case 'UNAUTHENTICATED':
     case 'SECOND_FACTOR_REQUIRED':
     case 'TWO_FACTOR_SETUP_REQUIRED':
     case 'FORBIDDEN':
-    case 'INVALID_CREDENTIALS':
     case 'SERVICE_UNAVAILABLE':
     case 'NETWORK':
       return e[error.code];

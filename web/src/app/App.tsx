@@ -106,9 +106,6 @@ function ProfileMenu({ email }: { email: string }) {
             </button>
           </li>
           <li>
-            <a href="/graphql">{t.header.graphiql}</a>
-          </li>
-          <li>
             <button type="button" onClick={() => void session.signOut('signedOut')}>
               {t.header.signOut}
             </button>

@@ -24,7 +24,6 @@ export const en = {
     accountManagement: 'Account Management',
     organizationManagement: 'Organization Management',
     signOut: 'Sign out',
-    graphiql: 'GraphQL playground',
   },
 
   signIn: {
@@ -271,6 +270,7 @@ export const en = {
       other: { name: 'Input', problem: 'check what you entered.' },
     },
     INVALID_CREDENTIALS: 'The email or password is not correct. Check both and try again.',
+    wrongPassword: 'The password is not correct. Enter the password you sign in with.',
     INVALID_CODE: 'That code is not right, or it was already used. Enter the newest code from your app.',
     invalidCodeTriesLeft: (left: number) => `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.`,
     invalidEmailCodeUsedUp: 'That code is not right, and it no longer works after 5 wrong tries. Ask for a new code.',

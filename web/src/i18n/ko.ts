@@ -23,7 +23,6 @@ export const ko: Dictionary = {
     accountManagement: '계정관리',
     organizationManagement: '조직 관리',
     signOut: '로그아웃',
-    graphiql: 'GraphQL 플레이그라운드',
   },
 
   signIn: {
@@ -269,6 +268,7 @@ export const ko: Dictionary = {
       other: { name: '입력값', problem: '입력한 내용을 확인하세요.' },
     },
     INVALID_CREDENTIALS: '이메일 또는 비밀번호가 올바르지 않습니다. 둘 다 확인하고 다시 시도하세요.',
+    wrongPassword: '비밀번호가 올바르지 않습니다. 로그인할 때 쓰는 비밀번호를 입력하세요.',
     INVALID_CODE: '코드가 올바르지 않거나 이미 사용되었습니다. 앱에 표시된 최신 코드를 입력하세요.',
     invalidCodeTriesLeft: (left) => `코드가 올바르지 않습니다. ${left}번 더 시도할 수 있습니다.`,
     invalidEmailCodeUsedUp: '코드가 올바르지 않으며, 5번 틀려 더 이상 사용할 수 없습니다. 새 인증번호를 요청하세요.',
