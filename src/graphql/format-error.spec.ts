@@ -17,7 +17,7 @@ describe('formatGraphQLError', () => {
   it('hides an unexpected error behind a request id and logs it with that id', () => {
     const logged = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const internal = new Error('relation "users" does not exist at 10.0.0.5');
-    const formatted = runWithRequestContext({ requestId: 'req-12345678', ipAddress: null, userAgent: null }, () =>
+    const formatted = runWithRequestContext({ requestId: 'req-12345678', ipAddress: null, userAgent: null, language: null }, () =>
       formatGraphQLError({ message: internal.message, path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } }, asResolverError(internal)),
     );
     expect(formatted.message).not.toContain('users');
