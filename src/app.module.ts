@@ -10,6 +10,7 @@ import { ConfigModule } from './config/config.module';
 import { postgresOptions } from './database/data-source-options';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
+import { InvitationsModule } from './invitations/invitations.module';
 import { MailModule } from './mail/mail.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RecoveryCodesModule } from './recovery-codes/recovery-codes.module';
@@ -36,6 +37,7 @@ export class AppModule {
         UsersModule,
         AuthModule,
         OrganizationsModule,
+        InvitationsModule,
         RecoveryCodesModule,
         TwoFactorModule,
       ],

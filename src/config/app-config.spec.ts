@@ -20,6 +20,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('derives PUBLIC_URL from the port unless given, without a trailing slash', () => {
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PUBLIC_URL: 'https://console.example.com/' }).publicUrl).toBe('https://console.example.com');
+    expect(() => loadConfig({ PUBLIC_URL: 'console.example.com' })).toThrow(/PUBLIC_URL/);
+  });
+
   it('reads typed values from strings', () => {
     const config = loadConfig({ PORT: '8080', TRUST_PROXY: 'true', IP_RATE_LIMIT_PER_MINUTE: '0', WEB_CONCURRENCY: '2' });
     expect(config).toMatchObject({ port: 8080, trustProxy: true, ipRateLimitPerMinute: 0, webConcurrency: 2 });

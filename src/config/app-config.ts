@@ -23,6 +23,7 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toBool) @IsBoolean() GRAPHQL_INTROSPECTION?: boolean;
   @IsOptional() @Transform(toBool) @IsBoolean() GRAPHIQL?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(720) SESSION_TTL_HOURS?: number;
+  @IsOptional() @IsString() @Matches(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, { message: 'must be an http:// or https:// URL without query' }) PUBLIC_URL?: string;
 }
 
 export interface AppConfig {
@@ -45,6 +46,8 @@ export interface AppConfig {
   introspection: boolean;
   graphiql: boolean;
   sessionTtlHours: number;
+  /** Where users open the console: the base of links in mail. No trailing slash. */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     introspection: vars.GRAPHQL_INTROSPECTION ?? !production,
     graphiql: vars.GRAPHIQL ?? !production,
     sessionTtlHours: vars.SESSION_TTL_HOURS ?? 24,
+    publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT ?? 3000}`).replace(/\/+$/, ''),
   };
 }
 

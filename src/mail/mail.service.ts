@@ -38,10 +38,23 @@ export class MailService implements OnApplicationShutdown {
   }
 
   /**
+   * Sends a mail that carries a one-time link (an invitation) and waits for the transport: without
+   * the mail the link is lost, so the caller saves nothing and the user is told to try again.
+   */
+  async sendLink(to: string, kind: MailKind.ORGANIZATION_INVITATION, values: Record<string, unknown>, language?: Language | null): Promise<void> {
+    try {
+      await this.deliver(to, kind, values, language);
+    } catch (error) {
+      this.logger.error(`Could not deliver ${kind} mail to ${to}: ${(error as Error).message}`);
+      throw AppError.mailUnavailable();
+    }
+  }
+
+  /**
    * Queues a security notice; failures are logged and retried in the background. Without a
    * language, the notice is written in the language of the request that caused it.
    */
-  sendNotice(to: string, kind: Exclude<MailKind, MailKind.VERIFICATION_CODE>, values: Record<string, unknown> = {}, language?: Language | null): void {
+  sendNotice(to: string, kind: Exclude<MailKind, MailKind.VERIFICATION_CODE | MailKind.ORGANIZATION_INVITATION>, values: Record<string, unknown> = {}, language?: Language | null): void {
     const chosen = this.languageFor(language);
     const attempt = (index: number) => {
       this.deliver(to, kind, { when: new Date().toUTCString(), ...values }, chosen).catch((error: Error) => {

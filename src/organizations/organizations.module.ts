@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
 import { OrganizationMembershipEntity } from './entities/organization-membership.entity';
 import { OrganizationEntity } from './entities/organization.entity';
@@ -12,6 +13,7 @@ import { OrganizationsService } from './organizations.service';
   imports: [
     TypeOrmModule.forFeature([OrganizationEntity, OrganizationMembershipEntity]),
     AuditModule,
+    MailModule,
     UsersModule,
   ],
   providers: [OrganizationsService, OrganizationsResolver],

@@ -11,6 +11,9 @@ export const PASSWORD_WINDOW_SECONDS = 15 * 60;
 export const PASSWORD_LOCK_SECONDS = 15 * 60;
 export const SECOND_FACTOR_FAILURES_ALLOWED = 10;
 export const SECOND_FACTOR_LOCK_SECONDS = 15 * 60;
+/** Invitations mailed per organization, and per recipient address across organizations, each hour. */
+export const INVITATIONS_PER_ORGANIZATION_PER_HOUR = 50;
+export const INVITATIONS_PER_RECIPIENT_PER_HOUR = 5;
 /** "Consecutive" wrong codes: a success clears the count; a day without one forgets it too. */
 const SECOND_FACTOR_MEMORY_SECONDS = 24 * 60 * 60;
 
@@ -32,11 +35,15 @@ export class ThrottlingService {
   private readonly passwordFailures: RateLimiterPostgres;
   private readonly secondFactorFailures: RateLimiterPostgres;
   private readonly publicRequests: RateLimiterPostgres | null;
+  private readonly invitationsPerOrganization: RateLimiterPostgres;
+  private readonly invitationsPerRecipient: RateLimiterPostgres;
 
   constructor(dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
     const store = { storeClient: dataSource, storeType: 'typeorm', tableName: 'rate_limits', tableCreated: true };
     this.passwordFailures = new RateLimiterPostgres({ ...store, keyPrefix: 'password', points: PASSWORD_FAILURES_ALLOWED, duration: PASSWORD_WINDOW_SECONDS });
     this.secondFactorFailures = new RateLimiterPostgres({ ...store, keyPrefix: 'second-factor', points: SECOND_FACTOR_FAILURES_ALLOWED, duration: SECOND_FACTOR_MEMORY_SECONDS });
+    this.invitationsPerOrganization = new RateLimiterPostgres({ ...store, keyPrefix: 'invitation-org', points: INVITATIONS_PER_ORGANIZATION_PER_HOUR, duration: 3600 });
+    this.invitationsPerRecipient = new RateLimiterPostgres({ ...store, keyPrefix: 'invitation-to', points: INVITATIONS_PER_RECIPIENT_PER_HOUR, duration: 3600 });
     this.publicRequests = config.ipRateLimitPerMinute > 0
       ? new RateLimiterPostgres({ ...store, keyPrefix: 'public-ip', points: config.ipRateLimitPerMinute, duration: 60 })
       : null;
@@ -55,6 +62,15 @@ export class ThrottlingService {
       SECOND_FACTOR_LOCK_SECONDS,
       'Too many wrong codes: sign-in with a second factor is paused for this account.',
     );
+  }
+
+  /**
+   * Counts an invitation mail against its organization (an admin's account cannot become a mail
+   * cannon) and against its recipient (nobody is flooded by re-invitations, from any organization).
+   */
+  async countInvitation(organizationId: string, email: string): Promise<void> {
+    await reserve(this.invitationsPerOrganization, organizationId, 0, 'Too many invitations from this organization.');
+    await reserve(this.invitationsPerRecipient, keyOf(email), 0, 'Too many invitations to this address.');
   }
 
   /** Counts a request to a public operation (signUp, login) against the client's address. */
