@@ -15,7 +15,7 @@ import {
   revokeInvitation,
 } from './support/invitations';
 import { AUTH_FIELDS, DEFAULT_PASSWORD, errorCode, mySecurityEvents, newUser, type SignedIn, uniqueEmail } from './support/operations';
-import { addMember, myOrganizations, newOrganization, organizationMembers, organizationSecurityEvents, updateOrganizationSecuritySettings } from './support/organizations';
+import { addMember, addOrganizationMember, myOrganizations, newOrganization, organizationMembers, organizationSecurityEvents, updateOrganizationSecuritySettings } from './support/organizations';
 import { startTestApp, type TestApp } from './support/test-app';
 import { enableTwoFactor, twoFactorStatus } from './support/two-factor';
 
@@ -239,6 +239,17 @@ describe('accepting', () => {
     expect((await organizationMembers(t, owner.token, organizationId)).data!.organizationMembers).toHaveLength(2);
     const accepted = eventTypes((await organizationSecurityEvents(t, owner.token, organizationId)).data!.organizationSecurityEvents);
     expect(accepted.filter((type) => type === 'ORGANIZATION_INVITATION_ACCEPTED')).toHaveLength(1);
+  });
+
+  it('answers CONFLICT when the invitee became a member meanwhile, and leaves the invitation unused', async () => {
+    const owner = await newUser(t);
+    const organizationId = await newOrganization(t, owner.token);
+    const invitee = await newUser(t);
+    await addMember(t, owner.token, await newOrganization(t, owner.token, 'Elsewhere'), invitee.email);
+    const { token } = await invite(owner.token, organizationId, invitee.email);
+    expect((await addOrganizationMember(t, owner.token, { organizationId, email: invitee.email, role: 'MEMBER' })).errors).toBeUndefined();
+    expect(errorCode(await acceptInvitation(t, invitee.token, token))).toBe('CONFLICT');
+    expect((await organizationInvitations(t, owner.token, organizationId)).data!.organizationInvitations.map((i: { status: string }) => i.status)).toEqual(['PENDING']);
   });
 
   it('declining deletes the invitation: its link stops working', async () => {
