@@ -8,6 +8,8 @@ import { ThrottlingModule } from '../throttling/throttling.module';
 import { AuthResolver } from './auth.resolver';
 import { AuthService } from './auth.service';
 import { BearerTokenStrategy } from './bearer-token.strategy';
+import { ExpiredSessionsPruner } from './expired-sessions.pruner';
+import { ExpiredTrustedDevicesPruner } from './expired-trusted-devices.pruner';
 import { SessionEntity } from './entities/session.entity';
 import { TrustedDeviceEntity } from './entities/trusted-device.entity';
 import { UserEntity } from './entities/user.entity';
@@ -31,6 +33,8 @@ import { SecurityEventUserResolver } from './security-event-user.resolver';
     BearerTokenStrategy,
     BearerAuthGuard,
     { provide: APP_GUARD, useClass: AccessGuard },
+    ExpiredSessionsPruner,
+    ExpiredTrustedDevicesPruner,
   ],
   exports: [AuthService],
 })
