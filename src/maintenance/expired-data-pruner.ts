@@ -17,8 +17,8 @@ export interface ExpiredDataPruner {
 export const PrunesExpiredData = DiscoveryService.createDecorator<void>();
 
 /**
- * Deletes one batch of rows whose `column` is below `cutoff`. The rows are picked through the
- * column's index and deleted by their physical address (ctid), one short statement per batch, so
+ * Deletes one batch of rows whose `column` is below `cutoff`, oldest first. The rows are picked
+ * through the column's index and deleted by their physical address (ctid), one short statement per batch, so
  * no lock is held for long and nothing waits on a big DELETE. The outer condition is re-checked on
  * the row as it is when deleted: a row moved or renewed meanwhile is left alone.
  */
@@ -29,11 +29,13 @@ export async function deleteBatchBelow(
   cutoff: Date | number,
   batchSize: number,
 ): Promise<number> {
-  const [, deleted] = (await db.query(
-    `DELETE FROM ${table}
-      WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${table} WHERE ${column} < $1 LIMIT $2))
-        AND ${column} < $1`,
-    [cutoff, batchSize],
-  )) as [unknown[], number];
+  const [, deleted] = (await db.query(deleteBatchBelowSql(table, column), [cutoff, batchSize])) as [unknown[], number];
   return deleted;
+}
+
+/** The statement of deleteBatchBelow ($1 the cutoff, $2 the batch size); the bench explains it. */
+export function deleteBatchBelowSql(table: string, column: string): string {
+  // ORDER BY makes the planner walk the column's index from the oldest row: without it, when many
+  // rows match it reads the table from the start, through the rows earlier batches left dead.
+  return `DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${table} WHERE ${column} < $1 ORDER BY ${column} LIMIT $2)) AND ${column} < $1`;
 }
