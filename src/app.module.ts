@@ -15,6 +15,7 @@ import { MaintenanceModule } from './maintenance/maintenance.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RecoveryCodesModule } from './recovery-codes/recovery-codes.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
+import { UsersModule } from './users/users.module';
 
 export interface AppOverrides {
   /** Tests choose the time. */
@@ -33,6 +34,7 @@ export class AppModule {
         GraphQLApiModule,
         AuditModule,
         MailModule,
+        UsersModule,
         AuthModule,
         OrganizationsModule,
         RecoveryCodesModule,

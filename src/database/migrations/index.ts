@@ -3,6 +3,7 @@ import { Organizations1764259300000 } from './1764259300000-organizations';
 import { TwoFactor1764259400000 } from './1764259400000-two-factor';
 import { RateLimits1764259500000 } from './1764259500000-rate-limits';
 import { SecurityEventActor1764259600000 } from './1764259600000-security-event-actor';
+import { UserLanguage1764259700000 } from './1764259700000-user-language';
 import { ExpiryIndexes1764262000000 } from './1764262000000-expiry-indexes';
 
 /** In the order they run; a new migration is added at the end. */
@@ -12,5 +13,6 @@ export const MIGRATIONS = [
   TwoFactor1764259400000,
   RateLimits1764259500000,
   SecurityEventActor1764259600000,
+  UserLanguage1764259700000,
   ExpiryIndexes1764262000000,
 ];
