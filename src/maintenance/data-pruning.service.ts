@@ -17,6 +17,9 @@ export interface PruningPass {
   deleted: Record<string, number>;
   batches: number;
   milliseconds: number;
+  /** Wall-clock time (not the injected clock) the lock was held, when it ran. */
+  heldFrom?: number;
+  heldUntil?: number;
 }
 
 /**
@@ -83,6 +86,7 @@ export class DataPruningService implements OnApplicationBootstrap, BeforeApplica
       const [{ locked }] = (await lockHolder.query('SELECT pg_try_advisory_lock($1) AS locked', [DATA_PRUNING_LOCK_KEY])) as Array<{ locked: boolean }>;
       if (!locked) return result;
       result.ran = true;
+      result.heldFrom = Date.now();
       try {
         const now = this.clock.now();
         const batchSize = this.config.dataPruneBatchSize;
@@ -98,6 +102,7 @@ export class DataPruningService implements OnApplicationBootstrap, BeforeApplica
           result.deleted[pruner.prunes] = (result.deleted[pruner.prunes] ?? 0) + total;
         }
       } finally {
+        result.heldUntil = Date.now();
         await lockHolder.query('SELECT pg_advisory_unlock($1)', [DATA_PRUNING_LOCK_KEY]);
       }
     } finally {
