@@ -4,6 +4,7 @@ import { TwoFactor1764259400000 } from './1764259400000-two-factor';
 import { RateLimits1764259500000 } from './1764259500000-rate-limits';
 import { SecurityEventActor1764259600000 } from './1764259600000-security-event-actor';
 import { UserLanguage1764259700000 } from './1764259700000-user-language';
+import { ExpiryIndexes1764262000000 } from './1764262000000-expiry-indexes';
 
 /** In the order they run; a new migration is added at the end. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   RateLimits1764259500000,
   SecurityEventActor1764259600000,
   UserLanguage1764259700000,
+  ExpiryIndexes1764262000000,
 ];
