@@ -12,6 +12,7 @@ import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
 import { InvitationsModule } from './invitations/invitations.module';
 import { MailModule } from './mail/mail.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RecoveryCodesModule } from './recovery-codes/recovery-codes.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
@@ -40,6 +41,7 @@ export class AppModule {
         InvitationsModule,
         RecoveryCodesModule,
         TwoFactorModule,
+        MaintenanceModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

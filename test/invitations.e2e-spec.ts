@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvitationsService } from '../src/invitations/invitations.service';
+import { DataPruningService } from '../src/maintenance/data-pruning.service';
 import { OrganizationsService } from '../src/organizations/organizations.service';
 import {
   acceptInvitation,
@@ -48,6 +49,16 @@ async function signUpAs(email: string, headers: Record<string, string> = {}): Pr
   const result = await t.gql(`mutation($input: SignUpInput!) { signUp(input: $input) { ${AUTH_FIELDS} } }`, { input: { email, password: DEFAULT_PASSWORD, name: 'New Colleague' } }, undefined, headers);
   expect(result.errors).toBeUndefined();
   return { email, password: DEFAULT_PASSWORD, token: result.data!.signUp.accessToken, userId: result.data!.signUp.user.id };
+}
+
+async function sql(text: string, params: unknown[] = []): Promise<Array<Record<string, any>>> {
+  const db = new Client({ connectionString: t.databaseUrl });
+  await db.connect();
+  try {
+    return (await db.query(text, params)).rows;
+  } finally {
+    await db.end();
+  }
 }
 
 const eventTypes = (events: Array<{ type: string }>) => events.map((e) => e.type);
@@ -399,27 +410,52 @@ describe('the 2FA requirement and joining', () => {
 });
 
 describe('stored invitations', () => {
-  it('keep only a hash of the token, and are pruned 30 days after they expire', async () => {
+  it('keep only a hash of the token', async () => {
     const owner = await newUser(t);
     const organizationId = await newOrganization(t, owner.token);
-    const { token } = await invite(owner.token, organizationId, uniqueEmail('pruned'));
-    const db = new Client({ connectionString: t.databaseUrl });
-    await db.connect();
-    try {
-      const rows = await db.query(`SELECT row_to_json(i)::text AS row FROM organization_invitations i WHERE organization_id = $1`, [organizationId]);
-      expect(rows.rows).toHaveLength(1);
-      expect(rows.rows[0].row).not.toContain(token.slice(4));
-    } finally {
-      await db.end();
-    }
-    const invitations = t.app.get(InvitationsService);
-    const listed = async () => (await organizationInvitations(t, owner.token, organizationId)).data!.organizationInvitations;
+    const { token } = await invite(owner.token, organizationId, uniqueEmail('stored'));
+    const rows = await sql(`SELECT row_to_json(i)::text AS row FROM organization_invitations i WHERE organization_id = $1`, [organizationId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].row).not.toContain(token.slice(4));
+    expect(rows[0].row).not.toContain(Buffer.from(token).toString('hex'));
+  });
+
+  // Last: it moves the clock past every session of this file.
+  it('are pruned by the data-pruning job 30 days after they expire, in batches', async () => {
+    const owner = await newUser(t);
+    const organizationId = await newOrganization(t, owner.token);
+    await invite(owner.token, organizationId, uniqueEmail('pruned-1'));
+    await invite(owner.token, organizationId, uniqueEmail('pruned-2'));
+    const count = async () => (await sql('SELECT id FROM organization_invitations WHERE organization_id = $1', [organizationId])).length;
     const expiresAt = t.clock.now().getTime() + 7 * 24 * HOUR_MS;
-    await invitations.pruneExpired(new Date(expiresAt + 29 * 24 * HOUR_MS), 1000);
-    expect(await listed()).toHaveLength(1);
-    // In small batches: a batch of 1 deletes one row.
-    expect(await invitations.pruneExpired(new Date(expiresAt + 30 * 24 * HOUR_MS + 1000), 1)).toBe(1);
-    while ((await invitations.pruneExpired(new Date(expiresAt + 30 * 24 * HOUR_MS + 1000), 1000)) > 0);
-    expect(await listed()).toEqual([]);
+
+    t.clock.set(new Date(expiresAt + 29 * 24 * HOUR_MS));
+    await t.app.get(DataPruningService).runOnce();
+    expect(await count()).toBe(2);
+    // One batch deletes at most its size (older invitations of other tests go first).
+    expect(await t.app.get(InvitationsService).pruneExpired(new Date(expiresAt + 30 * 24 * HOUR_MS + 1000), 1)).toBe(1);
+
+    t.clock.set(new Date(expiresAt + 30 * 24 * HOUR_MS + 1000));
+    const pass = await t.app.get(DataPruningService).runOnce();
+    expect(pass.deleted['organization invitations']).toBeGreaterThanOrEqual(1);
+    expect(await count()).toBe(0);
+  });
+});
+
+describe('the reminder job', () => {
+  it('mails the reminder on the maintenance timer', async () => {
+    const timed = await startTestApp({ config: { dataPruneIntervalSeconds: 1, sessionTtlHours: 720 } });
+    try {
+      const ownerSession = await newUser(timed);
+      const owner = { ...ownerSession, token: (await enableTwoFactor(timed, ownerSession)).token };
+      const organizationId = await newOrganization(timed, owner.token, 'Timed');
+      const member = await newUser(timed);
+      await addMember(timed, owner.token, organizationId, member.email);
+      await updateOrganizationSecuritySettings(timed, owner.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 48 });
+      timed.clock.advanceSeconds(25 * 3600);
+      await timed.inbox.waitFor(member.email, /Reminder: set up 2-step verification/);
+    } finally {
+      await timed.close();
+    }
   });
 });

@@ -10,6 +10,7 @@ import { requireUuid } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
+import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
 import type { Organization } from '../organizations/models/organization.model';
 import { type OrganizationSummary, OrganizationsService } from '../organizations/organizations.service';
 import { mayMoveBetweenRoles } from '../organizations/utils/role-rules.util';
@@ -178,12 +179,7 @@ export class InvitationsService {
    */
   async pruneExpired(now: Date, batchSize: number): Promise<number> {
     const cutoff = new Date(now.getTime() - INVITATION_HISTORY_DAYS * DAY_MS);
-    const [, deleted]: [unknown, number] = await this.invitations.query(
-      `DELETE FROM organization_invitations
-        WHERE id IN (SELECT id FROM organization_invitations WHERE expires_at < $1 LIMIT $2)`,
-      [cutoff, batchSize],
-    );
-    return deleted;
+    return deleteBatchBelow(this.invitations.manager, 'organization_invitations', 'expires_at', cutoff, batchSize);
   }
 
   private hashOf(token: string): Buffer {

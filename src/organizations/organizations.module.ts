@@ -7,6 +7,7 @@ import { OrganizationMembershipEntity } from './entities/organization-membership
 import { OrganizationEntity } from './entities/organization.entity';
 import { OrganizationsResolver } from './organizations.resolver';
 import { OrganizationsService } from './organizations.service';
+import { TwoFactorRemindersJob } from './two-factor-reminders.job';
 
 /** Organizations, members' roles and the 2FA requirement the global guard enforces. */
 @Module({
@@ -16,7 +17,7 @@ import { OrganizationsService } from './organizations.service';
     MailModule,
     UsersModule,
   ],
-  providers: [OrganizationsService, OrganizationsResolver],
+  providers: [OrganizationsService, OrganizationsResolver, TwoFactorRemindersJob],
   exports: [OrganizationsService],
 })
 export class OrganizationsModule {}

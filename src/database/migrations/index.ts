@@ -4,7 +4,8 @@ import { TwoFactor1764259400000 } from './1764259400000-two-factor';
 import { RateLimits1764259500000 } from './1764259500000-rate-limits';
 import { SecurityEventActor1764259600000 } from './1764259600000-security-event-actor';
 import { UserLanguage1764259700000 } from './1764259700000-user-language';
-import { OrganizationInvitations1764259800000 } from './1764259800000-organization-invitations';
+import { ExpiryIndexes1764262000000 } from './1764262000000-expiry-indexes';
+import { OrganizationInvitations1764262100000 } from './1764262100000-organization-invitations';
 
 /** In the order they run; a new migration is added at the end. */
 export const MIGRATIONS = [
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   RateLimits1764259500000,
   SecurityEventActor1764259600000,
   UserLanguage1764259700000,
-  OrganizationInvitations1764259800000,
+  ExpiryIndexes1764262000000,
+  OrganizationInvitations1764262100000,
 ];
