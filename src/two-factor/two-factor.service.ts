@@ -12,6 +12,7 @@ import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
+import { formatWait } from '../throttling/lock-ladder';
 import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
 import type { DisableTwoFactorInput, VerifyLoginSecondFactorInput } from './dto/two-factor.inputs';
 import { RecoveryCodes, TwoFactorStatus } from './models/two-factor.models';
@@ -25,6 +26,8 @@ export const LOW_RECOVERY_CODES = 3;
 type SecondFactor = { kind: 'totp'; code: string } | { kind: 'recovery'; code: string };
 
 class WrongSecondFactor extends Error {}
+/** The right code, already used (a resubmit): refused, but not a guess. */
+class ReusedSecondFactor extends Error {}
 
 /** Using 2FA once it is on: the second step of login, disabling, recovery-code reissue, and status. */
 @Injectable()
@@ -80,7 +83,7 @@ export class TwoFactorService {
     } catch (error) {
       if (!(error instanceof WrongSecondFactor)) {
         await attempt.release();
-        throw error;
+        throw error instanceof ReusedSecondFactor ? codeAlreadyUsed() : error;
       }
       const wrongCode = await this.countWrongLoginCode(session);
       await this.endFailedAttempt(session, attempt);
@@ -114,7 +117,7 @@ export class TwoFactorService {
     } catch (error) {
       if (!(error instanceof WrongSecondFactor)) {
         await attempt.release();
-        throw error;
+        throw error instanceof ReusedSecondFactor ? codeAlreadyUsed() : error;
       }
       await this.endFailedAttempt(session, attempt);
       throw invalidCode();
@@ -149,7 +152,9 @@ export class TwoFactorService {
   /** Uses the code once; throws WrongSecondFactor. Returns the recovery codes left when one was used. */
   private async useSecondFactor(userId: string, factor: SecondFactor, db: EntityManager): Promise<number | null> {
     if (factor.kind === 'totp') {
-      if (!(await this.totpCredentials.acceptCode(userId, factor.code, db))) throw new WrongSecondFactor();
+      const check = await this.totpCredentials.acceptCode(userId, factor.code, db);
+      if (check === 'wrong') throw new WrongSecondFactor();
+      if (check === 'already-used') throw new ReusedSecondFactor();
       return null;
     }
     const remaining = await this.recoveryCodes.consume(userId, factor.code, db);
@@ -167,7 +172,7 @@ export class TwoFactorService {
     this.mail.sendNotice(session.user.email, MailKind.ACCOUNT_LOCKED, { until: until.toUTCString() });
     throw AppError.tooManyAttempts(
       lockedForSeconds,
-      `Too many wrong codes: sign-in with a second factor is paused for this account for ${lockedForSeconds / 60} minutes. We sent you an email.`,
+      `Too many wrong codes: sign-in with a second factor is paused for this account for ${formatWait(lockedForSeconds)}. We sent you an email.`,
     );
   }
 
@@ -202,4 +207,8 @@ function exactlyOneFactor(code: string | null | undefined, recoveryCode: string 
 
 function invalidCode(extras: Record<string, unknown> = {}): AppError {
   return new AppError(ErrorCode.INVALID_CODE, 'That code is not right, or it was already used. Try the newest code from your app.', extras);
+}
+
+function codeAlreadyUsed(): AppError {
+  return new AppError(ErrorCode.INVALID_CODE, 'That code was already used. Wait for the next code in your app and enter it.');
 }
