@@ -9,6 +9,7 @@ export enum MailKind {
   RECOVERY_CODE_USED = 'RECOVERY_CODE_USED',
   ACCOUNT_LOCKED = 'ACCOUNT_LOCKED',
   NEW_TRUSTED_DEVICE = 'NEW_TRUSTED_DEVICE',
+  TWO_FACTOR_SETUP_PAUSED = 'TWO_FACTOR_SETUP_PAUSED',
 }
 
 interface TemplateSource {
@@ -58,6 +59,13 @@ const sources: Record<MailKind, TemplateSource> = {
   NEW_TRUSTED_DEVICE: {
     subject: 'A new device will skip 2-step verification',
     paragraphs: ['{{device}} was remembered at {{when}} and will skip 2-step verification for 30 days.', SIGNATURE],
+  },
+  TWO_FACTOR_SETUP_PAUSED: {
+    subject: 'Setting up 2-step verification is paused',
+    paragraphs: [
+      'There were too many wrong email verification codes while setting up 2-step verification for your account. Setup is paused until {{until}}.',
+      'If this was not you, someone may be signed in as you: change your password, which ends every other session.',
+    ],
   },
 };
 
