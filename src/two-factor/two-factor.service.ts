@@ -47,13 +47,21 @@ export class TwoFactorService {
 
   async status(session: AuthenticatedSession): Promise<TwoFactorStatus> {
     const enabledAt = session.user.twoFactorEnabledAt;
-    const [recoveryCodesRemaining, setupStep, requiredByOrganization, deadline] = await Promise.all([
+    const [recoveryCodesRemaining, setupStep, requiringOrganizations, deadline] = await Promise.all([
       enabledAt ? this.recoveryCodes.countRemaining(session.userId) : Promise.resolve(0),
       enabledAt ? Promise.resolve(null) : this.setup.pendingStep(session.userId),
-      this.organizations.requiresTwoFactor(session.userId),
+      this.organizations.listRequiringTwoFactor(session.userId),
       enabledAt ? Promise.resolve(null) : this.organizations.twoFactorSetupDeadline(session.userId),
     ]);
-    return { enabled: enabledAt !== null, enabledAt, recoveryCodesRemaining, setupStep, requiredByOrganization, setupRequiredBy: deadline };
+    return {
+      enabled: enabledAt !== null,
+      enabledAt,
+      recoveryCodesRemaining,
+      setupStep,
+      requiredByOrganization: requiringOrganizations.length > 0,
+      requiringOrganizations,
+      setupRequiredBy: deadline,
+    };
   }
 
   /**
