@@ -11,9 +11,11 @@ import { postgresOptions } from './database/data-source-options';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
 import { MailModule } from './mail/mail.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RecoveryCodesModule } from './recovery-codes/recovery-codes.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
+import { UsersModule } from './users/users.module';
 
 export interface AppOverrides {
   /** Tests choose the time. */
@@ -32,10 +34,12 @@ export class AppModule {
         GraphQLApiModule,
         AuditModule,
         MailModule,
+        UsersModule,
         AuthModule,
         OrganizationsModule,
         RecoveryCodesModule,
         TwoFactorModule,
+        MaintenanceModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

@@ -4,6 +4,7 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { normaliseEmail } from '../users/utils/normalise-email.util';
 import { formatWait, LOCK_LADDER_MEMORY_SECONDS, nextLockSeconds } from './lock-ladder';
 
 export const PASSWORD_FAILURES_ALLOWED = 10;
@@ -127,7 +128,7 @@ export class ThrottlingService {
 
 /** Email addresses are limited by a hash, so the table holds no list of tried addresses. */
 function hashedAddress(email: string): string {
-  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 40);
+  return createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 40);
 }
 
 async function consumeOrRefuse(limiter: RateLimiterPostgres, key: string, message: (waitSeconds: number) => string): Promise<void> {

@@ -1,11 +1,11 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as QRCode from 'qrcode';
 import { Repository } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
-import { AuthService } from '../auth/auth.service';
+import { SessionsService } from '../auth/sessions.service';
 import type { AuthPayload } from '../auth/models/auth-payload.model';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
@@ -16,11 +16,11 @@ import { MailService } from '../mail/mail.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 import { formatWait } from '../throttling/lock-ladder';
 import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
+import { UsersService } from '../users/users.service';
 import { TwoFactorSetupEntity } from './entities/two-factor-setup.entity';
 import { RecoveryCodes, TotpEnrollment, TwoFactorSetup, TwoFactorSetupStep } from './models/two-factor.models';
 import { TotpCredentials } from './totp-credentials';
 import { TwoFactorCrypto } from './two-factor-crypto';
-import { sameBytes } from './utils/secret-cipher.util';
 import {
   generateTotpSecret,
   matchTotpStep,
@@ -46,7 +46,8 @@ export class TwoFactorSetupService {
     @InjectRepository(TwoFactorSetupEntity) private readonly setups: Repository<TwoFactorSetupEntity>,
     private readonly totpCredentials: TotpCredentials,
     private readonly recoveryCodes: RecoveryCodesService,
-    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
+    private readonly users: UsersService,
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsService,
     private readonly crypto: TwoFactorCrypto,
@@ -128,7 +129,7 @@ export class TwoFactorSetupService {
       throw await this.whyEmailCodeUnusable(session.userId);
     }
     const typedHash = this.crypto.hashEmailCode(code.trim(), session.userId);
-    if (!sameBytes(reserved.codeHash, typedHash)) {
+    if (reserved.codeHash.length !== typedHash.length || !timingSafeEqual(reserved.codeHash, typedHash)) {
       throw await this.countWrongEmailCode(session, reserved, attempt);
     }
 
@@ -203,12 +204,12 @@ export class TwoFactorSetupService {
         throw new AppError(ErrorCode.CONFLICT, '2-step verification is already on.');
       }
       await this.recoveryCodes.activatePendingSet(session.userId, db);
-      await this.auth.setTwoFactorEnabled(session.userId, now, db);
+      await this.users.setTwoFactorEnabled(session.userId, now, db);
       await this.securityEvents.record({ type: SecurityEventType.TWO_FACTOR_ENABLED, userId: session.userId }, db);
-      return this.auth.replaceWithFullSession(session.sessionId, { ...session.user, twoFactorEnabledAt: now }, db);
+      return this.sessions.replaceWithFullSession(session.sessionId, { ...session.user, twoFactorEnabledAt: now }, db);
     });
     this.mail.sendNotice(session.user.email, MailKind.TWO_FACTOR_ENABLED);
-    return this.auth.payloadFor(issued);
+    return this.sessions.payloadFor(issued);
   }
 
   async cancel(session: AuthenticatedSession): Promise<boolean> {

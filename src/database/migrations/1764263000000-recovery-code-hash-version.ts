@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * re-keys them from the stored hash when it starts, and accepts them meanwhile. Rows written by an
  * older instance during a rolling deploy get the default, version 1, and are re-keyed the same way.
  */
-export class RecoveryCodeHashVersion1764261000000 implements MigrationInterface {
-  name = 'RecoveryCodeHashVersion1764261000000';
+export class RecoveryCodeHashVersion1764263000000 implements MigrationInterface {
+  name = 'RecoveryCodeHashVersion1764263000000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE recovery_codes ADD COLUMN hash_version smallint NOT NULL DEFAULT 1`);
