@@ -333,9 +333,9 @@ describe('the 2FA requirement and joining', () => {
     expect(status).toMatchObject({ requiredByOrganization: true, setupRequiredBy: new Date(joinedAt + 48 * HOUR_MS).toISOString() });
 
     t.clock.set(new Date(joinedAt + 48 * HOUR_MS - 1000));
-    expect((await myOrganizations(t, joiner.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, joiner.token)).errors).toBeUndefined();
     t.clock.set(new Date(joinedAt + 48 * HOUR_MS));
-    expect(errorCode(await myOrganizations(t, joiner.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await mySecurityEvents(t, joiner.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
   });
 
   it('lets a user with 2FA join an organization past its deadline without interruption', async () => {
@@ -345,7 +345,7 @@ describe('the 2FA requirement and joining', () => {
     const joiner = await newUserWithTwoFactor();
     const { token } = await invite(owner.token, organizationId, joiner.email);
     expect((await acceptInvitation(t, joiner.token, token)).errors).toBeUndefined();
-    expect((await myOrganizations(t, joiner.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, joiner.token)).errors).toBeUndefined();
   });
 
   it('lets a user forced into setup by one organization still see, decline and accept invitations of another', async () => {
@@ -354,7 +354,7 @@ describe('the 2FA requirement and joining', () => {
     const user = await newUser(t);
     await addMember(t, ownerA.token, organizationA, user.email);
     await updateOrganizationSecuritySettings(t, ownerA.token, { organizationId: organizationA, requireTwoFactor: true, twoFactorGracePeriodHours: 0 });
-    expect(errorCode(await myOrganizations(t, user.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await mySecurityEvents(t, user.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
 
     const ownerB = await newUser(t);
     const organizationB = await newOrganization(t, ownerB.token, 'B');
@@ -364,7 +364,7 @@ describe('the 2FA requirement and joining', () => {
     expect((await myInvitations(t, user.token)).data!.myInvitations).toHaveLength(2);
     expect((await declineInvitation(t, user.token, toC.token)).errors).toBeUndefined();
     expect((await acceptInvitation(t, user.token, toB.token)).data!.acceptOrganizationInvitation.name).toBe('B');
-    expect(errorCode(await myOrganizations(t, user.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await mySecurityEvents(t, user.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
   });
 
   it('mails members without 2FA when the requirement starts, with their deadline, and once more a day before it', async () => {

@@ -54,7 +54,7 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Mutation.logout': ['PENDING_SECOND_FACTOR', 'FORCED_TWO_FACTOR_SETUP'],
   'Mutation.logoutEverywhere': [],
   'Mutation.reissueRecoveryCodes': [],
-  'Mutation.removeOrganizationMember': [],
+  'Mutation.removeOrganizationMember': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.revokeOrganizationInvitation': [],
   'Mutation.revokeTrustedDevice': [],
   'Mutation.signUp': ['PUBLIC'],
@@ -66,7 +66,7 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Query.me': ['FORCED_TWO_FACTOR_SETUP'],
   // Open during forced setup: see InvitationsResolver (see and decline, or join, while blocked by another organization).
   'Query.myInvitations': ['FORCED_TWO_FACTOR_SETUP'],
-  'Query.myOrganizations': [],
+  'Query.myOrganizations': ['FORCED_TWO_FACTOR_SETUP'],
   'Query.mySecurityEvents': [],
   'Query.organization': [],
   'Query.organizationInvitations': [],

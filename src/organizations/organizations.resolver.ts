@@ -2,6 +2,7 @@ import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { SecurityEvent } from '../audit/models/security-event.model';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { CurrentSession } from '../common/current-session.decorator';
+import { AllowDuringForcedTwoFactorSetup } from '../auth/decorators/access.decorators';
 import {
   AddOrganizationMemberInput,
   CreateOrganizationInput,
@@ -17,6 +18,8 @@ import { OrganizationsService } from './organizations.service';
 export class OrganizationsResolver {
   constructor(private readonly organizations: OrganizationsService) {}
 
+  /** Open during forced setup: a member must be able to see which organization requires 2FA. */
+  @AllowDuringForcedTwoFactorSetup()
   @Query(() => [Organization])
   myOrganizations(@CurrentSession() session: AuthenticatedSession): Promise<Organization[]> {
     return this.organizations.listMine(session.userId);
@@ -71,12 +74,17 @@ export class OrganizationsResolver {
     return this.organizations.changeMemberRole(session.userId, input);
   }
 
-  @Mutation(() => Boolean, { description: 'OWNER and ADMIN only; only an OWNER may remove an OWNER; the last OWNER stays.' })
+  /** Open during forced setup so a member can leave; the service allows only leaving then. */
+  @AllowDuringForcedTwoFactorSetup()
+  @Mutation(() => Boolean, {
+    description:
+      'OWNER and ADMIN only, except that any member may remove themselves (leave), also while 2FA setup is required of them; only an OWNER may remove an OWNER; the last OWNER stays.',
+  })
   async removeOrganizationMember(
     @CurrentSession() session: AuthenticatedSession,
     @Args('input') input: RemoveOrganizationMemberInput,
   ): Promise<boolean> {
-    await this.organizations.removeMember(session.userId, input);
+    await this.organizations.removeMember(session.user, input);
     return true;
   }
 

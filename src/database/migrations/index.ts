@@ -5,7 +5,8 @@ import { RateLimits1764259500000 } from './1764259500000-rate-limits';
 import { SecurityEventActor1764259600000 } from './1764259600000-security-event-actor';
 import { UserLanguage1764259700000 } from './1764259700000-user-language';
 import { ExpiryIndexes1764262000000 } from './1764262000000-expiry-indexes';
-import { OrganizationInvitations1764262100000 } from './1764262100000-organization-invitations';
+import { RecoveryCodeHashVersion1764263000000 } from './1764263000000-recovery-code-hash-version';
+import { OrganizationInvitations1764263100000 } from './1764263100000-organization-invitations';
 
 /** In the order they run; a new migration is added at the end. */
 export const MIGRATIONS = [
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   SecurityEventActor1764259600000,
   UserLanguage1764259700000,
   ExpiryIndexes1764262000000,
-  OrganizationInvitations1764262100000,
+  RecoveryCodeHashVersion1764263000000,
+  OrganizationInvitations1764263100000,
 ];

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * day before each member's own deadline (which counts from the later of the requirement's start
  * and the member's joining).
  */
-export class OrganizationInvitations1764262100000 implements MigrationInterface {
-  name = 'OrganizationInvitations1764262100000';
+export class OrganizationInvitations1764263100000 implements MigrationInterface {
+  name = 'OrganizationInvitations1764263100000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
