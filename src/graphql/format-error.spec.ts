@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { Logger } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error';
 import { runWithRequestContext } from '../common/request-context';
-import { formatGraphQLError } from './format-error';
+import { formatGraphQLError, withoutSuggestions } from './format-error';
 
 const asResolverError = (original: Error) => new GraphQLError(original.message, { path: ['me'], originalError: original });
 
@@ -33,5 +33,14 @@ describe('formatGraphQLError', () => {
       new GraphQLError('Cannot query field "x"'),
     );
     expect(formatted.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+});
+
+describe('withoutSuggestions', () => {
+  it('drops the schema names graphql-js suggests, keeping the rest of the message', () => {
+    expect(withoutSuggestions('Cannot query field "mee" on type "Query". Did you mean "me"?')).toBe('Cannot query field "mee" on type "Query".');
+    expect(withoutSuggestions('Unknown argument "frist" on field "Query.mySecurityEvents". Did you mean "first"?')).toBe('Unknown argument "frist" on field "Query.mySecurityEvents".');
+    expect(withoutSuggestions('Value "OWNR" does not exist in "OrganizationRole" enum. Did you mean the enum value "OWNER"?')).not.toContain('OWNER');
+    expect(withoutSuggestions('Syntax Error: Expected Name, found <EOF>.')).toBe('Syntax Error: Expected Name, found <EOF>.');
   });
 });

@@ -28,7 +28,7 @@ export const MAX_QUERY_TOKENS = 2_000;
         autoTransformHttpErrors: false,
         parseOptions: { maxTokens: MAX_QUERY_TOKENS },
         validationRules: [depthLimit(MAX_QUERY_DEPTH), maxRootFields(MAX_ROOT_FIELDS)],
-        formatError: formatGraphQLError,
+        formatError: (formatted, error) => formatGraphQLError(formatted, error, { hideSuggestions: config.production }),
         context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
       }),
     }),

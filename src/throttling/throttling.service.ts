@@ -4,6 +4,7 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { clientAddressKey } from './utils/client-address-key';
 
 export const PASSWORD_FAILURES_ALLOWED = 10;
 export const PASSWORD_WINDOW_SECONDS = 15 * 60;
@@ -56,10 +57,10 @@ export class ThrottlingService {
     );
   }
 
-  /** Counts a request to a public operation (signUp, login) against the client's address. */
+  /** Counts a request to a public operation (signUp, login) against the client's address (an IPv6 client's /64). */
   async countPublicRequest(ipAddress: string | undefined): Promise<void> {
     if (!this.publicRequests) return;
-    await reserve(this.publicRequests, ipAddress ?? 'unknown', 0, 'Too many requests from your network.');
+    await reserve(this.publicRequests, clientAddressKey(ipAddress), 0, 'Too many requests from your network.');
   }
 }
 
