@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MailerModule } from '@nestjs-modules/mailer';
+import SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailService } from './mail.service';
 
@@ -18,7 +19,8 @@ export const SMTP_TIMEOUTS = { connectionTimeout: 5_000, greetingTimeout: 5_000,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
         transport: config.smtpUrl
-          ? { url: config.smtpUrl, ...SMTP_TIMEOUTS }
+          ? // Built here: nodemailer's createTransport({ url, ... }) would drop every option beside the URL.
+            new SMTPTransport({ url: config.smtpUrl, ...SMTP_TIMEOUTS })
           : { streamTransport: true, buffer: true, newline: 'unix' },
         defaults: { from: config.mailFrom },
       }),
