@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,35 @@ describe('npm start in production, then SIGTERM', () => {
     expect(setupAnswer.body.data!.startTwoFactorSetup.step).toBe('EMAIL_VERIFICATION');
     expect(exit).toEqual({ code: 0, signal: null });
   }, 30_000);
+});
+
+describe('migration scripts (the TypeORM CLI on the built data source)', () => {
+  const cli = (args: string[], databaseUrl: string) =>
+    spawnSync(process.execPath, ['node_modules/typeorm/cli.js', ...args, '-d', 'dist/ormconfig.js'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: databaseUrl },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  it('migration:show lists every file of src/database/migrations as applied, with no list kept by hand', async () => {
+    const shown = cli(['migration:show'], await createTestDatabase());
+    expect(shown.status).toBe(0);
+    const files = readdirSync(join(ROOT, 'src', 'database', 'migrations')).filter((file) => /^\d{13}-/.test(file));
+    expect(files.length).toBeGreaterThan(0);
+    expect((shown.stdout.match(/\[X\]/g) ?? []).length).toBe(files.length);
+  }, 60_000);
+
+  it('migration:generate compares the entities with the database and writes a migration file', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'generated-migration-'));
+    try {
+      const generated = cli(['migration:generate', join(out, 'check')], await createTestDatabase());
+      expect(`${generated.stdout}${generated.stderr}`).toMatch(/has been generated successfully|No changes in database schema were found/);
+      expect(`${generated.stdout}${generated.stderr}`).not.toMatch(/No entity|TypeError|EntityMetadataNotFound/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 /** The commands of the Dockerfile's runtime stage, read from the Dockerfile itself. */
