@@ -123,7 +123,7 @@ async function initialise(binDir: string, clusterDir: string, password: string, 
       const child = run(initdb, [`--pgdata=${clusterDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-sync'], runAs);
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.once('error', (error) => fail(describeSpawnError(initdb, error)));
+      child.on('error', (error) => fail(describeSpawnError(initdb, error)));
       child.once('close', (code) => (code === 0 ? done() : fail(new EmbeddedDatabaseError(`initdb failed for ${clusterDir}: ${stderr.trim().split('\n').pop()}`))));
     });
   } finally {
@@ -163,7 +163,7 @@ export async function startEmbeddedPostgres(
   const child = run(postgres, flags, runAs);
   await new Promise<void>((ready, fail) => {
     let stderr = '';
-    child.once('error', (error) => fail(describeSpawnError(postgres, error)));
+    child.on('error', (error) => fail(describeSpawnError(postgres, error)));
     child.once('exit', () => fail(startFailure(clusterDir, stderr)));
     child.stderr?.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
