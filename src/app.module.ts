@@ -18,6 +18,7 @@ import { MailModule } from './mail/mail.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RecoveryCodesModule } from './recovery-codes/recovery-codes.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
+import { UsersModule } from './users/users.module';
 
 export interface AppOverrides {
   /** Tests choose the time. */
@@ -38,6 +39,7 @@ export class AppModule {
         GraphQLApiModule,
         AuditModule,
         MailModule,
+        UsersModule,
         AuthModule,
         OrganizationsModule,
         RecoveryCodesModule,

@@ -28,6 +28,25 @@ function decodeQr(dataUrl: string): string | undefined {
   return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
 }
 
+describe('mail in the user\'s language', () => {
+  it('writes the verification code in Korean for a browser that prefers Korean, and the code works', async () => {
+    const user = await newUser(t);
+    const started = await t.gql('mutation { startTwoFactorSetup { step } }', {}, user.token, { 'Accept-Language': 'ko-KR,ko;q=0.9,en;q=0.5' });
+    expect(started.errors).toBeUndefined();
+    const mail = await t.inbox.waitFor(user.email, /인증번호/);
+    expect(mail.text).toContain('2단계 인증 설정을 위한 인증번호는');
+    const enrollment = await verifySetupEmail(t, user.token, await t.inbox.latestVerificationCode(user.email));
+    expect(enrollment.errors).toBeUndefined();
+  });
+
+  it('writes it in English when the browser prefers a language we do not speak', async () => {
+    const user = await newUser(t);
+    await t.gql('mutation { startTwoFactorSetup { step } }', {}, user.token, { 'Accept-Language': 'fr-FR,fr;q=0.9' });
+    const mail = await t.inbox.waitFor(user.email, /verification code/);
+    expect(mail.subject).toMatch(/^Your verification code: \d{6}$/);
+  });
+});
+
 describe('the setup journey of the help page', () => {
   it('emails a code, shows the app secret, confirms a code, hands out recovery codes, and turns 2FA on', async () => {
     const user = await newUser(t);

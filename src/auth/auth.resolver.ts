@@ -4,42 +4,46 @@ import { SecurityEventsService } from '../audit/security-events.service';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { CurrentSession } from '../common/current-session.decorator';
 import { requireUuid } from '../common/ids';
-import { AuthService } from './auth.service';
+import { AccountsService } from './accounts.service';
 import { AllowAnySession, AllowDuringForcedTwoFactorSetup, Public } from './decorators/access.decorators';
 import { ChangePasswordInput, LoginInput, SignUpInput } from './dto/auth.inputs';
 import { AuthPayload } from './models/auth-payload.model';
 import { TrustedDevice } from './models/trusted-device.model';
-import { toUser, User } from './models/user.model';
+import { SessionsService } from './sessions.service';
+import { TrustedDevicesService } from './trusted-devices.service';
+import { toUser, User } from '../users/models/user.model';
 
 @Resolver()
 export class AuthResolver {
   constructor(
-    private readonly auth: AuthService,
+    private readonly accounts: AccountsService,
+    private readonly sessions: SessionsService,
+    private readonly devices: TrustedDevicesService,
     private readonly securityEvents: SecurityEventsService,
   ) {}
 
   @Public()
   @Mutation(() => AuthPayload)
   async signUp(@Args('input') input: SignUpInput): Promise<AuthPayload> {
-    return this.auth.payloadFor(await this.auth.signUp(input));
+    return this.sessions.payloadFor(await this.accounts.signUp(input));
   }
 
   @Public()
   @Mutation(() => AuthPayload)
   async login(@Args('input') input: LoginInput): Promise<AuthPayload> {
-    return this.auth.payloadFor(await this.auth.login(input));
+    return this.sessions.payloadFor(await this.accounts.login(input));
   }
 
   @AllowAnySession()
   @Mutation(() => Boolean, { description: 'Ends this session.' })
   async logout(@CurrentSession() session: AuthenticatedSession): Promise<boolean> {
-    await this.auth.logout(session.sessionId);
+    await this.sessions.logout(session.sessionId);
     return true;
   }
 
   @Mutation(() => Boolean, { description: 'Sign out completely: every session and every trusted device of the user ends.' })
   async logoutEverywhere(@CurrentSession() session: AuthenticatedSession): Promise<boolean> {
-    await this.auth.logoutEverywhere(session.userId);
+    await this.sessions.logoutEverywhere(session.userId);
     return true;
   }
 
@@ -48,7 +52,7 @@ export class AuthResolver {
     @CurrentSession() session: AuthenticatedSession,
     @Args('input') input: ChangePasswordInput,
   ): Promise<boolean> {
-    await this.auth.changePassword(session, input);
+    await this.accounts.changePassword(session, input);
     return true;
   }
 
@@ -60,7 +64,7 @@ export class AuthResolver {
 
   @Query(() => [TrustedDevice])
   trustedDevices(@CurrentSession() session: AuthenticatedSession): Promise<TrustedDevice[]> {
-    return this.auth.listTrustedDevices(session.userId);
+    return this.devices.list(session.userId);
   }
 
   @Mutation(() => Boolean)
@@ -68,7 +72,7 @@ export class AuthResolver {
     @CurrentSession() session: AuthenticatedSession,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<boolean> {
-    await this.auth.revokeTrustedDevice(session.userId, requireUuid(id, 'The trusted device'));
+    await this.devices.revoke(session.userId, requireUuid(id, 'The trusted device'));
     await this.securityEvents.record({ type: SecurityEventType.TRUSTED_DEVICE_REVOKED, userId: session.userId });
     return true;
   }

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { DEFAULT_LANGUAGE, type Language, LANGUAGES } from '../common/language';
 
 /** Every mail the service sends. Values are HTML-escaped by Handlebars in the HTML part. */
 export enum MailKind {
@@ -17,9 +18,10 @@ interface TemplateSource {
   paragraphs: string[];
 }
 
-const SIGNATURE = 'If this was not you, change your password and contact your administrator.';
+const SIGNATURE_EN = 'If this was not you, change your password and contact your administrator.';
+const SIGNATURE_KO = '본인이 아니라면 비밀번호를 변경하고 관리자에게 문의하세요.';
 
-const sources: Record<MailKind, TemplateSource> = {
+const english: Record<MailKind, TemplateSource> = {
   VERIFICATION_CODE: {
     subject: 'Your verification code: {{code}}',
     paragraphs: [
@@ -30,36 +32,80 @@ const sources: Record<MailKind, TemplateSource> = {
   },
   TWO_FACTOR_ENABLED: {
     subject: '2-step verification is on',
-    paragraphs: ['2-step verification was turned on for your account at {{when}}.', SIGNATURE],
+    paragraphs: ['2-step verification was turned on for your account at {{when}}.', SIGNATURE_EN],
   },
   TWO_FACTOR_DISABLED: {
     subject: '2-step verification is off',
-    paragraphs: ['2-step verification was turned off for your account at {{when}}.', SIGNATURE],
+    paragraphs: ['2-step verification was turned off for your account at {{when}}.', SIGNATURE_EN],
   },
   RECOVERY_CODES_REISSUED: {
     subject: 'New recovery codes were issued',
-    paragraphs: ['A new set of recovery codes replaced your old ones at {{when}}. The old codes no longer work.', SIGNATURE],
+    paragraphs: ['A new set of recovery codes replaced your old ones at {{when}}. The old codes no longer work.', SIGNATURE_EN],
   },
   RECOVERY_CODE_USED: {
     subject: 'A recovery code was used to sign in',
     paragraphs: [
       'A recovery code was used to sign in to your account at {{when}}. {{remaining}} recovery codes remain.',
       '{{#if low}}You are running out of recovery codes: reissue them from the 2-Step Verification tab.{{/if}}',
-      SIGNATURE,
+      SIGNATURE_EN,
     ],
   },
   ACCOUNT_LOCKED: {
     subject: 'Sign-in to your account is paused',
     paragraphs: [
       'There were too many wrong verification codes for your account. Sign-in with a second factor is paused until {{until}}.',
-      SIGNATURE,
+      SIGNATURE_EN,
     ],
   },
   NEW_TRUSTED_DEVICE: {
     subject: 'A new device will skip 2-step verification',
-    paragraphs: ['{{device}} was remembered at {{when}} and will skip 2-step verification for 30 days.', SIGNATURE],
+    paragraphs: ['{{device}} was remembered at {{when}} and will skip 2-step verification for 30 days.', SIGNATURE_EN],
   },
 };
+
+const korean: Record<MailKind, TemplateSource> = {
+  VERIFICATION_CODE: {
+    subject: '인증번호: {{code}}',
+    paragraphs: [
+      '2단계 인증 설정을 위한 인증번호는 {{code}}입니다.',
+      '{{minutes}}분 동안 유효합니다. 누구에게도 알려주지 마세요.',
+      '2단계 인증 설정을 시작하지 않았다면 이 메일은 무시하셔도 됩니다.',
+    ],
+  },
+  TWO_FACTOR_ENABLED: {
+    subject: '2단계 인증이 활성화되었습니다',
+    paragraphs: ['{{when}}에 계정의 2단계 인증이 활성화되었습니다.', SIGNATURE_KO],
+  },
+  TWO_FACTOR_DISABLED: {
+    subject: '2단계 인증이 비활성화되었습니다',
+    paragraphs: ['{{when}}에 계정의 2단계 인증이 비활성화되었습니다.', SIGNATURE_KO],
+  },
+  RECOVERY_CODES_REISSUED: {
+    subject: '복구 코드가 재발급되었습니다',
+    paragraphs: ['{{when}}에 새 복구 코드가 발급되어 이전 코드를 대체했습니다. 이전 코드는 더 이상 사용할 수 없습니다.', SIGNATURE_KO],
+  },
+  RECOVERY_CODE_USED: {
+    subject: '복구 코드로 로그인했습니다',
+    paragraphs: [
+      '{{when}}에 복구 코드로 계정에 로그인했습니다. 남은 복구 코드는 {{remaining}}개입니다.',
+      '{{#if low}}복구 코드가 얼마 남지 않았습니다. 2단계 인증 탭에서 복구 코드를 재발급하세요.{{/if}}',
+      SIGNATURE_KO,
+    ],
+  },
+  ACCOUNT_LOCKED: {
+    subject: '계정 로그인이 일시 중지되었습니다',
+    paragraphs: [
+      '잘못된 인증 코드가 너무 많이 입력되었습니다. {{until}}까지 2단계 인증 로그인이 중지됩니다.',
+      SIGNATURE_KO,
+    ],
+  },
+  NEW_TRUSTED_DEVICE: {
+    subject: '새 기기에서 2단계 인증을 건너뜁니다',
+    paragraphs: ['{{when}}에 {{device}} 기기가 등록되어 30일 동안 2단계 인증을 건너뜁니다.', SIGNATURE_KO],
+  },
+};
+
+const sources: Record<Language, Record<MailKind, TemplateSource>> = { en: english, ko: korean };
 
 export interface RenderedMail {
   subject: string;
@@ -67,21 +113,27 @@ export interface RenderedMail {
   html: string;
 }
 
-const compiled = Object.fromEntries(
-  Object.entries(sources).map(([kind, source]) => [
-    kind,
-    {
-      subject: Handlebars.compile(source.subject, { noEscape: true }),
-      text: Handlebars.compile(source.paragraphs.join('\n\n'), { noEscape: true }),
-      html: Handlebars.compile(
-        `<!doctype html><html><body style="font-family:sans-serif">${source.paragraphs.map((p) => `<p>${p}</p>`).join('')}</body></html>`,
-      ),
-    },
-  ]),
-) as Record<MailKind, { subject: Handlebars.TemplateDelegate; text: Handlebars.TemplateDelegate; html: Handlebars.TemplateDelegate }>;
+type CompiledMail = { subject: Handlebars.TemplateDelegate; text: Handlebars.TemplateDelegate; html: Handlebars.TemplateDelegate };
 
-export function renderMail(kind: MailKind, values: Record<string, unknown>): RenderedMail {
-  const templates = compiled[kind];
+function compile(language: Language, source: TemplateSource): CompiledMail {
+  return {
+    subject: Handlebars.compile(source.subject, { noEscape: true }),
+    text: Handlebars.compile(source.paragraphs.join('\n\n'), { noEscape: true }),
+    html: Handlebars.compile(
+      `<!doctype html><html lang="${language}"><body style="font-family:sans-serif">${source.paragraphs.map((p) => `<p>${p}</p>`).join('')}</body></html>`,
+    ),
+  };
+}
+
+const compiled = Object.fromEntries(
+  LANGUAGES.map((language) => [
+    language,
+    Object.fromEntries(Object.entries(sources[language]).map(([kind, source]) => [kind, compile(language, source)])),
+  ]),
+) as Record<Language, Record<MailKind, CompiledMail>>;
+
+export function renderMail(kind: MailKind, values: Record<string, unknown>, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+  const templates = compiled[language][kind];
   return {
     subject: templates.subject(values),
     text: templates.text(values).replace(/\n{3,}/g, '\n\n').trim() + '\n',

@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { MailerService } from '@nestjs-modules/mailer';
 import { AppError } from '../common/app-error';
+import { DEFAULT_LANGUAGE, type Language } from '../common/language';
+import { currentRequestContext } from '../common/request-context';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind, renderMail } from './mail-templates';
 
@@ -36,19 +38,23 @@ export class MailService implements OnApplicationShutdown {
    * Sends a verification code and waits for the transport to accept it: if it cannot, the user is
    * told to try again (and the caller saves nothing).
    */
-  async sendVerificationCode(to: string, code: string, validMinutes: number): Promise<void> {
+  async sendVerificationCode(to: string, code: string, validMinutes: number, language?: Language | null): Promise<void> {
     try {
-      await this.deliver(to, MailKind.VERIFICATION_CODE, { code, minutes: validMinutes });
+      await this.deliver(to, MailKind.VERIFICATION_CODE, { code, minutes: validMinutes }, language);
     } catch (error) {
       this.logger.error(`Could not deliver a verification code to ${to}: ${(error as Error).message}`);
       throw AppError.mailUnavailable();
     }
   }
 
-  /** Queues a security notice; failures are logged and retried in the background. */
-  sendNotice(to: string, kind: Exclude<MailKind, MailKind.VERIFICATION_CODE>, values: Record<string, unknown> = {}): void {
+  /**
+   * Queues a security notice; failures are logged and retried in the background. Without a
+   * language, the notice is written in the language of the request that caused it.
+   */
+  sendNotice(to: string, kind: Exclude<MailKind, MailKind.VERIFICATION_CODE>, values: Record<string, unknown> = {}, language?: Language | null): void {
+    const chosen = this.languageFor(language);
     const attempt = (index: number) => {
-      this.deliver(to, kind, { when: new Date().toUTCString(), ...values }).catch((error: Error) => {
+      this.deliver(to, kind, { when: new Date().toUTCString(), ...values }, chosen).catch((error: Error) => {
         const delay = NOTICE_RETRY_DELAYS_MS[index];
         if (delay === undefined) {
           this.logger.error(`Gave up delivering ${kind} notice to ${to}: ${error.message}`);
@@ -83,8 +89,13 @@ export class MailService implements OnApplicationShutdown {
     for (const timer of this.pendingRetries) clearTimeout(timer);
   }
 
-  private async deliver(to: string, kind: MailKind, values: Record<string, unknown>): Promise<void> {
-    const mail = renderMail(kind, values);
+  /** The recipient's known language, else the current request's, else English. */
+  private languageFor(language: Language | null | undefined): Language {
+    return language ?? currentRequestContext()?.language ?? DEFAULT_LANGUAGE;
+  }
+
+  private async deliver(to: string, kind: MailKind, values: Record<string, unknown>, language?: Language | null): Promise<void> {
+    const mail = renderMail(kind, values, this.languageFor(language));
     const info = await this.mailer.sendMail({ to, from: this.config.mailFrom, ...mail });
     if (this.config.smtpUrl) return;
     // No SMTP server configured: the stream transport hands back the message, kept as an .eml file.

@@ -1,14 +1,14 @@
-import { forwardRef, Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { SecurityEvent, SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
-import { AuthService } from '../auth/auth.service';
-import { toUser, User } from '../auth/models/user.model';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { Clock } from '../common/clock';
 import { requireUuid } from '../common/ids';
+import { toUser, User } from '../users/models/user.model';
+import { UsersService } from '../users/users.service';
 import type {
   AddOrganizationMemberInput,
   CreateOrganizationInput,
@@ -36,7 +36,7 @@ export class OrganizationsService {
   constructor(
     @InjectRepository(OrganizationEntity) private readonly organizations: Repository<OrganizationEntity>,
     @InjectRepository(OrganizationMembershipEntity) private readonly memberships: Repository<OrganizationMembershipEntity>,
-    @Inject(forwardRef(() => AuthService)) private readonly auth: AuthService,
+    private readonly users: UsersService,
     private readonly securityEvents: SecurityEventsService,
     private readonly clock: Clock,
   ) {}
@@ -104,7 +104,7 @@ export class OrganizationsService {
     const organizationId = requireOrganizationId(input.organizationId);
     // Looked up before the transaction: a transaction waiting for a second pooled connection could
     // starve the pool. The answer is only revealed after the caller's role is checked.
-    const user = await this.auth.findUserByEmail(input.email);
+    const user = await this.users.findByEmail(input.email);
     return this.changeMembers(callerId, organizationId, async (db, callerRole) => {
       requireMayMove(callerRole, null, input.role);
       if (!user) throw AppError.notFound('An account with this email');
@@ -250,13 +250,13 @@ export class OrganizationsService {
 
   private async usersById(ids: ReadonlyArray<string | null>): Promise<Map<string, User>> {
     const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-    const users = await this.auth.findUsersByIds(wanted);
+    const users = await this.users.findByIds(wanted);
     return new Map(users.map((user) => [user.id, toUser(user)]));
   }
 
   private async userOrNull(id: string | null): Promise<User | null> {
     if (!id) return null;
-    const user = await this.auth.findUserById(id);
+    const user = await this.users.findById(id);
     return user ? toUser(user) : null;
   }
 

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { clientAddressKey } from './utils/client-address-key';
+import { normaliseEmail } from '../users/utils/normalise-email.util';
 
 export const PASSWORD_FAILURES_ALLOWED = 10;
 export const PASSWORD_WINDOW_SECONDS = 15 * 60;
@@ -66,7 +67,7 @@ export class ThrottlingService {
 
 /** Emails are limited by a hash of the address, so the table holds no list of tried addresses. */
 function keyOf(email: string): string {
-  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 40);
+  return createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 40);
 }
 
 async function reserve(limiter: RateLimiterPostgres, key: string, lockSeconds: number, message: string): Promise<Attempt> {

@@ -5,7 +5,7 @@ import * as QRCode from 'qrcode';
 import { Repository } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
-import { AuthService } from '../auth/auth.service';
+import { SessionsService } from '../auth/sessions.service';
 import type { AuthPayload } from '../auth/models/auth-payload.model';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
@@ -14,6 +14,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
+import { UsersService } from '../users/users.service';
 import { TwoFactorSetupEntity } from './entities/two-factor-setup.entity';
 import { RecoveryCodes, TotpEnrollment, TwoFactorSetup, TwoFactorSetupStep } from './models/two-factor.models';
 import { TotpCredentials } from './totp-credentials';
@@ -43,7 +44,8 @@ export class TwoFactorSetupService {
     @InjectRepository(TwoFactorSetupEntity) private readonly setups: Repository<TwoFactorSetupEntity>,
     private readonly totpCredentials: TotpCredentials,
     private readonly recoveryCodes: RecoveryCodesService,
-    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
+    private readonly users: UsersService,
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsService,
     private readonly crypto: TwoFactorCrypto,
@@ -176,12 +178,12 @@ export class TwoFactorSetupService {
         throw new AppError(ErrorCode.CONFLICT, '2-step verification is already on.');
       }
       await this.recoveryCodes.activatePendingSet(session.userId, db);
-      await this.auth.setTwoFactorEnabled(session.userId, now, db);
+      await this.users.setTwoFactorEnabled(session.userId, now, db);
       await this.securityEvents.record({ type: SecurityEventType.TWO_FACTOR_ENABLED, userId: session.userId }, db);
-      return this.auth.replaceWithFullSession(session.sessionId, { ...session.user, twoFactorEnabledAt: now }, db);
+      return this.sessions.replaceWithFullSession(session.sessionId, { ...session.user, twoFactorEnabledAt: now }, db);
     });
     this.mail.sendNotice(session.user.email, MailKind.TWO_FACTOR_ENABLED);
-    return this.auth.payloadFor(issued);
+    return this.sessions.payloadFor(issued);
   }
 
   async cancel(session: AuthenticatedSession): Promise<boolean> {

@@ -6,6 +6,7 @@ import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { RecoveryCodesModule } from '../recovery-codes/recovery-codes.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
+import { UsersModule } from '../users/users.module';
 import { TotpCredentialEntity } from './entities/totp-credential.entity';
 import { TwoFactorSetupEntity } from './entities/two-factor-setup.entity';
 import { TotpCredentials } from './totp-credentials';
@@ -19,6 +20,7 @@ import { TwoFactorService } from './two-factor.service';
   imports: [
     TypeOrmModule.forFeature([TotpCredentialEntity, TwoFactorSetupEntity]),
     AuthModule,
+    UsersModule,
     OrganizationsModule,
     RecoveryCodesModule,
     MailModule,

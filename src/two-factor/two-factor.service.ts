@@ -1,8 +1,11 @@
-import { forwardRef, Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
-import { AuthService, deviceName, type IssuedSession } from '../auth/auth.service';
+import { AccountsService } from '../auth/accounts.service';
+import { type IssuedSession, SessionsService } from '../auth/sessions.service';
+import { TrustedDevicesService } from '../auth/trusted-devices.service';
+import { deviceName } from '../auth/utils/device-name.util';
 import type { AuthPayload } from '../auth/models/auth-payload.model';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
@@ -13,6 +16,7 @@ import { MailService } from '../mail/mail.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
+import { UsersService } from '../users/users.service';
 import type { DisableTwoFactorInput, VerifyLoginSecondFactorInput } from './dto/two-factor.inputs';
 import { RecoveryCodes, TwoFactorStatus } from './models/two-factor.models';
 import { TotpCredentials } from './totp-credentials';
@@ -34,8 +38,11 @@ export class TwoFactorService {
     private readonly totpCredentials: TotpCredentials,
     private readonly recoveryCodes: RecoveryCodesService,
     private readonly setup: TwoFactorSetupService,
-    private readonly auth: AuthService,
-    @Inject(forwardRef(() => OrganizationsService)) private readonly organizations: OrganizationsService,
+    private readonly accounts: AccountsService,
+    private readonly sessions: SessionsService,
+    private readonly trustedDevices: TrustedDevicesService,
+    private readonly users: UsersService,
+    private readonly organizations: OrganizationsService,
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsService,
     private readonly throttling: ThrottlingService,
@@ -68,11 +75,11 @@ export class TwoFactorService {
     let issued: IssuedSession;
     try {
       issued = await this.dataSource.transaction(async (db) => {
-        const fullSession = await this.auth.replaceWithFullSession(session.sessionId, session.user, db);
+        const fullSession = await this.sessions.replaceWithFullSession(session.sessionId, session.user, db);
         remainingRecoveryCodes = await this.useSecondFactor(session.userId, factor, db);
         await this.securityEvents.record({ type: SecurityEventType.SECOND_FACTOR_SUCCEEDED, userId: session.userId }, db);
         if (input.rememberDevice) {
-          fullSession.trustedDeviceToken = await this.auth.createTrustedDevice(session.userId, db);
+          fullSession.trustedDeviceToken = await this.trustedDevices.create(session.userId, db);
           await this.securityEvents.record({ type: SecurityEventType.TRUSTED_DEVICE_ADDED, userId: session.userId }, db);
         }
         return fullSession;
@@ -93,22 +100,22 @@ export class TwoFactorService {
         device: deviceName(currentRequestContext()?.userAgent ?? null) ?? 'An unnamed browser',
       });
     }
-    return this.auth.payloadFor(issued);
+    return this.sessions.payloadFor(issued);
   }
 
   /** Needs the password and one working code; removes the secret, the codes and all trusted devices. */
   async disable(session: AuthenticatedSession, input: DisableTwoFactorInput): Promise<TwoFactorStatus> {
     const factor = exactlyOneFactor(input.code, input.recoveryCode);
     if (!session.user.twoFactorEnabledAt) throw new AppError(ErrorCode.FAILED_PRECONDITION, '2-step verification is not on.');
-    await this.auth.requirePassword(session.userId, input.password);
+    await this.accounts.requirePassword(session.userId, input.password);
     const attempt = await this.throttling.secondFactorAttempt(session.userId);
     try {
       await this.dataSource.transaction(async (db) => {
         await this.useSecondFactor(session.userId, factor, db);
         await this.totpCredentials.delete(session.userId, db);
         await this.recoveryCodes.deleteAll(session.userId, db);
-        await this.auth.setTwoFactorEnabled(session.userId, null, db);
-        await this.auth.revokeAllTrustedDevices(session.userId, db);
+        await this.users.setTwoFactorEnabled(session.userId, null, db);
+        await this.trustedDevices.revokeAll(session.userId, db);
         await this.securityEvents.record({ type: SecurityEventType.TWO_FACTOR_DISABLED, userId: session.userId }, db);
       });
     } catch (error) {
@@ -127,7 +134,7 @@ export class TwoFactorService {
   /** A new set to save; the old set keeps working until the user confirms. */
   async reissueRecoveryCodes(session: AuthenticatedSession, password: string): Promise<RecoveryCodes> {
     this.requireTwoFactorOn(session);
-    await this.auth.requirePassword(session.userId, password);
+    await this.accounts.requirePassword(session.userId, password);
     return this.recoveryCodes.createPendingSet(session.userId);
   }
 
@@ -173,7 +180,7 @@ export class TwoFactorService {
 
   private async countWrongLoginCode(session: AuthenticatedSession): Promise<AppError> {
     await this.securityEvents.record({ type: SecurityEventType.SECOND_FACTOR_FAILED, userId: session.userId });
-    const left = await this.auth.recordSecondFactorFailure(session.sessionId);
+    const left = await this.sessions.recordSecondFactorFailure(session.sessionId);
     if (left === 0) {
       return new AppError(ErrorCode.INVALID_CODE, 'That code is not right, and this sign-in has ended after 5 wrong codes. Sign in again with your password.', { attemptsRemaining: 0 });
     }

@@ -10,6 +10,9 @@ export interface ReceivedMail {
   raw: string;
 }
 
+/** The subject of a verification-code mail, in English or Korean. */
+const VERIFICATION_SUBJECT = /verification code|인증번호/i;
+
 /** A real SMTP server in this process that keeps what it receives, for tests to read. */
 export class SmtpInbox {
   readonly messages: ReceivedMail[] = [];
@@ -79,9 +82,9 @@ export class SmtpInbox {
   /** The newest verification code mailed to `to`, read from the delivered text. */
   async latestVerificationCode(to: string): Promise<string> {
     const count = this.messages.length;
-    const newest = [...this.messages].reverse().find((m) => m.to.includes(to) && /verification code/i.test(m.subject));
-    const mail = newest ?? (await this.waitFor(to, /verification code/i, count));
-    const code = /is (\d{6})\./.exec(mail.text)?.[1];
+    const newest = [...this.messages].reverse().find((m) => m.to.includes(to) && VERIFICATION_SUBJECT.test(m.subject));
+    const mail = newest ?? (await this.waitFor(to, VERIFICATION_SUBJECT, count));
+    const code = /(?:is |는 )(\d{6})/.exec(mail.text)?.[1];
     if (!code) throw new Error(`No code in mail: ${mail.text}`);
     return code;
   }

@@ -1,8 +1,8 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { NormalisedEmail } from '../../users/dto/normalised-email.decorator';
 
-const normaliseEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -10,7 +10,7 @@ export const PASSWORD_MAX_LENGTH = 128;
 @InputType()
 export class SignUpInput {
   @Field()
-  @Transform(normaliseEmail)
+  @NormalisedEmail()
   @MaxLength(254)
   @IsEmail({}, { message: 'must be an email address' })
   email: string;
@@ -31,7 +31,7 @@ export class SignUpInput {
 @InputType()
 export class LoginInput {
   @Field()
-  @Transform(normaliseEmail)
+  @NormalisedEmail()
   @MaxLength(254)
   @IsEmail({}, { message: 'must be an email address' })
   email: string;

@@ -1,5 +1,5 @@
 import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { User } from './user.model';
+import { User } from '../../users/models/user.model';
 
 export enum AuthStatus {
   AUTHENTICATED = 'AUTHENTICATED',

@@ -2,12 +2,12 @@ import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsEnum, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { OrganizationRole } from '../models/organization-role.model';
+import { NormalisedEmail } from '../../users/dto/normalised-email.decorator';
 
 export const ORGANIZATION_NAME_MAX_LENGTH = 100;
 export const MAX_GRACE_PERIOD_HOURS = 720;
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const normaliseEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 // Ids are only checked to be strings here: an id that is not a UUID names nothing the caller can
 // see, so the service answers it with NOT_FOUND (requireUuid), not BAD_USER_INPUT.
@@ -28,7 +28,7 @@ export class AddOrganizationMemberInput {
   organizationId: string;
 
   @Field({ description: "An existing user's login email." })
-  @Transform(normaliseEmail)
+  @NormalisedEmail()
   @MaxLength(254)
   @IsEmail({}, { message: 'must be an email address' })
   email: string;

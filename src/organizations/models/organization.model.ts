@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { User } from '../../auth/models/user.model';
+import { User } from '../../users/models/user.model';
 import { OrganizationRole } from './organization-role.model';
 
 @ObjectType()

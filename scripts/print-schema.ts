@@ -1,10 +1,10 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { createApp } from '../app.factory';
-import { loadConfig } from '../config/app-config';
-import { runMigrations } from '../database/data-source-options';
-import { createTempDataDir, startEmbeddedPostgres } from '../database/embedded-postgres';
-import { printSchemaFile } from './schema-printer';
+import { createApp } from '../src/app.factory';
+import { loadConfig } from '../src/config/app-config';
+import { runMigrations } from '../src/database/data-source-options';
+import { createTempDataDir, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { printSchemaFile } from '../src/graphql/schema-printer';
 
 /** `npm run schema:print`: boots the app on a throwaway database and writes schema.gql. */
 async function printSchemaToFile(): Promise<void> {

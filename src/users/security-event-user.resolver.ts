@@ -1,6 +1,6 @@
 import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { SecurityEvent } from '../audit/models/security-event.model';
-import { AuthService } from './auth.service';
+import { UsersService } from './users.service';
 import { toUser, User } from './models/user.model';
 
 /** Per request: a page of events mostly names the same few users, so each is loaded once. */
@@ -9,7 +9,7 @@ type UserLookups = Map<string, Promise<User | null>>;
 /** Users live in this module, so the user of a security event is resolved here. */
 @Resolver(() => SecurityEvent)
 export class SecurityEventUserResolver {
-  constructor(private readonly auth: AuthService) {}
+  constructor(private readonly users: UsersService) {}
 
   @ResolveField(() => User, { nullable: true, description: 'The account the event happened to.' })
   user(@Parent() event: SecurityEvent, @Context() context: { userLookups?: UserLookups }): Promise<User | null> {
@@ -26,7 +26,7 @@ export class SecurityEventUserResolver {
     const lookups = (context.userLookups ??= new Map());
     let lookup = lookups.get(userId);
     if (!lookup) {
-      lookup = this.auth.findUserById(userId).then((user) => (user ? toUser(user) : null));
+      lookup = this.users.findById(userId).then((user) => (user ? toUser(user) : null));
       lookups.set(userId, lookup);
     }
     return lookup;
