@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -22,14 +24,25 @@ export function inFlightRequestCount(app: INestApplication): number {
   return inFlightByApp.get(app)?.current ?? 0;
 }
 
+/** Time for connections accepted just before the stop to deliver their request, so it is counted. */
+const SETTLE_MS = 100;
+
 /**
  * Stops taking connections, lets the requests already received finish (up to `graceMs`), then
  * stops the modules (Apollo, the database pool). Nest's own close would stop them first.
+ *
+ * Only the listening socket is closed at first: http.Server#close would also destroy every
+ * connection it thinks idle, including one accepted a moment ago whose request is not parsed yet,
+ * and that request would be lost. Open connections are closed by app.close() once drained; until
+ * then, answers say `Connection: close` so clients do not send more on them.
  */
 export async function closeGracefully(app: INestApplication, graceMs = 10_000): Promise<void> {
-  const server = app.getHttpServer() as { close(callback?: () => void): void; listening?: boolean };
-  if (server.listening) server.close();
-  await inFlightByApp.get(app)?.drained(graceMs);
+  const server = app.getHttpServer() as Server;
+  const inFlight = inFlightByApp.get(app);
+  inFlight?.stopKeepingAlive();
+  if (server.listening) NetServer.prototype.close.call(server);
+  await new Promise((settle) => setTimeout(settle, SETTLE_MS));
+  await inFlight?.drained(graceMs);
   await app.close();
 }
 
