@@ -4,6 +4,7 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { clientAddressKey } from './utils/client-address-key';
 import { normaliseEmail } from '../users/utils/normalise-email.util';
 import { formatWait, LOCK_LADDER_MEMORY_SECONDS, nextLockSeconds } from './lock-ladder';
 
@@ -59,20 +60,24 @@ export class ThrottlingService {
   constructor(dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
     const store = { storeClient: dataSource, storeType: 'typeorm', tableName: 'rate_limits', tableCreated: true };
     const limiter = (keyPrefix: string, points: number, duration: number) => new RateLimiterPostgres({ ...store, keyPrefix, points, duration });
-    const ladder = (keyPrefix: string) => limiter(keyPrefix, 1_000, LOCK_LADDER_MEMORY_SECONDS);
-    this.passwordFailures = new FailureLimit(
-      limiter('password', PASSWORD_FAILURES_ALLOWED, PASSWORD_WINDOW_SECONDS),
-      ladder('password-locks'),
-      'Too many failed sign-ins for this email.',
-    );
-    this.secondFactorFailures = new FailureLimit(
-      limiter('second-factor', SECOND_FACTOR_FAILURES_ALLOWED, SECOND_FACTOR_MEMORY_SECONDS),
-      ladder('second-factor-locks'),
+    const failureLimit = (keyPrefix: string, points: number, duration: number, message: string) =>
+      new FailureLimit(
+        limiter(keyPrefix, points, duration),
+        limiter(`${keyPrefix}-locks`, 1_000, LOCK_LADDER_MEMORY_SECONDS),
+        limiter(`${keyPrefix}-locked`, 1, 1),
+        message,
+      );
+    this.passwordFailures = failureLimit('password', PASSWORD_FAILURES_ALLOWED, PASSWORD_WINDOW_SECONDS, 'Too many failed sign-ins for this email.');
+    this.secondFactorFailures = failureLimit(
+      'second-factor',
+      SECOND_FACTOR_FAILURES_ALLOWED,
+      SECOND_FACTOR_MEMORY_SECONDS,
       'Too many wrong codes: sign-in with a second factor is paused for this account.',
     );
-    this.emailCodeFailures = new FailureLimit(
-      limiter('email-code', EMAIL_CODE_FAILURES_ALLOWED, EMAIL_CODE_FAILURE_MEMORY_SECONDS),
-      ladder('email-code-locks'),
+    this.emailCodeFailures = failureLimit(
+      'email-code',
+      EMAIL_CODE_FAILURES_ALLOWED,
+      EMAIL_CODE_FAILURE_MEMORY_SECONDS,
       'Too many wrong email codes: 2-step verification setup is paused for this account.',
     );
     this.emailCodesSent = limiter('email-codes-sent', EMAIL_CODES_PER_USER_PER_HOUR, 60 * 60);
@@ -141,10 +146,10 @@ export class ThrottlingService {
     await consumeOrRefuse(this.invitationsPerRecipient, hashedAddress(email), (wait) => `Too many invitations to this address. Try again in ${formatWait(wait)}.`);
   }
 
-  /** Counts a request to a public operation (signUp, login) against the client's address. */
+  /** Counts a request to a public operation (signUp, login) against the client's address (an IPv6 client's /64). */
   async countPublicRequest(ipAddress: string | undefined): Promise<void> {
     if (!this.publicRequests) return;
-    await consumeOrRefuse(this.publicRequests, ipAddress ?? 'unknown', (wait) => `Too many requests from your network. Try again in ${formatWait(wait)}.`);
+    await consumeOrRefuse(this.publicRequests, clientAddressKey(ipAddress), (wait) => `Too many requests from your network. Try again in ${formatWait(wait)}.`);
   }
 }
 
@@ -164,20 +169,25 @@ async function consumeOrRefuse(limiter: RateLimiterPostgres, key: string, messag
 }
 
 /**
- * Failures allowed per key, then a lock whose length climbs the ladder. The lock is a block on the
- * failures row itself, so it holds on every instance; the ladder row counts locks in a row.
+ * Failures allowed per key, then a lock whose length climbs the ladder. Three rows per key, shared
+ * by every instance: the failures counted in the window, the running lock (a row of its own, so
+ * nothing a refused request does can shorten or lift it), and the ladder (locks in a row).
  *
  * Bookkeeping rules that keep the count honest:
- * - a refused request is not a guess: its point is given back at once, so a flood of refusals
- *   cannot leave the key over its limit once the attempt holding the last point is released;
- * - the attempt holding the last point decides: a failure sets the lock, a success or a release
- *   reopens the key. Requests refused while it is being decided are told the lock it would set,
- *   not the rest of the counting window.
+ * - a reservation is one atomic increment, so of concurrent guesses exactly `points` get through;
+ * - the guess holding the last point decides: a failure writes the lock, then clears the count; a
+ *   success clears count and ladder; a release puts the count back to one short of the limit
+ *   (refusals counted meanwhile were not guesses), so no key stays refused without a lock;
+ * - a reservation looks for a lock after incrementing, so one taken from a count cleared by a new
+ *   lock still sees that lock and is refused;
+ * - a refusal's wait is the running lock's rest, or, while the last guess is being checked, the
+ *   length of the lock it would set.
  */
 class FailureLimit {
   constructor(
     private readonly failures: RateLimiterPostgres,
-    private readonly locks: RateLimiterPostgres,
+    private readonly ladder: RateLimiterPostgres,
+    private readonly lockRows: RateLimiterPostgres,
     private readonly message: string,
   ) {}
 
@@ -187,34 +197,45 @@ class FailureLimit {
       reserved = await this.failures.consume(key);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      throw this.refusal(await this.waitSeconds(key));
+    }
+    const lock = await this.lockRows.get(key);
+    if (lock) {
       await this.failures.reward(key, 1);
-      // Locked: the block's expiry is the wait. Not yet locked (the last attempt is in flight):
-      // the lock it would set. The smaller of the two is right in either case, since the next lock
-      // on the ladder is never shorter than the one running. Read in the order opposite to the
-      // one the locking attempt writes them (block, then ladder), so a lock set in between is seen.
-      const locksSoFar = (await this.locks.get(key))?.consumedPoints ?? 0;
-      const current = await this.failures.get(key);
-      const blockMs = Math.min(rejection.msBeforeNext, current?.msBeforeNext ?? rejection.msBeforeNext);
-      const seconds = Math.min(Math.ceil(blockMs / 1000), nextLockSeconds(locksSoFar));
-      throw AppError.tooManyAttempts(seconds, `${this.message} Try again in ${formatWait(seconds)}.`);
+      throw this.refusal(Math.ceil(lock.msBeforeNext / 1000));
     }
     return {
       end: async (succeeded) => {
         if (succeeded) {
-          await Promise.all([this.failures.delete(key), this.locks.delete(key)]);
+          await Promise.all([this.failures.delete(key), this.ladder.delete(key)]);
           return { lockedNow: false, lockedForSeconds: 0 };
         }
         if (reserved.remainingPoints > 0) return { lockedNow: false, lockedForSeconds: 0 };
-        const locksSoFar = (await this.locks.get(key))?.consumedPoints ?? 0;
+        // Only the guess that took the last point gets here, so these writes do not race each other.
+        const locksSoFar = (await this.ladder.get(key))?.consumedPoints ?? 0;
         const lockSeconds = nextLockSeconds(locksSoFar);
-        // Only the attempt that took the last point gets here, so these two writes do not race.
-        await this.failures.block(key, lockSeconds);
-        await this.locks.set(key, locksSoFar + 1, lockSeconds + LOCK_LADDER_MEMORY_SECONDS);
+        await this.lockRows.set(key, 1, lockSeconds);
+        await this.failures.delete(key);
+        await this.ladder.set(key, locksSoFar + 1, lockSeconds + LOCK_LADDER_MEMORY_SECONDS);
         return { lockedNow: true, lockedForSeconds: lockSeconds };
       },
       release: async () => {
-        await this.failures.reward(key, 1);
+        if (reserved.remainingPoints > 0) {
+          await this.failures.reward(key, 1);
+          return;
+        }
+        await this.failures.set(key, this.failures.points - 1, Math.ceil(reserved.msBeforeNext / 1000));
       },
     };
+  }
+
+  private async waitSeconds(key: string): Promise<number> {
+    const lock = await this.lockRows.get(key);
+    if (lock) return Math.ceil(lock.msBeforeNext / 1000);
+    return nextLockSeconds((await this.ladder.get(key))?.consumedPoints ?? 0);
+  }
+
+  private refusal(seconds: number): AppError {
+    return AppError.tooManyAttempts(seconds, `${this.message} Try again in ${formatWait(seconds)}.`);
   }
 }
