@@ -36,6 +36,12 @@ export class AuthPayload {
   })
   trustedDeviceToken?: string | null;
 
+  @Field({
+    description:
+      'True when login was given a trustedDeviceToken that is not (or no longer) valid: expired after 30 days, revoked, or from another account. The client should forget it; the second factor is asked as usual.',
+  })
+  trustedDeviceRejected: boolean;
+
   @Field(() => User)
   user: User;
 }
