@@ -126,6 +126,17 @@ describe('the setup journey of the help page', () => {
   });
 });
 
+describe('turning 2FA on', () => {
+  it('ends the sessions opened before it, which never gave a second factor, but not the one that turned it on', async () => {
+    const user = await newUser(t);
+    const otherBrowser = (await login(t, { email: user.email, password: user.password })).data!.login.accessToken;
+    expect((await me(t, otherBrowser)).errors).toBeUndefined();
+    const { token } = await enableTwoFactor(t, user);
+    expect(errorCode(await me(t, otherBrowser))).toBe('UNAUTHENTICATED');
+    expect((await me(t, token)).data!.me.twoFactorEnabled).toBe(true);
+  });
+});
+
 describe('wrong and expired codes during setup', () => {
   it('counts wrong email codes and voids the code after the fifth', async () => {
     const user = await newUser(t);
