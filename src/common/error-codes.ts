@@ -117,3 +117,16 @@ export function errorCodesMarkdown(): string {
     '',
   ].join('\n');
 }
+
+/**
+ * An operation's schema description: what it does, then the error codes it can give beyond the
+ * guard's (UNAUTHENTICATED, SECOND_FACTOR_REQUIRED, TWO_FACTOR_SETUP_REQUIRED), each with the
+ * extensions it carries, so the list cannot name a code that does not exist.
+ */
+export function describeOperation(what: string, errors: ReadonlyArray<ErrorCode | ServerErrorCode>): string {
+  const listed = errors.map((code) => {
+    const extensions = Object.keys(ERROR_CODE_DESCRIPTIONS[code].extensions);
+    return extensions.length ? `${code} (extensions: ${extensions.join(', ')})` : code;
+  });
+  return errors.length ? `${what}\n\nErrors: ${listed.join(', ')}.` : what;
+}
