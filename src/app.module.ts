@@ -11,6 +11,7 @@ import { postgresOptions } from './database/data-source-options';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
 import { MailModule } from './mail/mail.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RecoveryCodesModule } from './recovery-codes/recovery-codes.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
@@ -38,6 +39,7 @@ export class AppModule {
         OrganizationsModule,
         RecoveryCodesModule,
         TwoFactorModule,
+        MaintenanceModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

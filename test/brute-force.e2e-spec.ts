@@ -109,6 +109,80 @@ describe('password guessing inside a session (step-up checks)', () => {
   });
 });
 
+describe('repeated locks', () => {
+  const lockOut = async (email: string) => {
+    for (let i = 0; i < 10; i++) expect(errorCode(await login(t, { email, password: `wrong password ${i}` }))).toBe('INVALID_CREDENTIALS');
+    const refused = await login(t, { email, password: 'one more guess' });
+    expect(errorCode(refused)).toBe('TOO_MANY_ATTEMPTS');
+    return refused.errors![0];
+  };
+
+  it('grow longer each time (15 minutes, 1 hour, 4 hours, 24 hours), and a sign-in starts the ladder again', async () => {
+    const user = await newUser(t);
+    const waits: number[] = [];
+    for (const lockMinutes of [15, 60, 240, 1440, 1440]) {
+      const refused = await lockOut(user.email);
+      waits.push(refused.extensions.retryAfterSeconds as number);
+      moveWallClockMinutes(lockMinutes - 1);
+      expect(errorCode(await login(t, { email: user.email, password: user.password }))).toBe('TOO_MANY_ATTEMPTS');
+      moveWallClockMinutes(2);
+    }
+    expect(waits.map((seconds) => Math.round(seconds / 60))).toEqual([15, 60, 240, 1440, 1440]);
+
+    expect((await login(t, { email: user.email, password: user.password })).errors).toBeUndefined();
+    const afterSuccess = await lockOut(user.email);
+    expect(afterSuccess.extensions.retryAfterSeconds).toBeLessThanOrEqual(900);
+    expect(afterSuccess.message).toMatch(/15 minutes/);
+  });
+
+  it('tell every refused request the wait of the lock, also those refused while the last guess is being checked', async () => {
+    const user = await newUser(t);
+    const { secret } = await enableTwoFactor(t, user);
+    const pendingSession = async () => (await login(t, { email: user.email, password: user.password })).data!.login.accessToken as string;
+    const wrong = wrongCode(totpCode(secret, t.clock));
+    let pending = '';
+    for (let i = 0; i < 9; i++) {
+      if (i % 5 === 0) pending = await pendingSession();
+      expect(errorCode(await verifyLoginSecondFactor(t, pending, { code: wrong }))).toBe('INVALID_CODE');
+    }
+    const sessions = await Promise.all(Array.from({ length: 8 }, pendingSession));
+    const burst = await Promise.all(sessions.map((session) => verifyLoginSecondFactor(t, session, { code: wrong })));
+    expect(burst.map(errorCode)).toEqual(Array(8).fill('TOO_MANY_ATTEMPTS'));
+    for (const refused of burst) expect(refused.errors![0].extensions.retryAfterSeconds).toBeLessThanOrEqual(900);
+  });
+
+  it('do not count the right code sent again (a resubmit, or twice at once) as a wrong one, and leave nothing locked', async () => {
+    const user = await newUser(t);
+    const { secret } = await enableTwoFactor(t, user);
+    const pendingSession = async () => (await login(t, { email: user.email, password: user.password })).data!.login.accessToken as string;
+    for (let round = 0; round < 6; round++) {
+      const code = totpCode(secret, t.clock);
+      const [first, second] = await Promise.all([pendingSession(), pendingSession()]);
+      const answers = await Promise.all([verifyLoginSecondFactor(t, first, { code }), verifyLoginSecondFactor(t, second, { code })]);
+      expect(answers.filter((a) => !a.errors)).toHaveLength(1);
+      expect(answers.filter((a) => errorCode(a) === 'INVALID_CODE')).toHaveLength(1);
+      t.clock.advanceSeconds(30);
+    }
+    // Nine wrong codes, then the last attempt is an already-used right code, sent from eight sessions at once.
+    const used = totpCode(secret, t.clock);
+    expect((await verifyLoginSecondFactor(t, await pendingSession(), { code: used })).errors).toBeUndefined();
+    let pending = '';
+    for (let i = 0; i < 9; i++) {
+      if (i % 5 === 0) pending = await pendingSession();
+      expect(errorCode(await verifyLoginSecondFactor(t, pending, { code: wrongCode(used) }))).toBe('INVALID_CODE');
+    }
+    const sessions = await Promise.all(Array.from({ length: 8 }, pendingSession));
+    const resubmits = await Promise.all(sessions.map((session) => verifyLoginSecondFactor(t, session, { code: used })));
+    for (const answer of resubmits) {
+      expect(['INVALID_CODE', 'TOO_MANY_ATTEMPTS']).toContain(errorCode(answer));
+      if (errorCode(answer) === 'TOO_MANY_ATTEMPTS') expect(answer.errors![0].extensions.retryAfterSeconds).toBeLessThanOrEqual(900);
+    }
+    t.clock.advanceSeconds(30);
+    expect((await verifyLoginSecondFactor(t, await pendingSession(), { code: totpCode(secret, t.clock) })).errors).toBeUndefined();
+    expect(t.inbox.countTo(user.email, /paused/)).toBe(0);
+  });
+});
+
 describe('second-factor guessing', () => {
   it('locks the account\'s second factor for 15 minutes after 10 wrong codes in a row, with a notice and an event', async () => {
     const user = await newUser(t);

@@ -4,6 +4,7 @@ import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
+import { currentRequestContext } from '../common/request-context';
 import { ThrottlingService } from '../throttling/throttling.service';
 import { UsersService } from '../users/users.service';
 import type { ChangePasswordInput, LoginInput, SignUpInput } from './dto/auth.inputs';
@@ -27,7 +28,8 @@ export class AccountsService {
   async signUp(input: SignUpInput): Promise<IssuedSession> {
     const passwordHash = await hashPassword(input.password);
     return this.dataSource.transaction(async (db) => {
-      const user = await this.users.create({ email: input.email, name: input.name ?? null, passwordHash }, db);
+      const language = currentRequestContext()?.language ?? null;
+      const user = await this.users.create({ email: input.email, name: input.name ?? null, passwordHash, language }, db);
       await this.securityEvents.record({ type: SecurityEventType.SIGNED_UP, userId: user.id }, db);
       return this.sessions.issue(user, SessionLevel.FULL, db);
     });
@@ -42,6 +44,7 @@ export class AccountsService {
       await this.securityEvents.record({ type: SecurityEventType.LOGIN_FAILED, userId: user?.id ?? null });
       throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct.');
     }
+    await this.users.rememberLanguage(user, currentRequestContext()?.language);
     const presentedDevice = Boolean(input.trustedDeviceToken);
     const trustedDevice = presentedDevice && (await this.trustedDevices.use(user.id, input.trustedDeviceToken));
     const skipsSecondFactor = !user.twoFactorEnabledAt || trustedDevice;

@@ -7,6 +7,8 @@ import { ThrottlingModule } from '../throttling/throttling.module';
 import { UsersModule } from '../users/users.module';
 import { AccountsService } from './accounts.service';
 import { AuthResolver } from './auth.resolver';
+import { ExpiredSessionsPruner } from './expired-sessions.pruner';
+import { ExpiredTrustedDevicesPruner } from './expired-trusted-devices.pruner';
 import { SessionEntity } from './entities/session.entity';
 import { TrustedDeviceEntity } from './entities/trusted-device.entity';
 import { AccessGuard } from './guards/access.guard';
@@ -32,6 +34,8 @@ import { TrustedDevicesService } from './trusted-devices.service';
     TrustedDevicesService,
     AuthResolver,
     { provide: APP_GUARD, useClass: AccessGuard },
+    ExpiredSessionsPruner,
+    ExpiredTrustedDevicesPruner,
   ],
   exports: [AccountsService, SessionsService, TrustedDevicesService],
 })

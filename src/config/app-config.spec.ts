@@ -25,6 +25,16 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 8080, trustProxy: true, ipRateLimitPerMinute: 0, webConcurrency: 2 });
   });
 
+  it('keeps security events 365 days and prunes every 10 minutes by default, never by itself under NODE_ENV=test', () => {
+    expect(loadConfig({})).toMatchObject({ securityEventRetentionDays: 365, dataPruneIntervalSeconds: 600, dataPruneBatchSize: 1000 });
+    expect(loadConfig({ NODE_ENV: 'test' }).dataPruneIntervalSeconds).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'test', DATA_PRUNE_INTERVAL_SECONDS: '5', SECURITY_EVENT_RETENTION_DAYS: '30' })).toMatchObject({
+      dataPruneIntervalSeconds: 5,
+      securityEventRetentionDays: 30,
+    });
+    expect(() => loadConfig({ SECURITY_EVENT_RETENTION_DAYS: '0' })).toThrow(/SECURITY_EVENT_RETENTION_DAYS/);
+  });
+
   it('stops production without ENCRYPTION_KEY or DATABASE_URL, naming each variable', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ENCRYPTION_KEY is required in production[\s\S]*DATABASE_URL is required/);

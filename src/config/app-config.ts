@@ -23,6 +23,9 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toBool) @IsBoolean() GRAPHQL_INTROSPECTION?: boolean;
   @IsOptional() @Transform(toBool) @IsBoolean() GRAPHIQL?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(720) SESSION_TTL_HOURS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(36500) SECURITY_EVENT_RETENTION_DAYS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86400) DATA_PRUNE_INTERVAL_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000) DATA_PRUNE_BATCH_SIZE?: number;
 }
 
 export interface AppConfig {
@@ -45,6 +48,12 @@ export interface AppConfig {
   introspection: boolean;
   graphiql: boolean;
   sessionTtlHours: number;
+  /** Security events older than this are deleted by the pruning job. */
+  securityEventRetentionDays: number;
+  /** How often the pruning job runs; 0 turns the timer off (tests call it themselves). */
+  dataPruneIntervalSeconds: number;
+  /** Rows deleted per statement by the pruning job. */
+  dataPruneBatchSize: number;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     introspection: vars.GRAPHQL_INTROSPECTION ?? !production,
     graphiql: vars.GRAPHIQL ?? !production,
     sessionTtlHours: vars.SESSION_TTL_HOURS ?? 24,
+    securityEventRetentionDays: vars.SECURITY_EVENT_RETENTION_DAYS ?? 365,
+    // Off under NODE_ENV=test unless asked for: a test runs the job when it wants to see it run.
+    dataPruneIntervalSeconds: vars.DATA_PRUNE_INTERVAL_SECONDS ?? (vars.NODE_ENV === 'test' ? 0 : 600),
+    dataPruneBatchSize: vars.DATA_PRUNE_BATCH_SIZE ?? 1000,
   };
 }
 

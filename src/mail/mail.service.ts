@@ -6,6 +6,8 @@ import { AppError } from '../common/app-error';
 import { DEFAULT_LANGUAGE, type Language } from '../common/language';
 import { currentRequestContext } from '../common/request-context';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { formatWait } from '../throttling/lock-ladder';
+import { ThrottlingService } from '../throttling/throttling.service';
 import { MailKind, renderMail } from './mail-templates';
 
 /** Delays between attempts to deliver a notice; a notice never blocks the action it reports. */
@@ -19,6 +21,7 @@ export class MailService implements OnApplicationShutdown {
 
   constructor(
     private readonly mailer: MailerService,
+    private readonly throttling: ThrottlingService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.outboxDir = resolve(config.dataDir, 'outbox');
@@ -26,20 +29,30 @@ export class MailService implements OnApplicationShutdown {
 
   /**
    * Sends a verification code and waits for the transport to accept it: if it cannot, the user is
-   * told to try again (and the caller saves nothing).
+   * told to try again (and the caller saves nothing). Each address gets a limited number of mails
+   * with a code or a link per hour, whoever asks, so the service cannot be used to flood a mailbox.
    */
   async sendVerificationCode(to: string, code: string, validMinutes: number, language?: Language | null): Promise<void> {
+    const counted = await this.throttling.countMail(to, 'code');
+    if ('retryAfterSeconds' in counted) {
+      throw AppError.tooManyAttempts(
+        counted.retryAfterSeconds,
+        `Too many emails with a code were sent to this address. Try again in ${formatWait(counted.retryAfterSeconds)}.`,
+      );
+    }
     try {
       await this.deliver(to, MailKind.VERIFICATION_CODE, { code, minutes: validMinutes }, language);
     } catch (error) {
       this.logger.error(`Could not deliver a verification code to ${to}: ${(error as Error).message}`);
+      await counted.refund();
       throw AppError.mailUnavailable();
     }
   }
 
   /**
    * Queues a security notice; failures are logged and retried in the background. Without a
-   * language, the notice is written in the language of the request that caused it.
+   * language, the notice is written in the language of the request that caused it. Past the
+   * per-address limit a notice is dropped and logged: the action it reports goes on regardless.
    */
   sendNotice(to: string, kind: Exclude<MailKind, MailKind.VERIFICATION_CODE>, values: Record<string, unknown> = {}, language?: Language | null): void {
     const chosen = this.languageFor(language);
@@ -59,7 +72,20 @@ export class MailService implements OnApplicationShutdown {
         this.pendingRetries.add(timer);
       });
     };
-    attempt(0);
+    this.throttling.countMail(to, 'notice').then(
+      (counted) => {
+        if ('retryAfterSeconds' in counted) {
+          this.logger.warn(`Dropped ${kind} notice to ${to}: too many notices to this address in the last hour`);
+          return;
+        }
+        attempt(0);
+      },
+      (error: Error) => {
+        // The limit store is unreachable: a notice is worth more than the limit.
+        this.logger.warn(`Could not count ${kind} notice to ${to} (${error.message}); sending it anyway`);
+        attempt(0);
+      },
+    );
   }
 
   onApplicationShutdown(): void {

@@ -4,6 +4,7 @@ import { ErrorCode as Code } from '../common/app-error';
 import { describeOperation } from '../common/error-codes';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { CurrentSession } from '../common/current-session.decorator';
+import { AllowDuringForcedTwoFactorSetup } from '../auth/decorators/access.decorators';
 import {
   AddOrganizationMemberInput,
   CreateOrganizationInput,
@@ -19,7 +20,9 @@ import { OrganizationsService } from './organizations.service';
 export class OrganizationsResolver {
   constructor(private readonly organizations: OrganizationsService) {}
 
-  @Query(() => [Organization], { description: 'The organizations the user belongs to, with their role in each.' })
+  /** Open during forced setup: a member must be able to see which organization requires 2FA. */
+  @AllowDuringForcedTwoFactorSetup()
+  @Query(() => [Organization], { description: 'The organizations the user belongs to, with their role in each. Open during forced 2FA setup.' })
   myOrganizations(@CurrentSession() session: AuthenticatedSession): Promise<Organization[]> {
     return this.organizations.listMine(session.userId);
   }
@@ -90,9 +93,11 @@ export class OrganizationsResolver {
     return this.organizations.changeMemberRole(session.userId, input);
   }
 
+  /** Open during forced setup so a member can leave; the service allows only leaving then. */
+  @AllowDuringForcedTwoFactorSetup()
   @Mutation(() => Boolean, {
     description: describeOperation(
-      'OWNER and ADMIN only; only an OWNER may remove an OWNER; the last OWNER cannot be removed (FAILED_PRECONDITION).',
+      'OWNER and ADMIN only, except that any member may remove themselves (leave), also while 2FA setup is required of them; only an OWNER may remove an OWNER; the last OWNER cannot be removed (FAILED_PRECONDITION).',
       [Code.NOT_FOUND, Code.FORBIDDEN, Code.FAILED_PRECONDITION],
     ),
   })
@@ -100,7 +105,7 @@ export class OrganizationsResolver {
     @CurrentSession() session: AuthenticatedSession,
     @Args('input', { description: 'The organization and the member.' }) input: RemoveOrganizationMemberInput,
   ): Promise<boolean> {
-    await this.organizations.removeMember(session.userId, input);
+    await this.organizations.removeMember(session.user, input);
     return true;
   }
 

@@ -15,6 +15,7 @@ import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
+import { formatWait } from '../throttling/lock-ladder';
 import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
 import { UsersService } from '../users/users.service';
 import type { DisableTwoFactorInput, VerifyLoginSecondFactorInput } from './dto/two-factor.inputs';
@@ -29,6 +30,8 @@ export const LOW_RECOVERY_CODES = 3;
 type SecondFactor = { kind: 'totp'; code: string } | { kind: 'recovery'; code: string };
 
 class WrongSecondFactor extends Error {}
+/** The right code, already used (a resubmit): refused, but not a guess. */
+class ReusedSecondFactor extends Error {}
 
 /** Using 2FA once it is on: the second step of login, disabling, recovery-code reissue, and status. */
 @Injectable()
@@ -51,13 +54,21 @@ export class TwoFactorService {
 
   async status(session: AuthenticatedSession): Promise<TwoFactorStatus> {
     const enabledAt = session.user.twoFactorEnabledAt;
-    const [recoveryCodesRemaining, setupStep, requiredByOrganization, deadline] = await Promise.all([
+    const [recoveryCodesRemaining, setupStep, requiringOrganizations, deadline] = await Promise.all([
       enabledAt ? this.recoveryCodes.countRemaining(session.userId) : Promise.resolve(0),
       enabledAt ? Promise.resolve(null) : this.setup.pendingStep(session.userId),
-      this.organizations.requiresTwoFactor(session.userId),
+      this.organizations.listRequiringTwoFactor(session.userId),
       enabledAt ? Promise.resolve(null) : this.organizations.twoFactorSetupDeadline(session.userId),
     ]);
-    return { enabled: enabledAt !== null, enabledAt, recoveryCodesRemaining, setupStep, requiredByOrganization, setupRequiredBy: deadline };
+    return {
+      enabled: enabledAt !== null,
+      enabledAt,
+      recoveryCodesRemaining,
+      setupStep,
+      requiredByOrganization: requiringOrganizations.length > 0,
+      requiringOrganizations,
+      setupRequiredBy: deadline,
+    };
   }
 
   /**
@@ -87,7 +98,7 @@ export class TwoFactorService {
     } catch (error) {
       if (!(error instanceof WrongSecondFactor)) {
         await attempt.release();
-        throw error;
+        throw error instanceof ReusedSecondFactor ? codeAlreadyUsed() : error;
       }
       const wrongCode = await this.countWrongLoginCode(session);
       await this.endFailedAttempt(session, attempt);
@@ -121,7 +132,7 @@ export class TwoFactorService {
     } catch (error) {
       if (!(error instanceof WrongSecondFactor)) {
         await attempt.release();
-        throw error;
+        throw error instanceof ReusedSecondFactor ? codeAlreadyUsed() : error;
       }
       await this.endFailedAttempt(session, attempt);
       throw invalidCode();
@@ -156,7 +167,9 @@ export class TwoFactorService {
   /** Uses the code once; throws WrongSecondFactor. Returns the recovery codes left when one was used. */
   private async useSecondFactor(userId: string, factor: SecondFactor, db: EntityManager): Promise<number | null> {
     if (factor.kind === 'totp') {
-      if (!(await this.totpCredentials.acceptCode(userId, factor.code, db))) throw new WrongSecondFactor();
+      const check = await this.totpCredentials.acceptCode(userId, factor.code, db);
+      if (check === 'wrong') throw new WrongSecondFactor();
+      if (check === 'already-used') throw new ReusedSecondFactor();
       return null;
     }
     const remaining = await this.recoveryCodes.consume(userId, factor.code, db);
@@ -174,7 +187,7 @@ export class TwoFactorService {
     this.mail.sendNotice(session.user.email, MailKind.ACCOUNT_LOCKED, { until: until.toUTCString() });
     throw AppError.tooManyAttempts(
       lockedForSeconds,
-      `Too many wrong codes: sign-in with a second factor is paused for this account for ${lockedForSeconds / 60} minutes. We sent you an email.`,
+      `Too many wrong codes: sign-in with a second factor is paused for this account for ${formatWait(lockedForSeconds)}. We sent you an email.`,
     );
   }
 
@@ -209,4 +222,8 @@ function exactlyOneFactor(code: string | null | undefined, recoveryCode: string 
 
 function invalidCode(extras: Record<string, unknown> = {}): AppError {
   return new AppError(ErrorCode.INVALID_CODE, 'That code is not right, or it was already used. Try the newest code from your app.', extras);
+}
+
+function codeAlreadyUsed(): AppError {
+  return new AppError(ErrorCode.INVALID_CODE, 'That code was already used. Wait for the next code in your app and enter it.');
 }

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error';
 import { Clock } from '../common/clock';
+import type { Language } from '../common/language';
 import { UserEntity } from './entities/user.entity';
 import { normaliseEmail } from './utils/normalise-email.util';
 
@@ -11,6 +12,8 @@ export interface NewUser {
   email: string;
   name: string | null;
   passwordHash: string;
+  /** The language of the sign-up request, when it named one of ours. */
+  language: Language | null;
 }
 
 /** The users table: the only place that reads or writes it (the guard's session query aside). */
@@ -45,6 +48,7 @@ export class UsersService {
       name: newUser.name,
       passwordHash: newUser.passwordHash,
       twoFactorEnabledAt: null,
+      language: newUser.language,
       createdAt: this.clock.now(),
     });
     try {
@@ -60,6 +64,12 @@ export class UsersService {
 
   async setPasswordHash(userId: string, passwordHash: string, db: EntityManager): Promise<void> {
     await db.update(UserEntity, { id: userId }, { passwordHash });
+  }
+
+  /** Remembers the language of a sign-in; written only when it changed, so most logins write nothing. */
+  async rememberLanguage(user: Pick<UserEntity, 'id' | 'language'>, language: Language | null | undefined): Promise<void> {
+    if (!language || language === user.language) return;
+    await this.users.update({ id: user.id }, { language });
   }
 
   /** The account's 2FA switch; the two-factor module calls it inside its own transaction. */

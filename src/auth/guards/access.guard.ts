@@ -47,7 +47,7 @@ export class AccessGuard implements CanActivate {
     if (await this.sessions.isOverdueForTwoFactorSetup(session.user)) {
       throw new AppError(
         ErrorCode.TWO_FACTOR_SETUP_REQUIRED,
-        'Your organization requires two-step verification. Set it up to continue.',
+        'Your organization requires two-step verification. Set it up to continue (twoFactorStatus.requiringOrganizations names the organization; you can also leave it).',
       );
     }
     return true;

@@ -15,7 +15,7 @@ registerEnumType(AuthStatus, {
     SECOND_FACTOR_REQUIRED: { description: 'Password accepted; only verifyLoginSecondFactor and logout are open.' },
     TWO_FACTOR_SETUP_REQUIRED: {
       description:
-        'Password accepted, but an organization requires 2FA and the user has none: only me, twoFactorStatus, the setup mutations and logout are open.',
+        'Password accepted, but an organization requires 2FA and the user has none: only me, twoFactorStatus, myOrganizations, the setup mutations, leaving an organization (removeOrganizationMember on oneself) and logout are open.',
     },
   },
 });

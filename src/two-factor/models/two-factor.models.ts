@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Organization } from '../../organizations/models/organization.model';
 
 export enum TwoFactorSetupStep {
   EMAIL_VERIFICATION = 'EMAIL_VERIFICATION',
@@ -32,6 +33,12 @@ export class TwoFactorStatus {
 
   @Field({ description: 'True when an organization the user belongs to requires 2FA.' })
   requiredByOrganization: boolean;
+
+  @Field(() => [Organization], {
+    description:
+      'The organizations of the user that require 2FA, so the user can see who set the requirement (and leave one with removeOrganizationMember on themselves). Empty when none does.',
+  })
+  requiringOrganizations: Organization[];
 
   @Field(() => Date, {
     nullable: true,

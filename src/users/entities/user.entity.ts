@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { Language } from '../../common/language';
 
 @Entity({ name: 'users' })
 export class UserEntity {
@@ -18,6 +19,10 @@ export class UserEntity {
   /** The account's 2FA switch, kept here so the guard learns it with the session; the secret lives in two-factor. */
   @Column({ name: 'two_factor_enabled_at', type: 'timestamptz', nullable: true })
   twoFactorEnabledAt: Date | null;
+
+  /** The language of the last sign-in (its Accept-Language), for mail sent outside the user's own requests. */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  language: Language | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
