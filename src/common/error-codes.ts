@@ -56,7 +56,7 @@ export const ERROR_CODE_DESCRIPTIONS = {
     extensions: {},
   },
   [ErrorCode.TOO_MANY_ATTEMPTS]: {
-    meaning: 'Throttled or locked: too many wrong passwords for the account, too many wrong second-factor codes, a new email code asked too soon, or too many requests from one address.',
+    meaning: 'Throttled or locked: too many wrong passwords for the account (at login or in a step-up check), too many wrong second-factor or email codes, new email codes asked too often, too many mails to one address, or too many requests from one client address. Repeated locks grow longer (15 minutes, 1 hour, 4 hours, 24 hours).',
     clientAction: 'Tell the user how long to wait; retrying earlier is refused, even with the right password or code.',
     extensions: { retryAfterSeconds: 'whole seconds until a new attempt can succeed.' },
   },
