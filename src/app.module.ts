@@ -1,9 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
+import { ClientErrorFilter } from './common/client-error.filter';
+import { STRUCTURED_LOG_PARAMS } from './common/logging';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -20,6 +24,8 @@ import { UsersModule } from './users/users.module';
 export interface AppOverrides {
   /** Tests choose the time. */
   clock?: Clock;
+  /** JSON lines with the request id (production); tests and development keep Nest's logger. */
+  structuredLogs?: boolean;
 }
 
 @Module({})
@@ -40,9 +46,14 @@ export class AppModule {
         RecoveryCodesModule,
         TwoFactorModule,
         MaintenanceModule,
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        ...(overrides.structuredLogs ? [LoggerModule.forRoot(STRUCTURED_LOG_PARAMS)] : []),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ClientErrorFilter },
+      ],
     };
   }
 }

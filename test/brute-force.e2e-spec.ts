@@ -248,7 +248,7 @@ describe('per-address limit on public operations', () => {
   });
 
   it('behind a trusted proxy, limits each client address on its own', async () => {
-    const proxied = await startTestApp({ config: { ipRateLimitPerMinute: 2, trustProxy: true } });
+    const proxied = await startTestApp({ config: { ipRateLimitPerMinute: 2, trustProxy: 1 } });
     try {
       const from = (ip: string) => login(proxied, { email: uniqueEmail(), password: DEFAULT_PASSWORD }, { 'X-Forwarded-For': ip });
       expect(errorCode(await from('198.51.100.1'))).toBe('INVALID_CREDENTIALS');

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { Request, Response } from 'express';
 import { requestContextMiddleware } from '../common/request-context';
-import { formatGraphQLError } from './format-error';
+import { formatGraphQLError, withoutSuggestions } from './format-error';
 
 /** A request as the middleware reads it, carrying a client-chosen X-Request-Id. */
 const requestWithId = (requestId: string) =>
@@ -39,5 +39,14 @@ describe('formatGraphQLError', () => {
       new GraphQLError('Cannot query field "x"'),
     );
     expect(formatted.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+});
+
+describe('withoutSuggestions', () => {
+  it('drops the schema names graphql-js suggests, keeping the rest of the message', () => {
+    expect(withoutSuggestions('Cannot query field "mee" on type "Query". Did you mean "me"?')).toBe('Cannot query field "mee" on type "Query".');
+    expect(withoutSuggestions('Unknown argument "frist" on field "Query.mySecurityEvents". Did you mean "first"?')).toBe('Unknown argument "frist" on field "Query.mySecurityEvents".');
+    expect(withoutSuggestions('Value "OWNR" does not exist in "OrganizationRole" enum. Did you mean the enum value "OWNER"?')).not.toContain('OWNER');
+    expect(withoutSuggestions('Syntax Error: Expected Name, found <EOF>.')).toBe('Syntax Error: Expected Name, found <EOF>.');
   });
 });

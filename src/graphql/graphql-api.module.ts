@@ -30,7 +30,7 @@ export const MAX_QUERY_TOKENS = 2_000;
         // Automatic persisted queries would let a client register query text by hash: not configured, so off.
         persistedQueries: false,
         plugins: [responseSizeLimit()],
-        formatError: formatGraphQLError,
+        formatError: (formatted, error) => formatGraphQLError(formatted, error, { hideSuggestions: config.production }),
         context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
       }),
     }),

@@ -12,12 +12,22 @@ import { MailKind, renderMail } from './mail-templates';
 
 /** Delays between attempts to deliver a notice; a notice never blocks the action it reports. */
 export const NOTICE_RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
+/** How long a health check trusts the last look at the mail server. */
+const TRANSPORT_STATUS_TTL_MS = 30_000;
+
+export interface MailTransportStatus {
+  transport: 'smtp' | 'outbox';
+  /** Whether the SMTP server answered its last check (always true for the outbox folder). */
+  reachable: boolean;
+  error?: string;
+}
 
 @Injectable()
 export class MailService implements OnApplicationShutdown {
   private readonly logger = new Logger(MailService.name);
   private readonly pendingRetries = new Set<NodeJS.Timeout>();
   private readonly outboxDir: string;
+  private lastStatus: { at: number; status: Promise<MailTransportStatus> } | undefined;
 
   constructor(
     private readonly mailer: MailerService,
@@ -86,6 +96,19 @@ export class MailService implements OnApplicationShutdown {
         attempt(0);
       },
     );
+  }
+
+  /** Whether the SMTP server answers (cached briefly; its own timeouts bound a hung server). */
+  transportStatus(): Promise<MailTransportStatus> {
+    if (!this.config.smtpUrl) return Promise.resolve({ transport: 'outbox', reachable: true });
+    if (!this.lastStatus || Date.now() - this.lastStatus.at > TRANSPORT_STATUS_TTL_MS) {
+      const status = this.mailer.verifyAllTransporters().then(
+        (reachable): MailTransportStatus => ({ transport: 'smtp', reachable }),
+        (error: Error): MailTransportStatus => ({ transport: 'smtp', reachable: false, error: error.message }),
+      );
+      this.lastStatus = { at: Date.now(), status };
+    }
+    return this.lastStatus.status;
   }
 
   onApplicationShutdown(): void {

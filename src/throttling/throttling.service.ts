@@ -4,6 +4,7 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { clientAddressKey } from './utils/client-address-key';
 import { normaliseEmail } from '../users/utils/normalise-email.util';
 import { formatWait, LOCK_LADDER_MEMORY_SECONDS, nextLockSeconds } from './lock-ladder';
 
@@ -119,10 +120,10 @@ export class ThrottlingService {
     };
   }
 
-  /** Counts a request to a public operation (signUp, login) against the client's address. */
+  /** Counts a request to a public operation (signUp, login) against the client's address (an IPv6 client's /64). */
   async countPublicRequest(ipAddress: string | undefined): Promise<void> {
     if (!this.publicRequests) return;
-    await consumeOrRefuse(this.publicRequests, ipAddress ?? 'unknown', (wait) => `Too many requests from your network. Try again in ${formatWait(wait)}.`);
+    await consumeOrRefuse(this.publicRequests, clientAddressKey(ipAddress), (wait) => `Too many requests from your network. Try again in ${formatWait(wait)}.`);
   }
 }
 
