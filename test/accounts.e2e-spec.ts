@@ -67,6 +67,29 @@ describe('signUp', () => {
   });
 });
 
+describe('look-alike emails', () => {
+  it('lets one account exist for an address, not four that look the same on screen', async () => {
+    const domain = `${Date.now().toString(36)}.example.com`;
+    const original = await signUp(t, { email: `jos\u00e9@${domain}`, password: DEFAULT_PASSWORD });
+    expect(original.errors).toBeUndefined();
+
+    // The same é as "e" + combining accent: one address once normalised (NFC), so it is taken.
+    const decomposed = await signUp(t, { email: `jose\u0301@${domain}`, password: DEFAULT_PASSWORD });
+    expect(errorCode(decomposed)).toBe('CONFLICT');
+    // ...and it signs in to the original account.
+    const signedIn = await login(t, { email: `jose\u0301@${domain}`, password: DEFAULT_PASSWORD });
+    expect(signedIn.data!.login.user.id).toBe(original.data!.signUp.user.id);
+
+    const invisible = await signUp(t, { email: `jos\u200b\u00e9@${domain}`, password: DEFAULT_PASSWORD });
+    expect(errorCode(invisible)).toBe('BAD_USER_INPUT');
+    expect(invisible.errors![0].extensions.fields).toEqual([{ field: 'email', message: expect.stringMatching(/invisible/) }]);
+
+    const cyrillic = await signUp(t, { email: `j\u043es\u00e9@${domain}`, password: DEFAULT_PASSWORD });
+    expect(errorCode(cyrillic)).toBe('BAD_USER_INPUT');
+    expect(cyrillic.errors![0].message).toMatch(/different alphabets/);
+  });
+});
+
 describe('login', () => {
   it('signs in with the right password and records where from', async () => {
     const user = await newUser(t);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_PASSWORD, errorCode, login, me, mySecurityEvents, newUser, signUp, uniqueEmail } from './support/operations';
+import { changePassword, DEFAULT_PASSWORD, errorCode, login, me, mySecurityEvents, newUser, signUp, uniqueEmail } from './support/operations';
 import { startTestApp, type TestApp } from './support/test-app';
-import { enableTwoFactor, totpCode, verifyLoginSecondFactor } from './support/two-factor';
+import { disableTwoFactor, enableTwoFactor, reissueRecoveryCodes, totpCode, verifyLoginSecondFactor, wrongCode } from './support/two-factor';
 
 /**
  * The limits live in PostgreSQL through rate-limiter-flexible, which reads the wall clock: these tests
@@ -67,6 +67,48 @@ describe('password guessing', () => {
   });
 });
 
+describe('password guessing inside a session (step-up checks)', () => {
+  it('60 wrong passwords through reissueRecoveryCodes: 10 are checked, then even the right one waits out the lock', async () => {
+    const user = await newUser(t);
+    const { token } = await enableTwoFactor(t, user);
+    const answers = [];
+    for (let i = 0; i < 60; i++) answers.push(errorCode(await reissueRecoveryCodes(t, token, `stolen session guess ${i}`)));
+    expect(answers.slice(0, 10)).toEqual(Array(10).fill('INVALID_CREDENTIALS'));
+    expect(answers.slice(10)).toEqual(Array(50).fill('TOO_MANY_ATTEMPTS'));
+
+    const right = await reissueRecoveryCodes(t, token, user.password);
+    expect(errorCode(right)).toBe('TOO_MANY_ATTEMPTS');
+    expect(right.errors![0].extensions.retryAfterSeconds).toBeGreaterThan(0);
+    // The same limit as login: the account's sign-in is locked too.
+    expect(errorCode(await login(t, { email: user.email, password: user.password }))).toBe('TOO_MANY_ATTEMPTS');
+
+    const events = (await mySecurityEvents(t, token, 100)).data!.mySecurityEvents.map((e: { type: string }) => e.type);
+    expect(events.filter((type: string) => type === 'PASSWORD_CHECK_FAILED')).toHaveLength(10);
+
+    moveWallClockMinutes(16);
+    expect((await reissueRecoveryCodes(t, token, user.password)).data!.reissueRecoveryCodes.codes).toHaveLength(10);
+  });
+
+  it.each([
+    ['changePassword', (token: string, password: string) => changePassword(t, token, { currentPassword: password, newPassword: 'a brand new password' })],
+    ['disableTwoFactor', (token: string, password: string) => disableTwoFactor(t, token, { password, code: '000000' })],
+  ])('%s counts wrong passwords against the same limit', async (_operation, call) => {
+    const user = await newUser(t);
+    const { token } = await enableTwoFactor(t, user);
+    for (let i = 0; i < 10; i++) expect(errorCode(await call(token, `guess number ${i}`))).toBe('INVALID_CREDENTIALS');
+    expect(errorCode(await call(token, user.password))).toBe('TOO_MANY_ATTEMPTS');
+  });
+
+  it('a right password gives the points back, like a successful login', async () => {
+    const user = await newUser(t);
+    const { token } = await enableTwoFactor(t, user);
+    for (let i = 0; i < 9; i++) await reissueRecoveryCodes(t, token, 'not it, not it');
+    expect((await reissueRecoveryCodes(t, token, user.password)).errors).toBeUndefined();
+    for (let i = 0; i < 9; i++) await reissueRecoveryCodes(t, token, 'not it, not it');
+    expect((await login(t, { email: user.email, password: user.password })).errors).toBeUndefined();
+  });
+});
+
 describe('repeated locks', () => {
   const lockOut = async (email: string) => {
     for (let i = 0; i < 10; i++) expect(errorCode(await login(t, { email, password: `wrong password ${i}` }))).toBe('INVALID_CREDENTIALS');
@@ -93,13 +135,11 @@ describe('repeated locks', () => {
     expect(afterSuccess.message).toMatch(/15 minutes/);
   });
 
-  const wrongCodeFor = (right: string) => String((Number(right) + 1) % 1_000_000).padStart(6, '0');
-
   it('tell every refused request the wait of the lock, also those refused while the last guess is being checked', async () => {
     const user = await newUser(t);
     const { secret } = await enableTwoFactor(t, user);
     const pendingSession = async () => (await login(t, { email: user.email, password: user.password })).data!.login.accessToken as string;
-    const wrong = wrongCodeFor(totpCode(secret, t.clock));
+    const wrong = wrongCode(totpCode(secret, t.clock));
     let pending = '';
     for (let i = 0; i < 9; i++) {
       if (i % 5 === 0) pending = await pendingSession();
@@ -129,7 +169,7 @@ describe('repeated locks', () => {
     let pending = '';
     for (let i = 0; i < 9; i++) {
       if (i % 5 === 0) pending = await pendingSession();
-      expect(errorCode(await verifyLoginSecondFactor(t, pending, { code: wrongCodeFor(used) }))).toBe('INVALID_CODE');
+      expect(errorCode(await verifyLoginSecondFactor(t, pending, { code: wrongCode(used) }))).toBe('INVALID_CODE');
     }
     const sessions = await Promise.all(Array.from({ length: 8 }, pendingSession));
     const resubmits = await Promise.all(sessions.map((session) => verifyLoginSecondFactor(t, session, { code: used })));
@@ -147,7 +187,7 @@ describe('second-factor guessing', () => {
   it('locks the account\'s second factor for 15 minutes after 10 wrong codes in a row, with a notice and an event', async () => {
     const user = await newUser(t);
     const { secret, token } = await enableTwoFactor(t, user);
-    const wrong = String((Number(totpCode(secret, t.clock)) + 1) % 1_000_000).padStart(6, '0');
+    const wrong = wrongCode(totpCode(secret, t.clock));
     const results = [];
     // Two pending sessions: each ends after 5 wrong codes, the account count goes on.
     for (let session = 0; session < 2; session++) {

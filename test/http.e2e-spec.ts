@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { Kind, parse, validate } from 'graphql';
+import { GRAPHIQL_EXAMPLES } from '../src/graphql/graphiql-page';
 import { startTestApp, type TestApp } from './support/test-app';
 
 let t: TestApp;
@@ -48,6 +51,24 @@ describe('HTTP surface', () => {
   it('gives every response a request id', async () => {
     const response = await t.http().get('/health');
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('opens GraphiQL on the journey (sign up, login, second factor, setup, me), each example valid, and keeps the Authorization header', async () => {
+    const start = await t.http().get('/graphiql/start.js');
+    expect(start.status).toBe(200);
+    expect(start.text).toContain('shouldPersistHeaders: true');
+    const schema = t.app.get(GraphQLSchemaHost).schema;
+    const operations = GRAPHIQL_EXAMPLES.flatMap((example) => {
+      const document = parse(example.query);
+      expect(validate(schema, document)).toEqual([]);
+      expect(start.text).toContain(JSON.stringify(example.query));
+      return document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? d.selectionSet.selections : []))
+        .map((field) => (field.kind === Kind.FIELD ? field.name.value : ''));
+    });
+    expect(operations).toEqual(expect.arrayContaining([
+      'signUp', 'login', 'verifyLoginSecondFactor', 'startTwoFactorSetup', 'verifyTwoFactorSetupEmail',
+      'confirmTwoFactorSetup', 'completeTwoFactorSetup', 'me',
+    ]));
   });
 
   it('serves GraphiQL outside production with its scripts from this server, not a CDN', async () => {

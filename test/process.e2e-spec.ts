@@ -80,7 +80,7 @@ describe('npm start in production, then SIGTERM', () => {
     expect(loginAnswers.filter((a) => a.status !== 200 || a.body.data?.login?.status !== 'AUTHENTICATED'), server.text().slice(-1500)).toEqual([]);
     expect(setupAnswers.filter((a) => a.status !== 200 || a.body.data?.startTwoFactorSetup?.step !== 'EMAIL_VERIFICATION')).toEqual([]);
     expect(exit).toEqual({ code: 0, signal: null });
-  }, 30_000);
+  }, 90_000);
 });
 
 describe('migration scripts (the TypeORM CLI on the built data source)', () => {

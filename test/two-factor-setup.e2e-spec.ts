@@ -14,6 +14,7 @@ import {
   twoFactorStatus,
   verifyLoginSecondFactor,
   verifySetupEmail,
+  wrongCode,
 } from './support/two-factor';
 import { AppError } from '../src/common/app-error';
 import { MailService } from '../src/mail/mail.service';
@@ -129,6 +130,17 @@ describe('the setup journey of the help page', () => {
   });
 });
 
+describe('turning 2FA on', () => {
+  it('ends the sessions opened before it, which never gave a second factor, but not the one that turned it on', async () => {
+    const user = await newUser(t);
+    const otherBrowser = (await login(t, { email: user.email, password: user.password })).data!.login.accessToken;
+    expect((await me(t, otherBrowser)).errors).toBeUndefined();
+    const { token } = await enableTwoFactor(t, user);
+    expect(errorCode(await me(t, otherBrowser))).toBe('UNAUTHENTICATED');
+    expect((await me(t, token)).data!.me.twoFactorEnabled).toBe(true);
+  });
+});
+
 describe('wrong and expired codes during setup', () => {
   it('counts wrong email codes and voids the code after the fifth', async () => {
     const user = await newUser(t);
@@ -173,7 +185,7 @@ describe('wrong and expired codes during setup', () => {
     await startSetup(t, user.token);
     const enrollment = (await verifySetupEmail(t, user.token, await t.inbox.latestVerificationCode(user.email))).data!.verifyTwoFactorSetupEmail;
     const right = totpCode(enrollment.manualEntryKey, t.clock);
-    const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, '0');
+    const wrong = wrongCode(right);
     for (const bad of [wrong, 'abcdef', '12345', '']) {
       expect(errorCode(await confirmSetup(t, user.token, bad))).toBe('INVALID_CODE');
     }

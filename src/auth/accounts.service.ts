@@ -45,8 +45,12 @@ export class AccountsService {
       throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct.');
     }
     await this.users.rememberLanguage(user, currentRequestContext()?.language);
-    const skipsSecondFactor = !user.twoFactorEnabledAt || (await this.trustedDevices.use(user.id, input.trustedDeviceToken));
+    const presentedDevice = Boolean(input.trustedDeviceToken);
+    const trustedDevice = presentedDevice && (await this.trustedDevices.use(user.id, input.trustedDeviceToken));
+    const skipsSecondFactor = !user.twoFactorEnabledAt || trustedDevice;
     const issued = await this.sessions.issue(user, skipsSecondFactor ? SessionLevel.FULL : SessionLevel.PASSWORD);
+    // Told so the browser forgets a token that will never work again (expired, revoked, or not this user's).
+    issued.trustedDeviceRejected = presentedDevice && !trustedDevice;
     await this.securityEvents.record({ type: SecurityEventType.LOGIN_SUCCEEDED, userId: user.id });
     return issued;
   }
@@ -62,10 +66,18 @@ export class AccountsService {
     });
   }
 
-  /** Step-up check before a sensitive change; a wrong password is INVALID_CREDENTIALS. */
+  /**
+   * Step-up check before a sensitive change. It counts against the same per-account limit as login
+   * (keyed by the email), so a stolen session cannot guess the password faster than a stranger could,
+   * and while the account is locked even the right password is refused. Failures are recorded.
+   */
   async requirePassword(userId: string, password: string): Promise<void> {
     const user = await this.users.findByIdOrFail(userId);
-    if (!(await verifyPassword(user.passwordHash, password))) {
+    const attempt = await this.throttling.passwordAttempt(user.email);
+    const passwordMatches = await verifyPassword(user.passwordHash, password);
+    await attempt.end(passwordMatches);
+    if (!passwordMatches) {
+      await this.securityEvents.record({ type: SecurityEventType.PASSWORD_CHECK_FAILED, userId });
       throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'The password is not correct.');
     }
   }

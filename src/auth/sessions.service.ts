@@ -31,6 +31,7 @@ export interface IssuedSession {
   session: SessionEntity;
   user: SessionUser;
   trustedDeviceToken?: string;
+  trustedDeviceRejected?: boolean;
 }
 
 interface SessionRow {
@@ -123,6 +124,7 @@ export class SessionsService {
       status: await this.statusOf(issued.session.level, issued.user),
       expiresAt: issued.session.expiresAt,
       trustedDeviceToken: issued.trustedDeviceToken ?? null,
+      trustedDeviceRejected: issued.trustedDeviceRejected ?? false,
       user: toUser(issued.user),
     };
   }

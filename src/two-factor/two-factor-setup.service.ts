@@ -206,7 +206,10 @@ export class TwoFactorSetupService {
       await this.recoveryCodes.activatePendingSet(session.userId, db);
       await this.users.setTwoFactorEnabled(session.userId, now, db);
       await this.securityEvents.record({ type: SecurityEventType.TWO_FACTOR_ENABLED, userId: session.userId }, db);
-      return this.sessions.replaceWithFullSession(session.sessionId, { ...session.user, twoFactorEnabledAt: now }, db);
+      const fullSession = await this.sessions.replaceWithFullSession(session.sessionId, { ...session.user, twoFactorEnabledAt: now }, db);
+      // Sessions opened before 2FA was on never gave a second factor: one of them may be a thief's.
+      await this.sessions.revokeAll(session.userId, db, fullSession.session.id);
+      return fullSession;
     });
     this.mail.sendNotice(session.user.email, MailKind.TWO_FACTOR_ENABLED);
     return this.sessions.payloadFor(issued);

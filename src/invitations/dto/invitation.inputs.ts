@@ -3,20 +3,20 @@ import { IsEmail, IsEnum, IsString, MaxLength } from 'class-validator';
 import { OrganizationRole } from '../../organizations/models/organization-role.model';
 import { NormalisedEmail } from '../../users/dto/normalised-email.decorator';
 
-@InputType()
+@InputType({ description: 'Whom to invite into which organization, with what role.' })
 export class InviteOrganizationMemberInput {
   /** Only checked to be a string: an id that is not a UUID is NOT_FOUND in the service. */
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Organization.id.' })
   @IsString()
   organizationId: string;
 
-  @Field()
+  @Field({ description: 'The address to mail the link to; with or without an account.' })
   @NormalisedEmail()
   @MaxLength(254)
   @IsEmail({}, { message: 'must be an email address' })
   email: string;
 
-  @Field(() => OrganizationRole)
+  @Field(() => OrganizationRole, { description: 'The role on accepting; OWNER only from an OWNER.' })
   @IsEnum(OrganizationRole)
   role: OrganizationRole;
 }

@@ -1,20 +1,20 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 
-@ObjectType()
+@ObjectType({ description: 'An account.' })
 export class User {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id of the account (a UUID).' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Login email, normalised (trimmed, Unicode NFC, lower-case).' })
   email: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Display name given at sign-up, if any.' })
   name: string | null;
 
-  @Field()
+  @Field({ description: 'True once 2FA setup is completed; false again after disableTwoFactor.' })
   twoFactorEnabled: boolean;
 
-  @Field()
+  @Field({ description: 'When the account was created.' })
   createdAt: Date;
 }
 
