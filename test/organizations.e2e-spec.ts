@@ -357,13 +357,13 @@ describe('the 2FA requirement, enforced by the guard', () => {
     const { owner, member, organizationId } = await organizationWithMember();
     const bystander = await newUser(t);
     const secondSession = (await login(t, { email: member.email, password: member.password })).data!.login.accessToken;
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
 
     const turnedOnAt = t.clock.now().toISOString();
     await requireTwoFactor(owner.token, organizationId, 0);
 
     for (const result of [
-      await myOrganizations(t, member.token),
+      await mySecurityEvents(t, member.token),
       await organization(t, member.token, organizationId),
       await trustedDevices(t, member.token),
       await mySecurityEvents(t, member.token),
@@ -378,12 +378,12 @@ describe('the 2FA requirement, enforced by the guard', () => {
     expect((await logout(t, secondSession)).data!.logout).toBe(true);
 
     // Members with 2FA and people outside the organization are not affected.
-    expect((await myOrganizations(t, owner.token)).errors).toBeUndefined();
-    expect((await myOrganizations(t, bystander.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, owner.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, bystander.token)).errors).toBeUndefined();
 
     // Turning the requirement off lets the member back in at once.
     await updateOrganizationSecuritySettings(t, owner.token, { organizationId, requireTwoFactor: false });
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
     expect((await twoFactorStatus(t, member.token)).data!.twoFactorStatus).toMatchObject({ requiredByOrganization: false, setupRequiredBy: null });
   });
 
@@ -395,7 +395,7 @@ describe('the 2FA requirement, enforced by the guard', () => {
     expect(signedIn.status).toBe('TWO_FACTOR_SETUP_REQUIRED');
     expect((await me(t, signedIn.accessToken)).data!.me.email).toBe(member.email);
     expect(errorCode(await trustedDevices(t, signedIn.accessToken))).toBe('TWO_FACTOR_SETUP_REQUIRED');
-    expect(errorCode(await myOrganizations(t, signedIn.accessToken))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await mySecurityEvents(t, signedIn.accessToken))).toBe('TWO_FACTOR_SETUP_REQUIRED');
 
     const enabled = await enableTwoFactor(t, { ...member, token: signedIn.accessToken });
     expect(errorCode(await me(t, signedIn.accessToken))).toBe('UNAUTHENTICATED');
@@ -410,15 +410,15 @@ describe('the 2FA requirement, enforced by the guard', () => {
     await requireTwoFactor(owner.token, organizationId, 2);
     const deadline = t.clock.now().getTime() + 2 * HOUR_MS;
 
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
     expect((await login(t, { email: member.email, password: member.password })).data!.login.status).toBe('AUTHENTICATED');
     const status = (await twoFactorStatus(t, member.token)).data!.twoFactorStatus;
     expect(status).toMatchObject({ requiredByOrganization: true, setupRequiredBy: new Date(deadline).toISOString() });
 
     t.clock.advanceSeconds((deadline - t.clock.now().getTime()) / 1000 - 1);
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
     t.clock.advanceSeconds(1);
-    expect(errorCode(await myOrganizations(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await mySecurityEvents(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
     expect((await login(t, { email: member.email, password: member.password })).data!.login.status).toBe('TWO_FACTOR_SETUP_REQUIRED');
   });
 
@@ -440,7 +440,7 @@ describe('the 2FA requirement, enforced by the guard', () => {
     const status = (await twoFactorStatus(t, member.token)).data!.twoFactorStatus;
     expect(status.setupRequiredBy).toBe(new Date(strictDeadline).toISOString());
     t.clock.advanceMinutes(60);
-    expect(errorCode(await myOrganizations(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await mySecurityEvents(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
   });
 
   it('keeps the moment the requirement began when it is saved again; grace hours count from it', async () => {
@@ -451,16 +451,16 @@ describe('the 2FA requirement, enforced by the guard', () => {
 
     await requireTwoFactor(owner.token, organizationId, 5);
     expect((await twoFactorStatus(t, member.token)).data!.twoFactorStatus.setupRequiredBy).toBe(new Date(began + 5 * HOUR_MS).toISOString());
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
 
     // Shortening the grace period to one hour ends it at once: it counts from when the requirement began.
     await requireTwoFactor(owner.token, organizationId, 1);
-    expect(errorCode(await myOrganizations(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await mySecurityEvents(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
 
     // Off and on again starts afresh.
     await updateOrganizationSecuritySettings(t, owner.token, { organizationId, requireTwoFactor: false });
     await requireTwoFactor(owner.token, organizationId, 1);
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
     expect((await twoFactorStatus(t, member.token)).data!.twoFactorStatus.setupRequiredBy).toBe(new Date(t.clock.now().getTime() + HOUR_MS).toISOString());
   });
 
@@ -470,11 +470,11 @@ describe('the 2FA requirement, enforced by the guard', () => {
     const member = await newUserWithTwoFactor();
     await addMember(t, owner.token, organizationId, member.email);
     await requireTwoFactor(owner.token, organizationId, 0);
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
 
     const disabled = await disableTwoFactor(t, member.token, { password: member.password, code: totpCode(member.secret, t.clock) });
     expect(disabled.errors).toBeUndefined();
-    expect(errorCode(await myOrganizations(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await mySecurityEvents(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
     expect((await me(t, member.token)).data!.me.twoFactorEnabled).toBe(false);
   });
 
@@ -604,8 +604,41 @@ describe('every organizations operation', () => {
     await addMember(t, owner.token, organizationId, (await newUser(t)).email);
     await updateOrganizationMemberRole(t, owner.token, { organizationId, userId: member.userId, role: 'ADMIN' });
     await requireTwoFactor(owner.token, organizationId, 0);
-    for (const [name, call] of Object.entries(operations(organizationId, owner.userId))) {
+    // Seeing one's organizations and leaving one stay open (see the next describe).
+    const { myOrganizations: _open, ...closed } = operations(organizationId, owner.userId);
+    for (const [name, call] of Object.entries(closed)) {
       expect({ name, code: errorCode(await call(member.token)) }).toEqual({ name, code: 'TWO_FACTOR_SETUP_REQUIRED' });
     }
+  });
+});
+
+describe('an organization that adds someone and requires 2FA of them at once', () => {
+  it('cannot trap them: they see which organization requires it and can leave it', async () => {
+    const attacker = await newUserWithTwoFactor();
+    const organizationId = await newOrganization(t, attacker.token, 'Totally Legit Inc');
+    const victim = await newUser(t);
+    const bystander = await newUser(t);
+    await addMember(t, attacker.token, organizationId, victim.email, 'ADMIN');
+    await addMember(t, attacker.token, organizationId, bystander.email);
+    await updateOrganizationSecuritySettings(t, attacker.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 0 });
+    expect(errorCode(await mySecurityEvents(t, victim.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+
+    const mine = await myOrganizations(t, victim.token);
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data!.myOrganizations.map((o: { name: string }) => o.name)).toEqual(['Totally Legit Inc']);
+    const status = await t.gql('{ twoFactorStatus { requiredByOrganization requiringOrganizations { id name } } }', {}, victim.token);
+    expect(status.data!.twoFactorStatus.requiringOrganizations).toEqual([{ id: organizationId, name: 'Totally Legit Inc' }]);
+
+    // Leaving is all that opens: managing other members still waits for 2FA.
+    expect(errorCode(await removeOrganizationMember(t, victim.token, { organizationId, userId: bystander.userId }))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect((await removeOrganizationMember(t, victim.token, { organizationId, userId: victim.userId })).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, victim.token)).errors).toBeUndefined();
+    expect((await myOrganizations(t, victim.token)).data!.myOrganizations).toEqual([]);
+  });
+
+  it('lets any member leave, but not the last owner', async () => {
+    const { owner, member, organizationId } = await organizationWithMember();
+    expect((await removeOrganizationMember(t, member.token, { organizationId, userId: member.userId })).errors).toBeUndefined();
+    expect(errorCode(await removeOrganizationMember(t, owner.token, { organizationId, userId: owner.userId }))).toBe('FAILED_PRECONDITION');
   });
 });

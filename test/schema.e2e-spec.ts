@@ -18,6 +18,7 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENINGS_KEY } from '../src/auth/decorators/access.decorators';
+import { ErrorCode, ServerErrorCode } from '../src/common/app-error';
 import { printSchemaFile } from '../src/graphql/schema-printer';
 import { errorCode, login, newUser } from './support/operations';
 import { addMember, newOrganization, updateOrganizationSecuritySettings } from './support/organizations';
@@ -49,7 +50,7 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Mutation.logout': ['PENDING_SECOND_FACTOR', 'FORCED_TWO_FACTOR_SETUP'],
   'Mutation.logoutEverywhere': [],
   'Mutation.reissueRecoveryCodes': [],
-  'Mutation.removeOrganizationMember': [],
+  'Mutation.removeOrganizationMember': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.revokeTrustedDevice': [],
   'Mutation.signUp': ['PUBLIC'],
   'Mutation.startTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
@@ -58,7 +59,7 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Mutation.verifyLoginSecondFactor': ['PENDING_SECOND_FACTOR'],
   'Mutation.verifyTwoFactorSetupEmail': ['FORCED_TWO_FACTOR_SETUP'],
   'Query.me': ['FORCED_TWO_FACTOR_SETUP'],
-  'Query.myOrganizations': [],
+  'Query.myOrganizations': ['FORCED_TWO_FACTOR_SETUP'],
   'Query.mySecurityEvents': [],
   'Query.organization': [],
   'Query.organizationMembers': [],
@@ -140,6 +141,37 @@ describe('schema', () => {
   it('schema.gql is the schema the server serves (run `npm run schema:print` after a change)', () => {
     const committed = readFileSync(join(__dirname, '..', 'schema.gql'), 'utf8');
     expect(committed).toBe(printSchemaFile(t.app.get(GraphQLSchemaHost).schema));
+  });
+
+  it('describes itself: every operation and its arguments, every type and every enum value has a description', () => {
+    const schema = t.app.get(GraphQLSchemaHost).schema;
+    const rootTypes = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name]);
+    const undescribed: string[] = [];
+    for (const root of [schema.getQueryType()!, schema.getMutationType()!]) {
+      for (const field of Object.values(root.getFields())) {
+        if (!field.description?.trim()) undescribed.push(`${root.name}.${field.name}`);
+        for (const arg of field.args) if (!arg.description?.trim()) undescribed.push(`${root.name}.${field.name}(${arg.name})`);
+      }
+    }
+    for (const type of Object.values(schema.getTypeMap())) {
+      // Built-in types come with the specification's descriptions; Query and Mutation are described field by field.
+      if (type.name.startsWith('__') || ['String', 'Boolean', 'Int', 'Float', 'ID'].includes(type.name) || rootTypes.has(type.name)) continue;
+      if (!type.description?.trim()) undescribed.push(`type ${type.name}`);
+      if (isEnumType(type)) for (const value of type.getValues()) if (!value.description?.trim()) undescribed.push(`${type.name}.${value.name}`);
+    }
+    expect(undescribed).toEqual([]);
+  });
+
+  it('names in each operation\'s description only error codes that exist', () => {
+    const schema = t.app.get(GraphQLSchemaHost).schema;
+    const known = new Set([...Object.values(ErrorCode), ...Object.values(ServerErrorCode)] as string[]);
+    const operations = [...Object.values(schema.getQueryType()!.getFields()), ...Object.values(schema.getMutationType()!.getFields())];
+    const unknown = operations.flatMap((field) => {
+      const listed = /\nErrors: (.*)\.$/.exec(field.description ?? '')?.[1] ?? '';
+      return [...listed.matchAll(/\b[A-Z][A-Z_]+\b/g)].map((m) => m[0]).filter((code) => !known.has(code)).map((code) => `${field.name}: ${code}`);
+    });
+    expect(unknown).toEqual([]);
+    expect(schema.getMutationType()!.getFields().login.description).toMatch(/Errors: .*TOO_MANY_ATTEMPTS \(extensions: retryAfterSeconds\)/);
   });
 
   it('every operation is denied by default unless opened by a named decorator, as recorded', () => {

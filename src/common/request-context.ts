@@ -35,8 +35,3 @@ function plainIp(ip: string | undefined): string | null {
   if (!ip) return null;
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }
-
-/** Runs work outside an HTTP request (boot, background retries) with a context of its own. */
-export function runWithRequestContext<T>(context: RequestContext, work: () => T): T {
-  return storage.run(context, work);
-}

@@ -10,6 +10,7 @@ export enum MailKind {
   RECOVERY_CODE_USED = 'RECOVERY_CODE_USED',
   ACCOUNT_LOCKED = 'ACCOUNT_LOCKED',
   NEW_TRUSTED_DEVICE = 'NEW_TRUSTED_DEVICE',
+  TWO_FACTOR_SETUP_PAUSED = 'TWO_FACTOR_SETUP_PAUSED',
 }
 
 interface TemplateSource {
@@ -61,6 +62,13 @@ const english: Record<MailKind, TemplateSource> = {
     subject: 'A new device will skip 2-step verification',
     paragraphs: ['{{device}} was remembered at {{when}} and will skip 2-step verification for 30 days.', SIGNATURE_EN],
   },
+  TWO_FACTOR_SETUP_PAUSED: {
+    subject: 'Setting up 2-step verification is paused',
+    paragraphs: [
+      'There were too many wrong email verification codes while setting up 2-step verification for your account. Setup is paused until {{until}}.',
+      'If this was not you, someone may be signed in as you: change your password, which ends every other session.',
+    ],
+  },
 };
 
 const korean: Record<MailKind, TemplateSource> = {
@@ -102,6 +110,13 @@ const korean: Record<MailKind, TemplateSource> = {
   NEW_TRUSTED_DEVICE: {
     subject: '새 기기에서 2단계 인증을 건너뜁니다',
     paragraphs: ['{{when}}에 {{device}} 기기가 등록되어 30일 동안 2단계 인증을 건너뜁니다.', SIGNATURE_KO],
+  },
+  TWO_FACTOR_SETUP_PAUSED: {
+    subject: '2단계 인증 설정이 일시 중지되었습니다',
+    paragraphs: [
+      '2단계 인증 설정 중 잘못된 이메일 인증번호가 너무 많이 입력되었습니다. {{until}}까지 설정이 중지됩니다.',
+      '본인이 아니라면 누군가 내 계정으로 로그인했을 수 있습니다. 비밀번호를 변경하면 다른 모든 세션이 종료됩니다.',
+    ],
   },
 };
 

@@ -6,19 +6,32 @@ import { AppError } from '../common/app-error';
 import { DEFAULT_LANGUAGE, type Language } from '../common/language';
 import { currentRequestContext } from '../common/request-context';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { formatWait } from '../throttling/lock-ladder';
+import { ThrottlingService } from '../throttling/throttling.service';
 import { MailKind, renderMail } from './mail-templates';
 
 /** Delays between attempts to deliver a notice; a notice never blocks the action it reports. */
 export const NOTICE_RETRY_DELAYS_MS = [1_000, 5_000, 30_000];
+/** How long a health check trusts the last look at the mail server. */
+const TRANSPORT_STATUS_TTL_MS = 30_000;
+
+export interface MailTransportStatus {
+  transport: 'smtp' | 'outbox';
+  /** Whether the SMTP server answered its last check (always true for the outbox folder). */
+  reachable: boolean;
+  error?: string;
+}
 
 @Injectable()
 export class MailService implements OnApplicationShutdown {
   private readonly logger = new Logger(MailService.name);
   private readonly pendingRetries = new Set<NodeJS.Timeout>();
   private readonly outboxDir: string;
+  private lastStatus: { at: number; status: Promise<MailTransportStatus> } | undefined;
 
   constructor(
     private readonly mailer: MailerService,
+    private readonly throttling: ThrottlingService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.outboxDir = resolve(config.dataDir, 'outbox');
@@ -26,20 +39,30 @@ export class MailService implements OnApplicationShutdown {
 
   /**
    * Sends a verification code and waits for the transport to accept it: if it cannot, the user is
-   * told to try again (and the caller saves nothing).
+   * told to try again (and the caller saves nothing). Each address gets a limited number of mails
+   * with a code or a link per hour, whoever asks, so the service cannot be used to flood a mailbox.
    */
   async sendVerificationCode(to: string, code: string, validMinutes: number, language?: Language | null): Promise<void> {
+    const counted = await this.throttling.countMail(to, 'code');
+    if ('retryAfterSeconds' in counted) {
+      throw AppError.tooManyAttempts(
+        counted.retryAfterSeconds,
+        `Too many emails with a code were sent to this address. Try again in ${formatWait(counted.retryAfterSeconds)}.`,
+      );
+    }
     try {
       await this.deliver(to, MailKind.VERIFICATION_CODE, { code, minutes: validMinutes }, language);
     } catch (error) {
       this.logger.error(`Could not deliver a verification code to ${to}: ${(error as Error).message}`);
+      await counted.refund();
       throw AppError.mailUnavailable();
     }
   }
 
   /**
    * Queues a security notice; failures are logged and retried in the background. Without a
-   * language, the notice is written in the language of the request that caused it.
+   * language, the notice is written in the language of the request that caused it. Past the
+   * per-address limit a notice is dropped and logged: the action it reports goes on regardless.
    */
   sendNotice(to: string, kind: Exclude<MailKind, MailKind.VERIFICATION_CODE>, values: Record<string, unknown> = {}, language?: Language | null): void {
     const chosen = this.languageFor(language);
@@ -59,7 +82,33 @@ export class MailService implements OnApplicationShutdown {
         this.pendingRetries.add(timer);
       });
     };
-    attempt(0);
+    this.throttling.countMail(to, 'notice').then(
+      (counted) => {
+        if ('retryAfterSeconds' in counted) {
+          this.logger.warn(`Dropped ${kind} notice to ${to}: too many notices to this address in the last hour`);
+          return;
+        }
+        attempt(0);
+      },
+      (error: Error) => {
+        // The limit store is unreachable: a notice is worth more than the limit.
+        this.logger.warn(`Could not count ${kind} notice to ${to} (${error.message}); sending it anyway`);
+        attempt(0);
+      },
+    );
+  }
+
+  /** Whether the SMTP server answers (cached briefly; its own timeouts bound a hung server). */
+  transportStatus(): Promise<MailTransportStatus> {
+    if (!this.config.smtpUrl) return Promise.resolve({ transport: 'outbox', reachable: true });
+    if (!this.lastStatus || Date.now() - this.lastStatus.at > TRANSPORT_STATUS_TTL_MS) {
+      const status = this.mailer.verifyAllTransporters().then(
+        (reachable): MailTransportStatus => ({ transport: 'smtp', reachable }),
+        (error: Error): MailTransportStatus => ({ transport: 'smtp', reachable: false, error: error.message }),
+      );
+      this.lastStatus = { at: Date.now(), status };
+    }
+    return this.lastStatus.status;
   }
 
   onApplicationShutdown(): void {

@@ -1,7 +1,7 @@
-import { forwardRef, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
-import { AuthModule } from '../auth/auth.module';
+import { UsersModule } from '../users/users.module';
 import { OrganizationMembershipEntity } from './entities/organization-membership.entity';
 import { OrganizationEntity } from './entities/organization.entity';
 import { OrganizationsResolver } from './organizations.resolver';
@@ -12,8 +12,7 @@ import { OrganizationsService } from './organizations.service';
   imports: [
     TypeOrmModule.forFeature([OrganizationEntity, OrganizationMembershipEntity]),
     AuditModule,
-    // Users live in auth; auth's guard asks this module whether a user is overdue for 2FA.
-    forwardRef(() => AuthModule),
+    UsersModule,
   ],
   providers: [OrganizationsService, OrganizationsResolver],
   exports: [OrganizationsService],

@@ -1,14 +1,14 @@
-import { forwardRef, Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { SecurityEvent, SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
-import { AuthService } from '../auth/auth.service';
-import { toUser, User } from '../auth/models/user.model';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { Clock } from '../common/clock';
 import { requireUuid } from '../common/ids';
+import { toUser, User } from '../users/models/user.model';
+import { UsersService } from '../users/users.service';
 import type {
   AddOrganizationMemberInput,
   CreateOrganizationInput,
@@ -36,7 +36,7 @@ export class OrganizationsService {
   constructor(
     @InjectRepository(OrganizationEntity) private readonly organizations: Repository<OrganizationEntity>,
     @InjectRepository(OrganizationMembershipEntity) private readonly memberships: Repository<OrganizationMembershipEntity>,
-    @Inject(forwardRef(() => AuthService)) private readonly auth: AuthService,
+    private readonly users: UsersService,
     private readonly securityEvents: SecurityEventsService,
     private readonly clock: Clock,
   ) {}
@@ -104,7 +104,7 @@ export class OrganizationsService {
     const organizationId = requireOrganizationId(input.organizationId);
     // Looked up before the transaction: a transaction waiting for a second pooled connection could
     // starve the pool. The answer is only revealed after the caller's role is checked.
-    const user = await this.auth.findUserByEmail(input.email);
+    const user = await this.users.findByEmail(input.email);
     return this.changeMembers(callerId, organizationId, async (db, callerRole) => {
       requireMayMove(callerRole, null, input.role);
       if (!user) throw AppError.notFound('An account with this email');
@@ -135,15 +135,40 @@ export class OrganizationsService {
     return { user: await this.memberUser(userId), role: membership.role, joinedAt: membership.joinedAt };
   }
 
-  async removeMember(callerId: string, input: RemoveOrganizationMemberInput): Promise<void> {
+  /**
+   * Removes a member, or the caller (leaving). Leaving is open to every role and also while an
+   * organization forces the caller to set up 2FA: anyone can be added to an organization by email,
+   * so a member must always be able to walk out of one that requires 2FA of them.
+   */
+  async removeMember(caller: Caller, input: RemoveOrganizationMemberInput): Promise<void> {
     const organizationId = requireOrganizationId(input.organizationId);
     const userId = requireMemberId(input.userId);
-    await this.changeMembers(callerId, organizationId, async (db, callerRole) => {
+    if (userId === caller.id) return this.leave(caller.id, organizationId);
+    await this.changeMembers(caller.id, organizationId, async (db, callerRole) => {
+      if (await this.isOverdueForTwoFactorSetup(caller, db)) {
+        throw new AppError(
+          ErrorCode.TWO_FACTOR_SETUP_REQUIRED,
+          'An organization of yours requires two-step verification. Set it up to manage members; until then you can only leave an organization.',
+        );
+      }
       const membership = await findMembershipOrFail(db, organizationId, userId);
       requireMayMove(callerRole, membership.role, null);
       if (membership.role === OrganizationRole.OWNER) await requireAnotherOwner(db, organizationId);
       await db.delete(OrganizationMembershipEntity, { organizationId, userId });
-      await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_MEMBER_REMOVED, userId, actorUserId: callerId, organizationId }, db);
+      await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_MEMBER_REMOVED, userId, actorUserId: caller.id, organizationId }, db);
+    });
+  }
+
+  private async leave(callerId: string, organizationId: string): Promise<void> {
+    await this.organizations.manager.transaction(async (db) => {
+      await lockOrganization(db, organizationId);
+      const role = await this.roleOf(callerId, organizationId, db);
+      if (role === OrganizationRole.OWNER) await requireAnotherOwner(db, organizationId);
+      await db.delete(OrganizationMembershipEntity, { organizationId, userId: callerId });
+      await this.securityEvents.record(
+        { type: SecurityEventType.ORGANIZATION_MEMBER_REMOVED, userId: callerId, actorUserId: callerId, organizationId },
+        db,
+      );
     });
   }
 
@@ -190,8 +215,8 @@ export class OrganizationsService {
    * The earliest deadline by which an organization of the user requires 2FA, or null when none does.
    * The guard asks on every request of a user without 2FA: one query on the memberships' user_id index.
    */
-  async twoFactorSetupDeadline(userId: string): Promise<Date | null> {
-    const rows: Array<{ deadline: Date | null }> = await this.memberships.query(
+  async twoFactorSetupDeadline(userId: string, db: EntityManager = this.memberships.manager): Promise<Date | null> {
+    const rows: Array<{ deadline: Date | null }> = await db.query(
       `SELECT min(o.require_two_factor_since + make_interval(hours => o.two_factor_grace_period_hours)) AS deadline
          FROM organization_memberships m
          JOIN organizations o ON o.id = m.organization_id
@@ -201,18 +226,15 @@ export class OrganizationsService {
     return rows[0]?.deadline ?? null;
   }
 
-  /** True when an organization the user belongs to requires 2FA, whatever its grace period. */
-  async requiresTwoFactor(userId: string): Promise<boolean> {
-    const rows: Array<{ required: boolean }> = await this.memberships.query(
-      `SELECT EXISTS (
-         SELECT 1
-           FROM organization_memberships m
-           JOIN organizations o ON o.id = m.organization_id
-          WHERE m.user_id = $1 AND o.require_two_factor
-       ) AS required`,
-      [userId],
-    );
-    return rows[0]?.required ?? false;
+  /** The caller's organizations that require 2FA: who set the requirement, so a member can ask them or leave. */
+  async listRequiringTwoFactor(userId: string): Promise<Organization[]> {
+    return (await this.listMine(userId)).filter((organization) => organization.securitySettings.requireTwoFactor);
+  }
+
+  private async isOverdueForTwoFactorSetup(caller: Caller, db: EntityManager): Promise<boolean> {
+    if (caller.twoFactorEnabledAt) return false;
+    const deadline = await this.twoFactorSetupDeadline(caller.id, db);
+    return deadline !== null && deadline.getTime() <= this.clock.now().getTime();
   }
 
   // ---- internals ------------------------------------------------------------------------------
@@ -250,13 +272,13 @@ export class OrganizationsService {
 
   private async usersById(ids: ReadonlyArray<string | null>): Promise<Map<string, User>> {
     const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-    const users = await this.auth.findUsersByIds(wanted);
+    const users = await this.users.findByIds(wanted);
     return new Map(users.map((user) => [user.id, toUser(user)]));
   }
 
   private async userOrNull(id: string | null): Promise<User | null> {
     if (!id) return null;
-    const user = await this.auth.findUserById(id);
+    const user = await this.users.findById(id);
     return user ? toUser(user) : null;
   }
 

@@ -6,6 +6,8 @@ import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { RecoveryCodesModule } from '../recovery-codes/recovery-codes.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
+import { UsersModule } from '../users/users.module';
+import { ExpiredSetupsPruner } from './expired-setups.pruner';
 import { TotpCredentialEntity } from './entities/totp-credential.entity';
 import { TwoFactorSetupEntity } from './entities/two-factor-setup.entity';
 import { TotpCredentials } from './totp-credentials';
@@ -19,12 +21,13 @@ import { TwoFactorService } from './two-factor.service';
   imports: [
     TypeOrmModule.forFeature([TotpCredentialEntity, TwoFactorSetupEntity]),
     AuthModule,
+    UsersModule,
     OrganizationsModule,
     RecoveryCodesModule,
     MailModule,
     AuditModule,
     ThrottlingModule,
   ],
-  providers: [TwoFactorCrypto, TotpCredentials, TwoFactorSetupService, TwoFactorService, TwoFactorResolver],
+  providers: [TwoFactorCrypto, TotpCredentials, TwoFactorSetupService, TwoFactorService, TwoFactorResolver, ExpiredSetupsPruner],
 })
 export class TwoFactorModule {}

@@ -3,7 +3,7 @@ import type { GraphQLResult, TestApp } from './test-app';
 /** One small helper per operation; each returns `{ data, errors }` as the client would see them. */
 
 export const USER_FIELDS = 'id email name twoFactorEnabled createdAt';
-export const AUTH_FIELDS = `accessToken status expiresAt trustedDeviceToken user { ${USER_FIELDS} }`;
+export const AUTH_FIELDS = `accessToken status expiresAt trustedDeviceToken trustedDeviceRejected user { ${USER_FIELDS} }`;
 export const DEFAULT_PASSWORD = 'correct horse battery staple';
 
 export interface SignedIn {

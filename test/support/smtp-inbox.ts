@@ -18,6 +18,10 @@ export class SmtpInbox {
   readonly messages: ReceivedMail[] = [];
   /** While true the server refuses every message, as a mail server that is down would. */
   refusing = false;
+  /** How long the server takes to accept a message once it has it (a slow mail server). */
+  delayMs = 0;
+  /** Messages whose data has started arriving, accepted or not yet. */
+  receiving = 0;
   private server!: SMTPServer;
   private port = 0;
 
@@ -38,8 +42,10 @@ export class SmtpInbox {
       logger: false,
       onData: (stream, _session, callback) => {
         const chunks: Buffer[] = [];
+        this.receiving += 1;
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
+        stream.on('end', async () => {
+          if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
           if (this.refusing) return callback(new Error('451 mail service unavailable'));
           const raw = Buffer.concat(chunks).toString('utf8');
           simpleParser(raw)

@@ -21,7 +21,7 @@ abstract class SecondFactorCodeInput {
   recoveryCode?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'The second factor at login: exactly one of code and recoveryCode.' })
 export class VerifyLoginSecondFactorInput extends SecondFactorCodeInput {
   @Field(() => Boolean, { nullable: true, description: 'Issue a trustedDeviceToken so this device skips the second factor next time.' })
   @IsOptional()
@@ -29,9 +29,9 @@ export class VerifyLoginSecondFactorInput extends SecondFactorCodeInput {
   rememberDevice?: boolean | null;
 }
 
-@InputType()
+@InputType({ description: 'The password and one working code: exactly one of code and recoveryCode.' })
 export class DisableTwoFactorInput extends SecondFactorCodeInput {
-  @Field()
+  @Field({ description: 'Checked against the login limit: wrong ones count like failed logins.' })
   @IsString()
   @MaxLength(PASSWORD_MAX_LENGTH)
   password: string;
