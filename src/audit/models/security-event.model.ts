@@ -20,6 +20,8 @@ export enum SecurityEventType {
   ORGANIZATION_MEMBER_REMOVED = 'ORGANIZATION_MEMBER_REMOVED',
   ORGANIZATION_ROLE_CHANGED = 'ORGANIZATION_ROLE_CHANGED',
   ORGANIZATION_SECURITY_SETTINGS_CHANGED = 'ORGANIZATION_SECURITY_SETTINGS_CHANGED',
+  PASSKEY_ADDED = 'PASSKEY_ADDED',
+  PASSKEY_REMOVED = 'PASSKEY_REMOVED',
 }
 
 registerEnumType(SecurityEventType, {
@@ -47,6 +49,8 @@ registerEnumType(SecurityEventType, {
     ORGANIZATION_MEMBER_REMOVED: { description: 'A member left or was removed (actor: who removed them).' },
     ORGANIZATION_ROLE_CHANGED: { description: "A member's role changed (actor: who changed it)." },
     ORGANIZATION_SECURITY_SETTINGS_CHANGED: { description: "An organization's 2FA requirement changed." },
+    PASSKEY_ADDED: { description: 'A passkey or security key was registered as a second factor.' },
+    PASSKEY_REMOVED: { description: 'A passkey or security key was removed.' },
   },
 });
 

@@ -1,0 +1,29 @@
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { IsString, MaxLength } from 'class-validator';
+import { MAX_WEBAUTHN_RESPONSE_LENGTH } from '../utils/webauthn-json.util';
+
+export const MAX_PASSKEY_NAME_LENGTH = 64;
+
+@InputType()
+export class FinishPasskeyRegistrationInput {
+  @Field({ description: "A label the user chooses, e.g. 'MacBook Touch ID'." })
+  @IsString()
+  @MaxLength(MAX_PASSKEY_NAME_LENGTH)
+  name: string;
+
+  @Field({ description: "The JSON text of the WebAuthn RegistrationResponseJSON answering startPasskeyRegistration's options." })
+  @IsString()
+  @MaxLength(MAX_WEBAUTHN_RESPONSE_LENGTH)
+  response: string;
+}
+
+@InputType()
+export class RenamePasskeyInput {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  @IsString()
+  @MaxLength(MAX_PASSKEY_NAME_LENGTH)
+  name: string;
+}
