@@ -20,6 +20,8 @@ export class FinishPasskeyRegistrationInput {
 @InputType()
 export class RenamePasskeyInput {
   @Field(() => ID)
+  @IsString()
+  @MaxLength(64)
   id: string;
 
   @Field()
