@@ -1,6 +1,9 @@
 import { createHash, createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { isoBase64URL, isoCBOR } from '@simplewebauthn/server/helpers';
 
+/** The helpers take plain Uint8Arrays (Buffer's type allows a SharedArrayBuffer underneath). */
+const bytes = (buffer: Buffer) => new Uint8Array(buffer);
+
 /**
  * A passkey in Node for the tests: an ES256 key pair from node:crypto, `none` attestation, and
  * authenticatorData = sha256(rpId) ‖ flags ‖ counter ‖ (attested credential data). It answers the
@@ -38,14 +41,18 @@ export class SoftwareAuthenticator {
     const attested = Buffer.concat([Buffer.alloc(16), idLength, this.credentialId, Buffer.from(cosePublicKey)]);
     // UP | UV | AT
     const authData = this.authenticatorData(overrides.rpId ?? options.rp.id, 0x01 | 0x04 | 0x40, attested);
-    const attestationObject = isoCBOR.encode(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
-    const id = isoBase64URL.fromBuffer(this.credentialId);
+    const attestationObject = isoCBOR.encode(new Map<string, string | Map<string, string> | Uint8Array>([
+        ['fmt', 'none'],
+        ['attStmt', new Map<string, string>()],
+        ['authData', bytes(authData)],
+      ]));
+    const id = isoBase64URL.fromBuffer(bytes(this.credentialId));
     return JSON.stringify({
       id,
       rawId: id,
       type: 'public-key',
       response: {
-        clientDataJSON: isoBase64URL.fromBuffer(clientDataJSON),
+        clientDataJSON: isoBase64URL.fromBuffer(bytes(clientDataJSON)),
         attestationObject: isoBase64URL.fromBuffer(attestationObject),
         transports: ['internal'],
       },
@@ -64,15 +71,15 @@ export class SoftwareAuthenticator {
     const signature = createSign('SHA256')
       .update(Buffer.concat([authData, createHash('sha256').update(clientDataJSON).digest()]))
       .sign(this.privateKey);
-    const id = isoBase64URL.fromBuffer(this.credentialId);
+    const id = isoBase64URL.fromBuffer(bytes(this.credentialId));
     return JSON.stringify({
       id,
       rawId: id,
       type: 'public-key',
       response: {
-        clientDataJSON: isoBase64URL.fromBuffer(clientDataJSON),
-        authenticatorData: isoBase64URL.fromBuffer(authData),
-        signature: isoBase64URL.fromBuffer(signature),
+        clientDataJSON: isoBase64URL.fromBuffer(bytes(clientDataJSON)),
+        authenticatorData: isoBase64URL.fromBuffer(bytes(authData)),
+        signature: isoBase64URL.fromBuffer(bytes(signature)),
       },
       clientExtensionResults: {},
     });

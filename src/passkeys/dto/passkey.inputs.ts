@@ -4,7 +4,7 @@ import { MAX_WEBAUTHN_RESPONSE_LENGTH } from '../utils/webauthn-json.util';
 
 export const MAX_PASSKEY_NAME_LENGTH = 64;
 
-@InputType()
+@InputType({ description: 'The answer to startPasskeyRegistration, and a name for the new passkey.' })
 export class FinishPasskeyRegistrationInput {
   @Field({ description: "A label the user chooses, e.g. 'MacBook Touch ID'." })
   @IsString()
@@ -17,14 +17,14 @@ export class FinishPasskeyRegistrationInput {
   response: string;
 }
 
-@InputType()
+@InputType({ description: 'A passkey of the user and its new name.' })
 export class RenamePasskeyInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Passkey.id from passkeys.' })
   @IsString()
   @MaxLength(64)
   id: string;
 
-  @Field()
+  @Field({ description: 'At most 64 characters; surrounding spaces are dropped.' })
   @IsString()
   @MaxLength(MAX_PASSKEY_NAME_LENGTH)
   name: string;
