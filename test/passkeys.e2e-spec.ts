@@ -1,3 +1,5 @@
+import { Client } from 'pg';
+import { DataPruningService } from '../src/maintenance/data-pruning.service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, login, me, mySecurityEvents, newUser } from './support/operations';
 import {
@@ -153,6 +155,25 @@ describe('signing in with a passkey', () => {
     const { pending, options } = await pendingWithOptions(t, user);
     t.clock.advanceSeconds(5 * 60 + 1);
     expectRefused(await signInWithPasskey(t, pending, authenticator.authenticate(options)));
+  });
+
+  it('leaves expired challenges to the data-pruning job, which keeps a live one answerable', async () => {
+    const { user, authenticator } = await userWithPasskey();
+    await pendingWithOptions(t, user);
+    t.clock.advanceMinutes(6);
+    const live = await pendingWithOptions(t, user);
+    const db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      const challenges = async () => Number((await db.query('SELECT count(*) AS n FROM webauthn_challenges WHERE user_id = $1', [user.userId])).rows[0].n);
+      expect(await challenges()).toBe(2);
+      const pass = await t.app.get(DataPruningService).runOnce();
+      expect(pass.deleted['WebAuthn challenges']).toBeGreaterThanOrEqual(1);
+      expect(await challenges()).toBe(1);
+    } finally {
+      await db.end();
+    }
+    expect((await signInWithPasskey(t, live.pending, authenticator.authenticate(live.options))).errors).toBeUndefined();
   });
 
   it('lets one of many concurrent answers to one challenge through', async () => {
