@@ -57,9 +57,7 @@ export class PasskeysService {
 
   /** Creation options for the browser; needs 2FA on and the password again (step-up). */
   async startRegistration(session: AuthenticatedSession, password: string): Promise<string> {
-    if (!session.user.twoFactorEnabledAt) {
-      throw new AppError(ErrorCode.FAILED_PRECONDITION, 'Turn on 2-step verification with an authenticator app before adding a passkey.');
-    }
+    requireTwoFactorOn(session);
     await this.accounts.requirePassword(session.userId, password);
     const existing = await this.passkeys.find({ where: { userId: session.userId }, select: { credentialId: true, transports: true } });
     if (existing.length >= MAX_PASSKEYS_PER_USER) {
@@ -82,6 +80,7 @@ export class PasskeysService {
   }
 
   async finishRegistration(session: AuthenticatedSession, input: FinishPasskeyRegistrationInput): Promise<Passkey> {
+    requireTwoFactorOn(session);
     const name = passkeyName(input.name);
     const { response, challenge } = parseWebAuthnResponse(input.response, 'response');
     if (!(await this.consumeChallenge(challenge, session.userId, 'REGISTRATION', null))) throw passkeyRefused();
@@ -246,6 +245,12 @@ export class PasskeysService {
       [challenge, userId, ceremony, sessionId, this.clock.now()],
     )) as [unknown[], number];
     return rows.length === 1;
+  }
+}
+
+function requireTwoFactorOn(session: AuthenticatedSession): void {
+  if (!session.user.twoFactorEnabledAt) {
+    throw new AppError(ErrorCode.FAILED_PRECONDITION, 'Turn on 2-step verification with an authenticator app before adding a passkey.');
   }
 }
 
