@@ -71,6 +71,17 @@ describe('registering a passkey', () => {
     expect((await listPasskeys(t, token)).data!.passkeys).toHaveLength(1);
   });
 
+  it('saves one passkey when several answers to one registration challenge arrive at once', async () => {
+    const user = await newUser(t);
+    const { token } = await enableTwoFactor(t, user);
+    const options = (await startPasskeyRegistration(t, token, user.password)).data!.startPasskeyRegistration;
+    const answers = Array.from({ length: 6 }, (_, i) => ({ name: `key ${i}`, response: new SoftwareAuthenticator(t.config.publicUrl).register(options) }));
+    const results = await Promise.all(answers.map((answer) => finishPasskeyRegistration(t, token, answer)));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    expect(results.filter((r) => r.errors).map((r) => errorCode(r))).toEqual(Array(5).fill('INVALID_CODE'));
+    expect((await listPasskeys(t, token)).data!.passkeys).toHaveLength(1);
+  });
+
   it('refuses a registration from another origin or for another rp id', async () => {
     const user = await newUser(t);
     const { token } = await enableTwoFactor(t, user);

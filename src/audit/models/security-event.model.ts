@@ -31,7 +31,7 @@ registerEnumType(SecurityEventType, {
     SIGNED_UP: { description: 'The account was created.' },
     LOGIN_SUCCEEDED: { description: 'The password was right (the second factor may still follow).' },
     LOGIN_FAILED: { description: 'A wrong password at login.' },
-    SECOND_FACTOR_SUCCEEDED: { description: 'A login was completed with a code or a recovery code.' },
+    SECOND_FACTOR_SUCCEEDED: { description: 'A login was completed with a code, a recovery code or a passkey.' },
     SECOND_FACTOR_FAILED: { description: 'A wrong second-factor code at login.' },
     ACCOUNT_LOCKED: { description: "Too many wrong codes: the account's second factor is paused, and the user was mailed." },
     TWO_FACTOR_ENABLED: { description: 'Setup was completed; other sessions ended.' },
