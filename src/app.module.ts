@@ -18,6 +18,7 @@ import { MailModule } from './mail/mail.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RecoveryCodesModule } from './recovery-codes/recovery-codes.module';
+import { PasskeysModule } from './passkeys/passkeys.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
 import { UsersModule } from './users/users.module';
 
@@ -45,6 +46,7 @@ export class AppModule {
         OrganizationsModule,
         RecoveryCodesModule,
         TwoFactorModule,
+        PasskeysModule,
         MaintenanceModule,
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ...(overrides.structuredLogs ? [LoggerModule.forRoot(STRUCTURED_LOG_PARAMS)] : []),

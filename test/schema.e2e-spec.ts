@@ -27,6 +27,8 @@ import { enableTwoFactor } from './support/two-factor';
 
 /** The contract frontend teams build against, in the shared folder beside this repository. */
 const CONTRACT_FILE = join(__dirname, '..', '..', 'shared', 'api', 'contract.graphql');
+/** The binding additions to the contract that this server serves already (`extend` definitions beside new types). */
+const NEXT_CONTRACT_FILES = ['passkeys.graphql'].map((file) => join(__dirname, '..', '..', 'shared', 'api', 'next', file));
 
 let t: TestApp;
 beforeAll(async () => {
@@ -46,13 +48,18 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Mutation.confirmTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.createOrganization': [],
   'Mutation.disableTwoFactor': [],
+  'Mutation.finishPasskeyRegistration': [],
   'Mutation.login': ['PUBLIC'],
   'Mutation.logout': ['PENDING_SECOND_FACTOR', 'FORCED_TWO_FACTOR_SETUP'],
   'Mutation.logoutEverywhere': [],
   'Mutation.reissueRecoveryCodes': [],
+  'Mutation.removePasskey': [],
   'Mutation.removeOrganizationMember': ['FORCED_TWO_FACTOR_SETUP'],
+  'Mutation.renamePasskey': [],
   'Mutation.revokeTrustedDevice': [],
   'Mutation.signUp': ['PUBLIC'],
+  'Mutation.startPasskeyRegistration': [],
+  'Mutation.startPasskeySecondFactor': ['PENDING_SECOND_FACTOR'],
   'Mutation.startTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.updateOrganizationMemberRole': [],
   'Mutation.updateOrganizationSecuritySettings': [],
@@ -64,6 +71,7 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Query.organization': [],
   'Query.organizationMembers': [],
   'Query.organizationSecurityEvents': [],
+  'Query.passkeys': [],
   'Query.trustedDevices': [],
   'Query.twoFactorStatus': ['FORCED_TWO_FACTOR_SETUP'],
 };
@@ -95,15 +103,20 @@ function typeName(type: TypeNode): string {
   return type.name.value;
 }
 
-/** Every type, field, argument, input field and enum value of the contract, as `path: type` lines. */
+/** Every type, field, argument, input field and enum value of the contract (and of its `extend`s), as `path: type` lines. */
 function contractSurface(sdl: string): string[] {
   const lines: string[] = [];
   for (const definition of parse(sdl).definitions) {
     if (definition.kind === Kind.SCALAR_TYPE_DEFINITION) lines.push(`scalar ${definition.name.value}`);
-    if (definition.kind === Kind.ENUM_TYPE_DEFINITION) {
+    if (definition.kind === Kind.ENUM_TYPE_DEFINITION || definition.kind === Kind.ENUM_TYPE_EXTENSION) {
       for (const value of definition.values ?? []) lines.push(`enum ${definition.name.value}.${value.name.value}`);
     }
-    if (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION) {
+    if (
+      definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
+      definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION ||
+      definition.kind === Kind.OBJECT_TYPE_EXTENSION ||
+      definition.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION
+    ) {
       for (const field of definition.fields ?? []) {
         lines.push(`${definition.name.value}.${field.name.value}: ${typeName(field.type)}`);
         for (const arg of 'arguments' in field ? field.arguments ?? [] : []) {
@@ -134,6 +147,13 @@ describe('schema', () => {
   it('serves every name, type and nullability of the frontend contract', () => {
     const contract = contractSurface(readFileSync(CONTRACT_FILE, 'utf8'));
     expect(contract.length).toBeGreaterThan(150);
+    const served = servedSurface(t.app.get(GraphQLSchemaHost).schema);
+    expect(contract.filter((line) => !served.has(line))).toEqual([]);
+  });
+
+  it.each(NEXT_CONTRACT_FILES)('serves every name, type and nullability of %s, its extends included', (file) => {
+    const contract = contractSurface(readFileSync(file, 'utf8'));
+    expect(contract.length).toBeGreaterThan(10);
     const served = servedSurface(t.app.get(GraphQLSchemaHost).schema);
     expect(contract.filter((line) => !served.has(line))).toEqual([]);
   });

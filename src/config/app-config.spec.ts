@@ -75,4 +75,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ ENCRYPTION_KEYS_PREVIOUS: `${KEY},nope` })).toThrow(/ENCRYPTION_KEYS_PREVIOUS/);
   });
+
+  it('takes the WebAuthn origin from PUBLIC_URL (default http://localhost:PORT) and the rp id from its host unless WEBAUTHN_RP_ID says', () => {
+    expect(loadConfig({ PORT: '4100' })).toMatchObject({ publicUrl: 'http://localhost:4100', webauthnRpId: 'localhost' });
+    expect(loadConfig({ PUBLIC_URL: 'https://id.example.com/console/' })).toMatchObject({ publicUrl: 'https://id.example.com', webauthnRpId: 'id.example.com' });
+    expect(loadConfig({ PUBLIC_URL: 'https://id.example.com', WEBAUTHN_RP_ID: 'example.com' }).webauthnRpId).toBe('example.com');
+    expect(() => loadConfig({ PUBLIC_URL: 'id.example.com' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ WEBAUTHN_RP_ID: 'https://example.com' })).toThrow(/WEBAUTHN_RP_ID/);
+  });
 });

@@ -20,6 +20,8 @@ export enum SecurityEventType {
   ORGANIZATION_MEMBER_REMOVED = 'ORGANIZATION_MEMBER_REMOVED',
   ORGANIZATION_ROLE_CHANGED = 'ORGANIZATION_ROLE_CHANGED',
   ORGANIZATION_SECURITY_SETTINGS_CHANGED = 'ORGANIZATION_SECURITY_SETTINGS_CHANGED',
+  PASSKEY_ADDED = 'PASSKEY_ADDED',
+  PASSKEY_REMOVED = 'PASSKEY_REMOVED',
 }
 
 registerEnumType(SecurityEventType, {
@@ -29,7 +31,7 @@ registerEnumType(SecurityEventType, {
     SIGNED_UP: { description: 'The account was created.' },
     LOGIN_SUCCEEDED: { description: 'The password was right (the second factor may still follow).' },
     LOGIN_FAILED: { description: 'A wrong password at login.' },
-    SECOND_FACTOR_SUCCEEDED: { description: 'A login was completed with a code or a recovery code.' },
+    SECOND_FACTOR_SUCCEEDED: { description: 'A login was completed with a code, a recovery code or a passkey.' },
     SECOND_FACTOR_FAILED: { description: 'A wrong second-factor code at login.' },
     ACCOUNT_LOCKED: { description: "Too many wrong codes: the account's second factor is paused, and the user was mailed." },
     TWO_FACTOR_ENABLED: { description: 'Setup was completed; other sessions ended.' },
@@ -47,6 +49,8 @@ registerEnumType(SecurityEventType, {
     ORGANIZATION_MEMBER_REMOVED: { description: 'A member left or was removed (actor: who removed them).' },
     ORGANIZATION_ROLE_CHANGED: { description: "A member's role changed (actor: who changed it)." },
     ORGANIZATION_SECURITY_SETTINGS_CHANGED: { description: "An organization's 2FA requirement changed." },
+    PASSKEY_ADDED: { description: 'A passkey or security key was registered as a second factor.' },
+    PASSKEY_REMOVED: { description: 'A passkey or security key was removed.' },
   },
 });
 
