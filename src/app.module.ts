@@ -19,6 +19,7 @@ import { MailModule } from './mail/mail.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RecoveryCodesModule } from './recovery-codes/recovery-codes.module';
+import { PasskeysModule } from './passkeys/passkeys.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
 import { UsersModule } from './users/users.module';
 
@@ -47,6 +48,7 @@ export class AppModule {
         InvitationsModule,
         RecoveryCodesModule,
         TwoFactorModule,
+        PasskeysModule,
         MaintenanceModule,
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ...(overrides.structuredLogs ? [LoggerModule.forRoot(STRUCTURED_LOG_PARAMS)] : []),

@@ -27,8 +27,8 @@ import { enableTwoFactor } from './support/two-factor';
 
 /** The contract frontend teams build against, in the shared folder beside this repository. */
 const CONTRACT_FILE = join(__dirname, '..', '..', 'shared', 'api', 'contract.graphql');
-/** Extensions of the contract (`extend type …`) for capabilities built since; each is as binding. */
-const NEXT_CONTRACT_FILES = ['invitations.graphql'].map((file) => join(__dirname, '..', '..', 'shared', 'api', 'next', file));
+/** The binding additions to the contract that this server serves already (`extend` definitions beside new types). */
+const NEXT_CONTRACT_FILES = ['passkeys.graphql', 'invitations.graphql'].map((file) => join(__dirname, '..', '..', 'shared', 'api', 'next', file));
 
 let t: TestApp;
 beforeAll(async () => {
@@ -51,14 +51,19 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Mutation.declineOrganizationInvitation': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.disableTwoFactor': [],
   'Mutation.inviteOrganizationMember': [],
+  'Mutation.finishPasskeyRegistration': [],
   'Mutation.login': ['PUBLIC'],
   'Mutation.logout': ['PENDING_SECOND_FACTOR', 'FORCED_TWO_FACTOR_SETUP'],
   'Mutation.logoutEverywhere': [],
   'Mutation.reissueRecoveryCodes': [],
+  'Mutation.removePasskey': [],
   'Mutation.removeOrganizationMember': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.revokeOrganizationInvitation': [],
+  'Mutation.renamePasskey': [],
   'Mutation.revokeTrustedDevice': [],
   'Mutation.signUp': ['PUBLIC'],
+  'Mutation.startPasskeyRegistration': [],
+  'Mutation.startPasskeySecondFactor': ['PENDING_SECOND_FACTOR'],
   'Mutation.startTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.updateOrganizationMemberRole': [],
   'Mutation.updateOrganizationSecuritySettings': [],
@@ -73,6 +78,7 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Query.organizationInvitations': [],
   'Query.organizationMembers': [],
   'Query.organizationSecurityEvents': [],
+  'Query.passkeys': [],
   'Query.trustedDevices': [],
   'Query.twoFactorStatus': ['FORCED_TWO_FACTOR_SETUP'],
 };
@@ -104,7 +110,7 @@ function typeName(type: TypeNode): string {
   return type.name.value;
 }
 
-/** Every type, field, argument, input field and enum value of the contract, as `path: type` lines. */
+/** Every type, field, argument, input field and enum value of the contract (and of its `extend`s), as `path: type` lines. */
 function contractSurface(sdl: string): string[] {
   const lines: string[] = [];
   for (const definition of parse(sdl).definitions) {
@@ -114,8 +120,9 @@ function contractSurface(sdl: string): string[] {
     }
     if (
       definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
+      definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION ||
       definition.kind === Kind.OBJECT_TYPE_EXTENSION ||
-      definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION
+      definition.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION
     ) {
       for (const field of definition.fields ?? []) {
         lines.push(`${definition.name.value}.${field.name.value}: ${typeName(field.type)}`);
@@ -151,11 +158,11 @@ describe('schema', () => {
     expect(contract.filter((line) => !served.has(line))).toEqual([]);
   });
 
-  it.each(NEXT_CONTRACT_FILES)('serves every name, type and nullability of the contract extension %s', (file) => {
-    const extension = contractSurface(readFileSync(file, 'utf8'));
-    expect(extension.length).toBeGreaterThan(10);
+  it.each(NEXT_CONTRACT_FILES)('serves every name, type and nullability of %s, its extends included', (file) => {
+    const contract = contractSurface(readFileSync(file, 'utf8'));
+    expect(contract.length).toBeGreaterThan(10);
     const served = servedSurface(t.app.get(GraphQLSchemaHost).schema);
-    expect(extension.filter((line) => !served.has(line))).toEqual([]);
+    expect(contract.filter((line) => !served.has(line))).toEqual([]);
   });
 
   it('schema.gql is the schema the server serves (run `npm run schema:print` after a change)', () => {

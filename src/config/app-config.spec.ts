@@ -20,12 +20,6 @@ describe('loadConfig', () => {
     });
   });
 
-  it('derives PUBLIC_URL from the port unless given, without a trailing slash', () => {
-    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
-    expect(loadConfig({ PUBLIC_URL: 'https://console.example.com/' }).publicUrl).toBe('https://console.example.com');
-    expect(() => loadConfig({ PUBLIC_URL: 'console.example.com' })).toThrow(/PUBLIC_URL/);
-  });
-
   it('reads typed values from strings', () => {
     const config = loadConfig({ PORT: '8080', TRUST_PROXY: '1', IP_RATE_LIMIT_PER_MINUTE: '0', WEB_CONCURRENCY: '2' });
     expect(config).toMatchObject({ port: 8080, trustProxy: 1, ipRateLimitPerMinute: 0, webConcurrency: 2, corsOrigins: [] });
@@ -80,5 +74,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ ENCRYPTION_KEYS_PREVIOUS: `${KEY},nope` })).toThrow(/ENCRYPTION_KEYS_PREVIOUS/);
+  });
+
+  it('takes the WebAuthn origin from PUBLIC_URL (default http://localhost:PORT) and the rp id from its host unless WEBAUTHN_RP_ID says', () => {
+    expect(loadConfig({ PORT: '4100' })).toMatchObject({ publicUrl: 'http://localhost:4100', webauthnRpId: 'localhost' });
+    expect(loadConfig({ PUBLIC_URL: 'https://id.example.com/console/' })).toMatchObject({ publicUrl: 'https://id.example.com', webauthnRpId: 'id.example.com' });
+    expect(loadConfig({ PUBLIC_URL: 'https://id.example.com', WEBAUTHN_RP_ID: 'example.com' }).webauthnRpId).toBe('example.com');
+    expect(() => loadConfig({ PUBLIC_URL: 'id.example.com' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ WEBAUTHN_RP_ID: 'https://example.com' })).toThrow(/WEBAUTHN_RP_ID/);
   });
 });

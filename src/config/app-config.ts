@@ -15,6 +15,8 @@ class EnvironmentVariables {
   @IsOptional() @IsString() @Matches(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' }) SMTP_URL?: string;
   @IsOptional() @IsString() MAIL_FROM?: string;
   @IsOptional() @IsString() TOTP_ISSUER?: string;
+  @IsOptional() @Matches(/^https?:\/\/[^/\s]+(\/\S*)?$/, { message: 'must be an http(s) origin such as https://id.example.com' }) PUBLIC_URL?: string;
+  @IsOptional() @Matches(/^[a-z0-9.-]+$/i, { message: 'must be a host name such as example.com' }) WEBAUTHN_RP_ID?: string;
   @IsOptional() @Matches(BASE64_32_BYTES, { message: 'must be 32 bytes in base64 (44 characters)' }) ENCRYPTION_KEY?: string;
   @IsOptional() @IsString() ENCRYPTION_KEYS_PREVIOUS?: string;
   @IsOptional() @IsString() DATA_DIR?: string;
@@ -29,7 +31,6 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(36500) SECURITY_EVENT_RETENTION_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86400) DATA_PRUNE_INTERVAL_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000) DATA_PRUNE_BATCH_SIZE?: number;
-  @IsOptional() @IsString() @Matches(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, { message: 'must be an http:// or https:// URL without query' }) PUBLIC_URL?: string;
 }
 
 export interface AppConfig {
@@ -42,6 +43,10 @@ export interface AppConfig {
   smtpUrl?: string;
   mailFrom: string;
   totpIssuer: string;
+  /** Where users open the console; its origin is the only WebAuthn origin accepted. */
+  publicUrl: string;
+  /** WebAuthn relying-party id: the host of publicUrl unless set. */
+  webauthnRpId: string;
   /** Base64 of the 32-byte key that encrypts TOTP secrets; the dev default is filled in at boot. */
   encryptionKey?: string;
   /** Older keys, still accepted for decryption while secrets are re-encrypted. */
@@ -64,8 +69,6 @@ export interface AppConfig {
   dataPruneIntervalSeconds: number;
   /** Rows deleted per statement by the pruning job. */
   dataPruneBatchSize: number;
-  /** Where users open the console: the base of links in mail. No trailing slash. */
-  publicUrl: string;
 }
 
 export type TrustProxy = false | number | string[];
@@ -145,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     smtpUrl: vars.SMTP_URL,
     mailFrom: vars.MAIL_FROM ?? 'no-reply@localhost',
     totpIssuer: vars.TOTP_ISSUER ?? 'DFINERY',
+    publicUrl: new URL(vars.PUBLIC_URL ?? `http://localhost:${vars.PORT ?? 3000}`).origin,
+    webauthnRpId: vars.WEBAUTHN_RP_ID ?? new URL(vars.PUBLIC_URL ?? 'http://localhost').hostname,
     encryptionKey: vars.ENCRYPTION_KEY,
     previousEncryptionKeys,
     ipRateLimitPerMinute: vars.IP_RATE_LIMIT_PER_MINUTE ?? 120,
@@ -158,7 +163,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // Off under NODE_ENV=test unless asked for: a test runs the job when it wants to see it run.
     dataPruneIntervalSeconds: vars.DATA_PRUNE_INTERVAL_SECONDS ?? (vars.NODE_ENV === 'test' ? 0 : 600),
     dataPruneBatchSize: vars.DATA_PRUNE_BATCH_SIZE ?? 1000,
-    publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT ?? 3000}`).replace(/\/+$/, ''),
   };
 }
 

@@ -11,6 +11,8 @@ export enum MailKind {
   ACCOUNT_LOCKED = 'ACCOUNT_LOCKED',
   NEW_TRUSTED_DEVICE = 'NEW_TRUSTED_DEVICE',
   TWO_FACTOR_SETUP_PAUSED = 'TWO_FACTOR_SETUP_PAUSED',
+  PASSKEY_ADDED = 'PASSKEY_ADDED',
+  PASSKEY_REMOVED = 'PASSKEY_REMOVED',
   ORGANIZATION_INVITATION = 'ORGANIZATION_INVITATION',
   ORGANIZATION_MEMBER_ADDED = 'ORGANIZATION_MEMBER_ADDED',
   TWO_FACTOR_REQUIRED = 'TWO_FACTOR_REQUIRED',
@@ -72,6 +74,14 @@ const english: Record<MailKind, TemplateSource> = {
       'There were too many wrong email verification codes while setting up 2-step verification for your account. Setup is paused until {{until}}.',
       'If this was not you, someone may be signed in as you: change your password, which ends every other session.',
     ],
+  },
+  PASSKEY_ADDED: {
+    subject: 'A passkey was added to your account',
+    paragraphs: ['The passkey "{{name}}" was added to your account at {{when}}. It can now be used instead of a code at sign-in.', SIGNATURE_EN],
+  },
+  PASSKEY_REMOVED: {
+    subject: 'A passkey was removed from your account',
+    paragraphs: ['The passkey "{{name}}" was removed from your account at {{when}}.', SIGNATURE_EN],
   },
   ORGANIZATION_INVITATION: {
     subject: 'You are invited to join {{organization}}',
@@ -153,6 +163,14 @@ const korean: Record<MailKind, TemplateSource> = {
       '2단계 인증 설정 중 잘못된 이메일 인증번호가 너무 많이 입력되었습니다. {{until}}까지 설정이 중지됩니다.',
       '본인이 아니라면 누군가 내 계정으로 로그인했을 수 있습니다. 비밀번호를 변경하면 다른 모든 세션이 종료됩니다.',
     ],
+  },
+  PASSKEY_ADDED: {
+    subject: '패스키가 추가되었습니다',
+    paragraphs: ['{{when}}에 계정에 패스키 "{{name}}"이(가) 추가되었습니다. 이제 로그인할 때 인증 코드 대신 사용할 수 있습니다.', SIGNATURE_KO],
+  },
+  PASSKEY_REMOVED: {
+    subject: '패스키가 삭제되었습니다',
+    paragraphs: ['{{when}}에 계정에서 패스키 "{{name}}"이(가) 삭제되었습니다.', SIGNATURE_KO],
   },
   ORGANIZATION_INVITATION: {
     subject: '{{organization}}에 초대되었습니다',

@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { PasskeysModule } from '../passkeys/passkeys.module';
 import { RecoveryCodesModule } from '../recovery-codes/recovery-codes.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { UsersModule } from '../users/users.module';
@@ -27,6 +28,7 @@ import { TwoFactorService } from './two-factor.service';
     MailModule,
     AuditModule,
     ThrottlingModule,
+    PasskeysModule,
   ],
   providers: [TwoFactorCrypto, TotpCredentials, TwoFactorSetupService, TwoFactorService, TwoFactorResolver, ExpiredSetupsPruner],
 })

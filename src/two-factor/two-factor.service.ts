@@ -14,6 +14,7 @@ import { currentRequestContext } from '../common/request-context';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { type ClaimedPasskeyAnswer, PasskeysService } from '../passkeys/passkeys.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 import { formatWait } from '../throttling/lock-ladder';
 import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
@@ -27,7 +28,7 @@ import { TwoFactorSetupService } from './two-factor-setup.service';
 export const LOW_RECOVERY_CODES = 3;
 
 /** A second factor as the user gave it: exactly one of the two. */
-type SecondFactor = { kind: 'totp'; code: string } | { kind: 'recovery'; code: string };
+type SecondFactor = { kind: 'totp'; code: string } | { kind: 'recovery'; code: string } | { kind: 'passkey'; claimed: ClaimedPasskeyAnswer | null };
 
 class WrongSecondFactor extends Error {}
 /** The right code, already used (a resubmit): refused, but not a guess. */
@@ -49,21 +50,24 @@ export class TwoFactorService {
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsService,
     private readonly throttling: ThrottlingService,
+    private readonly passkeys: PasskeysService,
     private readonly clock: Clock,
   ) {}
 
   async status(session: AuthenticatedSession): Promise<TwoFactorStatus> {
     const enabledAt = session.user.twoFactorEnabledAt;
-    const [recoveryCodesRemaining, setupStep, requiringOrganizations, deadline] = await Promise.all([
+    const [recoveryCodesRemaining, setupStep, requiringOrganizations, deadline, passkeyCount] = await Promise.all([
       enabledAt ? this.recoveryCodes.countRemaining(session.userId) : Promise.resolve(0),
       enabledAt ? Promise.resolve(null) : this.setup.pendingStep(session.userId),
       this.organizations.listRequiringTwoFactor(session.userId),
       enabledAt ? Promise.resolve(null) : this.organizations.twoFactorSetupDeadline(session.userId),
+      enabledAt ? this.passkeys.count(session.userId) : Promise.resolve(0),
     ]);
     return {
       enabled: enabledAt !== null,
       enabledAt,
       recoveryCodesRemaining,
+      passkeyCount,
       setupStep,
       requiredByOrganization: requiringOrganizations.length > 0,
       requiringOrganizations,
@@ -80,8 +84,16 @@ export class TwoFactorService {
     if (session.level !== 'PASSWORD') {
       throw new AppError(ErrorCode.FAILED_PRECONDITION, 'This session is already fully signed in.');
     }
-    const factor = exactlyOneFactor(input.code, input.recoveryCode);
+    const given = exactlyOneLoginFactor(input);
     const attempt = await this.throttling.secondFactorAttempt(session.userId);
+    // A passkey answer spends its challenge before the transaction: a wrong answer cannot give it back.
+    let factor: SecondFactor;
+    try {
+      factor = 'passkeyResponse' in given ? { kind: 'passkey', claimed: await this.passkeys.claimLoginAnswer(session, given.passkeyResponse) } : given;
+    } catch (error) {
+      await attempt.release();
+      throw error;
+    }
     let remainingRecoveryCodes: number | null = null;
     let issued: IssuedSession;
     try {
@@ -125,6 +137,7 @@ export class TwoFactorService {
         await this.useSecondFactor(session.userId, factor, db);
         await this.totpCredentials.delete(session.userId, db);
         await this.recoveryCodes.deleteAll(session.userId, db);
+        await this.passkeys.deleteAll(session.userId, db);
         await this.users.setTwoFactorEnabled(session.userId, null, db);
         await this.trustedDevices.revokeAll(session.userId, db);
         await this.securityEvents.record({ type: SecurityEventType.TWO_FACTOR_DISABLED, userId: session.userId }, db);
@@ -166,6 +179,10 @@ export class TwoFactorService {
 
   /** Uses the code once; throws WrongSecondFactor. Returns the recovery codes left when one was used. */
   private async useSecondFactor(userId: string, factor: SecondFactor, db: EntityManager): Promise<number | null> {
+    if (factor.kind === 'passkey') {
+      if (!(await this.passkeys.verifyClaimedAnswer(factor.claimed, db))) throw new WrongSecondFactor();
+      return null;
+    }
     if (factor.kind === 'totp') {
       const check = await this.totpCredentials.acceptCode(userId, factor.code, db);
       if (check === 'wrong') throw new WrongSecondFactor();
@@ -210,7 +227,7 @@ export class TwoFactorService {
   }
 }
 
-function exactlyOneFactor(code: string | null | undefined, recoveryCode: string | null | undefined): SecondFactor {
+function exactlyOneFactor(code: string | null | undefined, recoveryCode: string | null | undefined): Exclude<SecondFactor, { kind: 'passkey' }> {
   const hasCode = typeof code === 'string' && code.length > 0;
   const hasRecoveryCode = typeof recoveryCode === 'string' && recoveryCode.length > 0;
   if (hasCode === hasRecoveryCode) {
@@ -218,6 +235,17 @@ function exactlyOneFactor(code: string | null | undefined, recoveryCode: string 
     throw AppError.badInput([{ field: 'code', message }, { field: 'recoveryCode', message }]);
   }
   return hasCode ? { kind: 'totp', code: code! } : { kind: 'recovery', code: recoveryCode! };
+}
+
+/** At login a passkey answer is a third way: exactly one of the three. */
+function exactlyOneLoginFactor(input: VerifyLoginSecondFactorInput): Exclude<SecondFactor, { kind: 'passkey' }> | { passkeyResponse: string } {
+  const { code, recoveryCode, passkeyResponse } = input;
+  if (typeof passkeyResponse !== 'string' || passkeyResponse.length === 0) return exactlyOneFactor(code, recoveryCode);
+  if (code || recoveryCode) {
+    const message = 'give exactly one of code, recoveryCode and passkeyResponse';
+    throw AppError.badInput([{ field: 'code', message }, { field: 'recoveryCode', message }, { field: 'passkeyResponse', message }]);
+  }
+  return { passkeyResponse };
 }
 
 function invalidCode(extras: Record<string, unknown> = {}): AppError {

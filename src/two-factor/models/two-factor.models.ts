@@ -28,6 +28,9 @@ export class TwoFactorStatus {
   @Field(() => Int, { description: 'Unused recovery codes (0 while off). At 3 or fewer, suggest reissueRecoveryCodes.' })
   recoveryCodesRemaining: number;
 
+  @Field(() => Int, { description: 'How many passkeys the user has registered.' })
+  passkeyCount: number;
+
   @Field(() => TwoFactorSetupStep, { nullable: true, description: 'The step an unfinished setup waits at; null when none is in progress.' })
   setupStep: TwoFactorSetupStep | null;
 
