@@ -22,6 +22,14 @@ export interface MailTransportStatus {
   error?: string;
 }
 
+/** A verification-code mail already counted against its recipient's limit. */
+export interface ReservedCodeMail {
+  /** Delivers it; SERVICE_UNAVAILABLE (and the count given back) when the transport refuses. */
+  send(code: string, validMinutes: number, language?: Language | null): Promise<void>;
+  /** Gives the count back when the mail will not be sent after all; does nothing once sent. */
+  cancel(): Promise<void>;
+}
+
 @Injectable()
 export class MailService implements OnApplicationShutdown {
   private readonly logger = new Logger(MailService.name);
@@ -43,6 +51,15 @@ export class MailService implements OnApplicationShutdown {
    * with a code or a link per hour, whoever asks, so the service cannot be used to flood a mailbox.
    */
   async sendVerificationCode(to: string, code: string, validMinutes: number, language?: Language | null): Promise<void> {
+    await (await this.reserveVerificationCode(to)).send(code, validMinutes, language);
+  }
+
+  /**
+   * Counts a verification-code mail to this address now and sends it later. A caller that sends the
+   * code inside a transaction reserves first: counting needs a pooled connection of its own, and
+   * transactions waiting for a second connection while holding one can starve the pool.
+   */
+  async reserveVerificationCode(to: string): Promise<ReservedCodeMail> {
     const counted = await this.throttling.countMail(to, 'code');
     if ('retryAfterSeconds' in counted) {
       throw AppError.tooManyAttempts(
@@ -50,13 +67,25 @@ export class MailService implements OnApplicationShutdown {
         `Too many emails with a code were sent to this address. Try again in ${formatWait(counted.retryAfterSeconds)}.`,
       );
     }
-    try {
-      await this.deliver(to, MailKind.VERIFICATION_CODE, { code, minutes: validMinutes }, language);
-    } catch (error) {
-      this.logger.error(`Could not deliver a verification code to ${to}: ${(error as Error).message}`);
+    let settled = false;
+    const cancel = async () => {
+      if (settled) return;
+      settled = true;
       await counted.refund();
-      throw AppError.mailUnavailable();
-    }
+    };
+    return {
+      send: async (code, validMinutes, language) => {
+        try {
+          await this.deliver(to, MailKind.VERIFICATION_CODE, { code, minutes: validMinutes }, language);
+          settled = true;
+        } catch (error) {
+          this.logger.error(`Could not deliver a verification code to ${to}: ${(error as Error).message}`);
+          await cancel();
+          throw AppError.mailUnavailable();
+        }
+      },
+      cancel,
+    };
   }
 
   /**

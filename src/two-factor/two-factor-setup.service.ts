@@ -12,7 +12,7 @@ import type { AuthenticatedSession } from '../common/authenticated-session';
 import { addMinutes, addSeconds, Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind } from '../mail/mail-templates';
-import { MailService } from '../mail/mail.service';
+import { MailService, type ReservedCodeMail } from '../mail/mail.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 import { formatWait } from '../throttling/lock-ladder';
 import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
@@ -79,16 +79,25 @@ export class TwoFactorSetupService {
     };
     // Counted outside the setup row, which cancelling deletes: restarting cannot reset the budget.
     const giveBack = await this.throttling.countEmailCodeSent(session.userId);
+    let codeMail: ReservedCodeMail | undefined;
     try {
-      await this.writeSetupAndSendCode(session, setup, code, now);
+      // Counted before the transaction below opens: see MailService.reserveVerificationCode.
+      codeMail = await this.mail.reserveVerificationCode(session.user.email);
+      await this.writeSetupAndSendCode(session, setup, code, now, codeMail);
     } catch (error) {
-      await giveBack();
+      await Promise.all([giveBack(), codeMail?.cancel()]);
       throw error;
     }
     return { step: setup.step, email: setup.email, expiresAt: setup.emailCodeExpiresAt };
   }
 
-  private async writeSetupAndSendCode(session: AuthenticatedSession, setup: TwoFactorSetupEntity, code: string, now: Date): Promise<void> {
+  private async writeSetupAndSendCode(
+    session: AuthenticatedSession,
+    setup: TwoFactorSetupEntity,
+    code: string,
+    now: Date,
+    codeMail: ReservedCodeMail,
+  ): Promise<void> {
     await this.setups.manager.transaction(async (db) => {
       // The upsert holds the row lock until commit, so concurrent starts wait and then see the resend limit.
       const written: unknown[] = await db.query(
@@ -110,7 +119,7 @@ export class TwoFactorSetupService {
         throw AppError.tooManyAttempts(wait, `A code was sent less than a minute ago. You can ask for a new one in ${Math.ceil(wait)} seconds.`);
       }
       await this.recoveryCodes.discardPendingSet(session.userId, db);
-      await this.mail.sendVerificationCode(session.user.email, code, EMAIL_CODE_VALID_MINUTES);
+      await codeMail.send(code, EMAIL_CODE_VALID_MINUTES);
     });
   }
 
