@@ -148,6 +148,21 @@ describe('inviting a colleague by email', () => {
     expect((await acceptInvitation(t, colleague.token, second.token)).data!.acceptOrganizationInvitation.myRole).toBe('ADMIN');
   });
 
+  it('saves nothing when the mail server refuses the invitation (SERVICE_UNAVAILABLE, retry as is)', async () => {
+    const owner = await newUser(t);
+    const organizationId = await newOrganization(t, owner.token);
+    const email = uniqueEmail('unreachable');
+    t.inbox.refusing = true;
+    try {
+      expect(errorCode(await inviteOrganizationMember(t, owner.token, { organizationId, email, role: 'MEMBER' }))).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      t.inbox.refusing = false;
+    }
+    expect((await organizationInvitations(t, owner.token, organizationId)).data!.organizationInvitations).toEqual([]);
+    expect(eventTypes((await organizationSecurityEvents(t, owner.token, organizationId)).data!.organizationSecurityEvents)).toEqual([]);
+    expect((await inviteOrganizationMember(t, owner.token, { organizationId, email, role: 'MEMBER' })).errors).toBeUndefined();
+  });
+
   it('answers a current member with CONFLICT and a malformed email with BAD_USER_INPUT', async () => {
     const owner = await newUser(t);
     const organizationId = await newOrganization(t, owner.token);

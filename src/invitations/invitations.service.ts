@@ -59,8 +59,9 @@ export class InvitationsService {
     // Role first, then the limit: nobody outside the organization can spend its invitation budget.
     await this.organizations.managerRole(caller.id, input.organizationId);
     await this.throttling.countInvitation(input.organizationId.toLowerCase(), input.email);
-    // Looked up before the transaction, which must not wait for a second pooled connection.
+    // Looked up and counted before the transaction, which must not wait for a second pooled connection.
     const invitee = await this.users.findByEmail(input.email);
+    const mail = await this.mail.reserveLink(input.email);
     const token = generateInvitationToken();
     const now = this.clock.now();
     const { invitation, organization } = await this.organizations.inManagedOrganization(caller.id, input.organizationId, async (db, callerRole, organization) => {
@@ -85,8 +86,7 @@ export class InvitationsService {
       await db.insert(OrganizationInvitationEntity, invitation);
       await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_INVITATION_SENT, userId: caller.id, organizationId: organization.id }, db);
       // Inside the transaction: if the mail cannot be handed over, no invitation is saved.
-      await this.mail.sendLink(
-        input.email,
+      await mail.send(
         MailKind.ORGANIZATION_INVITATION,
         {
           inviter: caller.name ?? caller.email,
@@ -100,6 +100,9 @@ export class InvitationsService {
         invitee?.language,
       );
       return { invitation, organization };
+    }).catch(async (error: unknown) => {
+      await mail.cancel();
+      throw error;
     });
     return toInvitation(invitation, organization, toUser(caller), now);
   }
