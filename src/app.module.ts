@@ -14,6 +14,7 @@ import { ConfigModule } from './config/config.module';
 import { postgresOptions } from './database/data-source-options';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
+import { InvitationsModule } from './invitations/invitations.module';
 import { MailModule } from './mail/mail.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -44,6 +45,7 @@ export class AppModule {
         UsersModule,
         AuthModule,
         OrganizationsModule,
+        InvitationsModule,
         RecoveryCodesModule,
         TwoFactorModule,
         PasskeysModule,

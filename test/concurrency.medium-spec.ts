@@ -8,6 +8,7 @@ import { RecoveryCodesService } from '../src/recovery-codes/recovery-codes.servi
 import { TotpCredentials } from '../src/two-factor/totp-credentials';
 import { TwoFactorSetupService } from '../src/two-factor/two-factor-setup.service';
 import { newUser } from './support/operations';
+import { addMember } from './support/organizations';
 import { startTestApp, type TestApp } from './support/test-app';
 import { newUserWithTwoFactor, startSetup, totpCode, verifySetupEmail } from './support/two-factor';
 
@@ -93,7 +94,7 @@ describe('OrganizationsService: the last OWNER', () => {
     const [first, second] = [await newUser(t), await newUser(t)];
     const organizations = t.app.get(OrganizationsService);
     const { id: organizationId } = await organizations.create(first.userId, { name: 'Two owners' });
-    await organizations.addMember(first.userId, { organizationId, email: second.email, role: OrganizationRole.OWNER });
+    await addMember(t, first.token, organizationId, second.email, OrganizationRole.OWNER);
 
     const results = await Promise.allSettled([
       organizations.changeMemberRole(first.userId, { organizationId, userId: second.userId, role: OrganizationRole.ADMIN }),

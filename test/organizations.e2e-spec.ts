@@ -14,6 +14,7 @@ import {
   updateOrganizationMemberRole,
   updateOrganizationSecuritySettings,
 } from './support/organizations';
+import { inviteOrganizationMember, organizationInvitations } from './support/invitations';
 import { type GraphQLResult, startTestApp, type TestApp } from './support/test-app';
 import { disableTwoFactor, enableTwoFactor, totpCode, trustedDevices, twoFactorStatus } from './support/two-factor';
 
@@ -112,11 +113,19 @@ describe('myOrganizations and organization', () => {
   });
 });
 
+/** A user who is already a member of another organization `manager` manages: one they may add directly. */
+async function newUserKnownTo(manager: SignedIn): Promise<SignedIn> {
+  const user = await newUser(t);
+  await addMember(t, manager.token, await newOrganization(t, manager.token, 'Elsewhere'), user.email);
+  return user;
+}
+
 describe('members', () => {
-  it('an OWNER adds an existing user by email, who then sees the organization', async () => {
+  it('an OWNER adds by email an account they already manage elsewhere, who is mailed and then sees the organization', async () => {
     const owner = await newUser(t);
     const organizationId = await newOrganization(t, owner.token);
-    const joiner = await newUser(t);
+    const joiner = await newUserKnownTo(owner);
+    const mailsBefore = t.inbox.messages.length;
     const result = await addOrganizationMember(t, owner.token, { organizationId, email: `  ${joiner.email.toUpperCase()} `, role: 'MEMBER' });
     expect(result.errors).toBeUndefined();
     expect(result.data!.addOrganizationMember).toMatchObject({
@@ -125,7 +134,28 @@ describe('members', () => {
       user: { id: joiner.userId, email: joiner.email, twoFactorEnabled: false },
     });
     const seen = (await myOrganizations(t, joiner.token)).data!.myOrganizations;
-    expect(seen).toEqual([expect.objectContaining({ id: organizationId, myRole: 'MEMBER' })]);
+    expect(seen).toEqual(expect.arrayContaining([expect.objectContaining({ id: organizationId, myRole: 'MEMBER' })]));
+    const mail = await t.inbox.waitFor(joiner.email, /You were added to Acme/, mailsBefore);
+    expect(mail.text).toContain('as MEMBER');
+  });
+
+  it('answers an account it may not add directly exactly like an unknown email, pointing to inviting', async () => {
+    const owner = await newUser(t);
+    const organizationId = await newOrganization(t, owner.token);
+    const stranger = await newUser(t); // has an account, in no organization of the owner
+    const colleague = await newUser(t); // shares an organization with the owner, who is only a MEMBER there
+    const otherOwner = await newUser(t);
+    const shared = await newOrganization(t, otherOwner.token, 'Shared');
+    await addMember(t, otherOwner.token, shared, colleague.email);
+    await addMember(t, otherOwner.token, shared, owner.email);
+
+    const answers = await Promise.all([uniqueEmail('nobody'), stranger.email, colleague.email].map(async (email) => {
+      const result = await addOrganizationMember(t, owner.token, { organizationId, email, role: 'MEMBER' });
+      return { code: errorCode(result), message: result.errors?.[0]?.message };
+    }));
+    expect(answers[0]).toEqual({ code: 'NOT_FOUND', message: expect.stringContaining('inviteOrganizationMember') });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
   });
 
   it('answers an unknown email with NOT_FOUND, a member already in with CONFLICT, a malformed email with BAD_USER_INPUT', async () => {
@@ -187,8 +217,8 @@ describe('members', () => {
     const owner = await newUser(t);
     const organizationId = await newOrganization(t, owner.token);
     const admin = await newUser(t);
-    const member = await newUser(t);
     await addMember(t, owner.token, organizationId, admin.email, 'ADMIN');
+    const member = await newUserKnownTo(admin);
 
     expect(errorCode(await addOrganizationMember(t, admin.token, { organizationId, email: member.email, role: 'OWNER' }))).toBe('FORBIDDEN');
     expect((await addOrganizationMember(t, admin.token, { organizationId, email: member.email, role: 'MEMBER' })).errors).toBeUndefined();
@@ -268,7 +298,7 @@ describe('members', () => {
   it('adds many members at the same moment without starving the connection pool', async () => {
     const owner = await newUser(t);
     const organizationId = await newOrganization(t, owner.token);
-    const joiners = await Promise.all(Array.from({ length: 15 }, () => newUser(t)));
+    const joiners = await Promise.all(Array.from({ length: 15 }, () => newUserKnownTo(owner)));
     const results = await Promise.all(joiners.map((joiner) => addOrganizationMember(t, owner.token, { organizationId, email: joiner.email, role: 'MEMBER' })));
     expect(results.map((result) => result.errors)).toEqual(joiners.map(() => undefined));
     expect((await organizationMembers(t, owner.token, organizationId)).data!.organizationMembers).toHaveLength(16);
@@ -509,8 +539,10 @@ describe('organizationSecurityEvents', () => {
       ['ORGANIZATION_SECURITY_SETTINGS_CHANGED', owner.userId, null],
       ['ORGANIZATION_MEMBER_REMOVED', member.userId, owner.userId],
       ['ORGANIZATION_ROLE_CHANGED', member.userId, owner.userId],
-      ['ORGANIZATION_MEMBER_ADDED', admin.userId, owner.userId],
-      ['ORGANIZATION_MEMBER_ADDED', member.userId, owner.userId],
+      ['ORGANIZATION_INVITATION_ACCEPTED', admin.userId, null],
+      ['ORGANIZATION_INVITATION_SENT', owner.userId, null],
+      ['ORGANIZATION_INVITATION_ACCEPTED', member.userId, null],
+      ['ORGANIZATION_INVITATION_SENT', owner.userId, null],
     ]);
     expect(events.every((e: { organizationId: string }) => e.organizationId === organizationId)).toBe(true);
 
@@ -549,6 +581,8 @@ describe("another organization's ids", () => {
         updateOrganizationMemberRole: await updateOrganizationMemberRole(t, ownerA.token, { organizationId, userId: memberB.userId, role: 'OWNER' }),
         removeOrganizationMember: await removeOrganizationMember(t, ownerA.token, { organizationId, userId: ownerB.userId }),
         updateOrganizationSecuritySettings: await updateOrganizationSecuritySettings(t, ownerA.token, { organizationId, requireTwoFactor: true }),
+        inviteOrganizationMember: await inviteOrganizationMember(t, ownerA.token, { organizationId, email: recruit.email, role: 'MEMBER' }),
+        organizationInvitations: await organizationInvitations(t, ownerA.token, organizationId),
       };
       for (const [operation, result] of Object.entries(attempts)) {
         expect({ operation, organizationId, code: errorCode(result) }).toEqual({ operation, organizationId, code: 'NOT_FOUND' });
@@ -562,7 +596,8 @@ describe("another organization's ids", () => {
     ]);
     expect((await organization(t, ownerB.token, organizationB)).data!.organization.securitySettings.requireTwoFactor).toBe(false);
     expect((await myOrganizations(t, recruit.token)).data!.myOrganizations).toEqual([]);
-    expect((await organizationSecurityEvents(t, ownerB.token, organizationB)).data!.organizationSecurityEvents).toHaveLength(1);
+    // memberB's invitation, sent and accepted; nothing from ownerA.
+    expect((await organizationSecurityEvents(t, ownerB.token, organizationB)).data!.organizationSecurityEvents).toHaveLength(2);
   });
 
   it("cannot reach another organization's members through one's own organization", async () => {

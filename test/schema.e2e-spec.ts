@@ -28,7 +28,7 @@ import { enableTwoFactor } from './support/two-factor';
 /** The contract frontend teams build against, in the shared folder beside this repository. */
 const CONTRACT_FILE = join(__dirname, '..', '..', 'shared', 'api', 'contract.graphql');
 /** The binding additions to the contract that this server serves already (`extend` definitions beside new types). */
-const NEXT_CONTRACT_FILES = ['passkeys.graphql'].map((file) => join(__dirname, '..', '..', 'shared', 'api', 'next', file));
+const NEXT_CONTRACT_FILES = ['passkeys.graphql', 'invitations.graphql'].map((file) => join(__dirname, '..', '..', 'shared', 'api', 'next', file));
 
 let t: TestApp;
 beforeAll(async () => {
@@ -40,6 +40,7 @@ afterAll(async () => {
 
 /** Every operation with the openings of the global guard. Opening an operation shows up here in review. */
 const RECORDED_OPENINGS: Record<string, string[]> = {
+  'Mutation.acceptOrganizationInvitation': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.addOrganizationMember': [],
   'Mutation.cancelTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.changePassword': [],
@@ -47,7 +48,9 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Mutation.confirmRecoveryCodesReissue': [],
   'Mutation.confirmTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.createOrganization': [],
+  'Mutation.declineOrganizationInvitation': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.disableTwoFactor': [],
+  'Mutation.inviteOrganizationMember': [],
   'Mutation.finishPasskeyRegistration': [],
   'Mutation.login': ['PUBLIC'],
   'Mutation.logout': ['PENDING_SECOND_FACTOR', 'FORCED_TWO_FACTOR_SETUP'],
@@ -55,6 +58,7 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Mutation.reissueRecoveryCodes': [],
   'Mutation.removePasskey': [],
   'Mutation.removeOrganizationMember': ['FORCED_TWO_FACTOR_SETUP'],
+  'Mutation.revokeOrganizationInvitation': [],
   'Mutation.renamePasskey': [],
   'Mutation.revokeTrustedDevice': [],
   'Mutation.signUp': ['PUBLIC'],
@@ -66,9 +70,12 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Mutation.verifyLoginSecondFactor': ['PENDING_SECOND_FACTOR'],
   'Mutation.verifyTwoFactorSetupEmail': ['FORCED_TWO_FACTOR_SETUP'],
   'Query.me': ['FORCED_TWO_FACTOR_SETUP'],
+  // Open during forced setup: see InvitationsResolver (see and decline, or join, while blocked by another organization).
+  'Query.myInvitations': ['FORCED_TWO_FACTOR_SETUP'],
   'Query.myOrganizations': ['FORCED_TWO_FACTOR_SETUP'],
   'Query.mySecurityEvents': [],
   'Query.organization': [],
+  'Query.organizationInvitations': [],
   'Query.organizationMembers': [],
   'Query.organizationSecurityEvents': [],
   'Query.passkeys': [],

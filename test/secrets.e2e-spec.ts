@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { normaliseRecoveryCode } from '../src/recovery-codes/utils/recovery-code.util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changePassword, login, newUser } from './support/operations';
+import { acceptInvitation, invitationTokenFor, inviteOrganizationMember } from './support/invitations';
+import { changePassword, login, newUser, uniqueEmail } from './support/operations';
+import { newOrganization } from './support/organizations';
 import { startTestApp, type TestApp } from './support/test-app';
 import {
   completeSetup,
@@ -57,6 +59,17 @@ beforeAll(async () => {
   remember(newPassword);
   await login(t, { email: user.email, password: 'a wrong password typed' });
   remember('a wrong password typed');
+
+  // Invitation links: one accepted, one left pending.
+  const owner = await newUser(t);
+  const organizationId = await newOrganization(t, owner.token);
+  const invitee = await newUser(t);
+  for (const email of [invitee.email, uniqueEmail('pending')]) {
+    const before = t.inbox.messages.length;
+    await inviteOrganizationMember(t, owner.token, { organizationId, email, role: 'MEMBER' });
+    remember(await invitationTokenFor(t, email, before));
+  }
+  await acceptInvitation(t, invitee.token, [...secrets].find((s) => s.startsWith('inv_'))!);
 });
 
 afterAll(async () => {

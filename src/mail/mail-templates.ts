@@ -13,6 +13,10 @@ export enum MailKind {
   TWO_FACTOR_SETUP_PAUSED = 'TWO_FACTOR_SETUP_PAUSED',
   PASSKEY_ADDED = 'PASSKEY_ADDED',
   PASSKEY_REMOVED = 'PASSKEY_REMOVED',
+  ORGANIZATION_INVITATION = 'ORGANIZATION_INVITATION',
+  ORGANIZATION_MEMBER_ADDED = 'ORGANIZATION_MEMBER_ADDED',
+  TWO_FACTOR_REQUIRED = 'TWO_FACTOR_REQUIRED',
+  TWO_FACTOR_REQUIRED_REMINDER = 'TWO_FACTOR_REQUIRED_REMINDER',
 }
 
 interface TemplateSource {
@@ -79,6 +83,38 @@ const english: Record<MailKind, TemplateSource> = {
     subject: 'A passkey was removed from your account',
     paragraphs: ['The passkey "{{name}}" was removed from your account at {{when}}.', SIGNATURE_EN],
   },
+  ORGANIZATION_INVITATION: {
+    subject: 'You are invited to join {{organization}}',
+    paragraphs: [
+      '{{inviter}} invited you to join {{organization}} as {{role}}.',
+      'Open this link to accept or decline: {{link}}',
+      'If you have no account yet, sign up with this email address first, then open the link again. The invitation is valid until {{expires}} and works once.',
+      '{{#if requiresTwoFactor}}{{organization}} requires 2-step verification: once you join, set it up within {{graceHours}} hours.{{/if}}',
+      'If you did not expect this invitation, you can ignore this message.',
+    ],
+  },
+  ORGANIZATION_MEMBER_ADDED: {
+    subject: 'You were added to {{organization}}',
+    paragraphs: [
+      '{{actor}} added you to {{organization}} as {{role}} at {{when}}.',
+      '{{#if requiresTwoFactor}}{{organization}} requires 2-step verification: set it up by {{deadline}}.{{/if}}',
+      SIGNATURE_EN,
+    ],
+  },
+  TWO_FACTOR_REQUIRED: {
+    subject: '{{organization}} now requires 2-step verification',
+    paragraphs: [
+      '{{organization}} requires 2-step verification from its members. Set it up by {{deadline}}; after that you can only sign in to set it up.',
+      'Open the 2-Step Verification tab of your account to start.',
+    ],
+  },
+  TWO_FACTOR_REQUIRED_REMINDER: {
+    subject: 'Reminder: set up 2-step verification by {{deadline}}',
+    paragraphs: [
+      '{{organization}} requires 2-step verification, and your account does not have it yet. Set it up by {{deadline}}; after that you can only sign in to set it up.',
+      'Open the 2-Step Verification tab of your account to start.',
+    ],
+  },
 };
 
 const korean: Record<MailKind, TemplateSource> = {
@@ -135,6 +171,38 @@ const korean: Record<MailKind, TemplateSource> = {
   PASSKEY_REMOVED: {
     subject: '패스키가 삭제되었습니다',
     paragraphs: ['{{when}}에 계정에서 패스키 "{{name}}"이(가) 삭제되었습니다.', SIGNATURE_KO],
+  },
+  ORGANIZATION_INVITATION: {
+    subject: '{{organization}}에 초대되었습니다',
+    paragraphs: [
+      '{{inviter}}님이 {{organization}}에 {{role}} 권한으로 초대했습니다.',
+      '수락하거나 거절하려면 다음 링크를 여세요: {{link}}',
+      '아직 계정이 없다면 이 이메일 주소로 먼저 가입한 뒤 링크를 다시 여세요. 초대는 {{expires}}까지 유효하며 한 번만 사용할 수 있습니다.',
+      '{{#if requiresTwoFactor}}{{organization}}은(는) 2단계 인증을 요구합니다. 가입 후 {{graceHours}}시간 안에 설정하세요.{{/if}}',
+      '예상하지 못한 초대라면 이 메일은 무시하셔도 됩니다.',
+    ],
+  },
+  ORGANIZATION_MEMBER_ADDED: {
+    subject: '{{organization}}에 추가되었습니다',
+    paragraphs: [
+      '{{when}}에 {{actor}}님이 회원님을 {{organization}}에 {{role}} 권한으로 추가했습니다.',
+      '{{#if requiresTwoFactor}}{{organization}}은(는) 2단계 인증을 요구합니다. {{deadline}}까지 설정하세요.{{/if}}',
+      SIGNATURE_KO,
+    ],
+  },
+  TWO_FACTOR_REQUIRED: {
+    subject: '{{organization}}에서 2단계 인증을 요구합니다',
+    paragraphs: [
+      '{{organization}}은(는) 구성원에게 2단계 인증을 요구합니다. {{deadline}}까지 설정하세요. 이후에는 로그인 후 2단계 인증 설정만 할 수 있습니다.',
+      '계정의 2단계 인증 탭에서 설정을 시작하세요.',
+    ],
+  },
+  TWO_FACTOR_REQUIRED_REMINDER: {
+    subject: '알림: {{deadline}}까지 2단계 인증을 설정하세요',
+    paragraphs: [
+      '{{organization}}은(는) 2단계 인증을 요구하지만 회원님의 계정에는 아직 설정되어 있지 않습니다. {{deadline}}까지 설정하세요. 이후에는 로그인 후 2단계 인증 설정만 할 수 있습니다.',
+      '계정의 2단계 인증 탭에서 설정을 시작하세요.',
+    ],
   },
 };
 

@@ -30,6 +30,14 @@ export interface ReservedCodeMail {
   cancel(): Promise<void>;
 }
 
+/** A mail with a one-time link, already counted against its recipient's limit. */
+export interface ReservedLinkMail {
+  /** Delivers it; SERVICE_UNAVAILABLE (and the count given back) when the transport refuses. */
+  send(kind: MailKind.ORGANIZATION_INVITATION, values: Record<string, unknown>, language?: Language | null): Promise<void>;
+  /** Gives the count back when the mail will not be sent after all; does nothing once sent. */
+  cancel(): Promise<void>;
+}
+
 @Injectable()
 export class MailService implements OnApplicationShutdown {
   private readonly logger = new Logger(MailService.name);
@@ -89,11 +97,46 @@ export class MailService implements OnApplicationShutdown {
   }
 
   /**
+   * Counts a mail that will carry a one-time link (an invitation) against its recipient's mails
+   * with a code or a link, now, and sends it later, like reserveVerificationCode: the caller sends
+   * it inside its transaction, which must not wait for a second pooled connection. Sending waits
+   * for the transport: without the mail the link is lost, so the caller saves nothing.
+   */
+  async reserveLink(to: string): Promise<ReservedLinkMail> {
+    const counted = await this.throttling.countMail(to, 'code');
+    if ('retryAfterSeconds' in counted) {
+      throw AppError.tooManyAttempts(
+        counted.retryAfterSeconds,
+        `Too many emails with a code or a link were sent to this address. Try again in ${formatWait(counted.retryAfterSeconds)}.`,
+      );
+    }
+    let settled = false;
+    const cancel = async () => {
+      if (settled) return;
+      settled = true;
+      await counted.refund();
+    };
+    return {
+      send: async (kind, values, language) => {
+        try {
+          await this.deliver(to, kind, values, language);
+          settled = true;
+        } catch (error) {
+          this.logger.error(`Could not deliver ${kind} mail to ${to}: ${(error as Error).message}`);
+          await cancel();
+          throw AppError.mailUnavailable();
+        }
+      },
+      cancel,
+    };
+  }
+
+  /**
    * Queues a security notice; failures are logged and retried in the background. Without a
    * language, the notice is written in the language of the request that caused it. Past the
    * per-address limit a notice is dropped and logged: the action it reports goes on regardless.
    */
-  sendNotice(to: string, kind: Exclude<MailKind, MailKind.VERIFICATION_CODE>, values: Record<string, unknown> = {}, language?: Language | null): void {
+  sendNotice(to: string, kind: Exclude<MailKind, MailKind.VERIFICATION_CODE | MailKind.ORGANIZATION_INVITATION>, values: Record<string, unknown> = {}, language?: Language | null): void {
     const chosen = this.languageFor(language);
     const attempt = (index: number) => {
       this.deliver(to, kind, { when: new Date().toUTCString(), ...values }, chosen).catch((error: Error) => {

@@ -69,7 +69,7 @@ export class OrganizationsResolver {
 
   @Mutation(() => OrganizationMember, {
     description: describeOperation(
-      'OWNER and ADMIN only; only an OWNER may grant OWNER. Adds an existing account by its login email.',
+      'OWNER and ADMIN only; only an OWNER may grant OWNER. Adds, and mails, an existing account the caller already manages (as OWNER or ADMIN) in another organization. Any other address, with or without an account, is the same NOT_FOUND: invite it instead (inviteOrganizationMember).',
       [Code.BAD_USER_INPUT, Code.NOT_FOUND, Code.FORBIDDEN, Code.CONFLICT],
     ),
   })

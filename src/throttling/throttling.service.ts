@@ -22,6 +22,14 @@ export const EMAIL_CODES_PER_USER_PER_HOUR = 5;
 export const CODE_MAILS_PER_RECIPIENT_PER_HOUR = 10;
 /** Security notices per recipient address; past it they are dropped (and logged), never blocking. */
 export const NOTICES_PER_RECIPIENT_PER_HOUR = 20;
+/** Invitations mailed per organization each hour. */
+export const INVITATIONS_PER_ORGANIZATION_PER_HOUR = 50;
+/**
+ * Invitations to one address each hour, from all organizations together: at most half of the
+ * address's mails with a link or code, so invitations alone can never use up the budget that the
+ * person's own verification codes need.
+ */
+export const INVITATIONS_PER_RECIPIENT_PER_HOUR = 5;
 
 /** A reserved attempt; the caller says how it ended. */
 export interface Attempt {
@@ -46,6 +54,8 @@ export class ThrottlingService {
   private readonly emailCodesSent: RateLimiterPostgres;
   private readonly mailsByRecipient: Record<MailCategory, RateLimiterPostgres>;
   private readonly publicRequests: RateLimiterPostgres | null;
+  private readonly invitationsPerOrganization: RateLimiterPostgres;
+  private readonly invitationsPerRecipient: RateLimiterPostgres;
 
   constructor(dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
     const store = { storeClient: dataSource, storeType: 'typeorm', tableName: 'rate_limits', tableCreated: true };
@@ -76,6 +86,8 @@ export class ThrottlingService {
       notice: limiter('mail-notice', NOTICES_PER_RECIPIENT_PER_HOUR, 60 * 60),
     };
     this.publicRequests = config.ipRateLimitPerMinute > 0 ? limiter('public-ip', config.ipRateLimitPerMinute, 60) : null;
+    this.invitationsPerOrganization = limiter('invitation-org', INVITATIONS_PER_ORGANIZATION_PER_HOUR, 60 * 60);
+    this.invitationsPerRecipient = limiter('invitation-to', INVITATIONS_PER_RECIPIENT_PER_HOUR, 60 * 60);
   }
 
   /** Reserves a password attempt for this email (known or not); TOO_MANY_ATTEMPTS while locked. */
@@ -122,6 +134,16 @@ export class ThrottlingService {
         await limiter.reward(key, 1);
       },
     };
+  }
+
+  /**
+   * Counts an invitation against its organization (an admin's account cannot become a mail cannon)
+   * and against its recipient (nobody is flooded by re-invitations, from any organization). The
+   * mail itself also counts against the recipient's mails with a link (countMail).
+   */
+  async countInvitation(organizationId: string, email: string): Promise<void> {
+    await consumeOrRefuse(this.invitationsPerOrganization, organizationId, (wait) => `Too many invitations from this organization. Try again in ${formatWait(wait)}.`);
+    await consumeOrRefuse(this.invitationsPerRecipient, hashedAddress(email), (wait) => `Too many invitations to this address. Try again in ${formatWait(wait)}.`);
   }
 
   /** Counts a request to a public operation (signUp, login) against the client's address (an IPv6 client's /64). */

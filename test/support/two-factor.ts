@@ -1,6 +1,6 @@
 import { totpCodeAt } from '../../src/two-factor/utils/totp.util';
 import type { FakeClock } from './fake-clock';
-import { AUTH_FIELDS, newUser, type SignedIn } from './operations';
+import { AUTH_FIELDS, newUser, rememberSession, type SignedIn } from './operations';
 import type { TestApp } from './test-app';
 
 /** Operation helpers for two-step verification, and the phone's side of it. */
@@ -82,5 +82,7 @@ export async function enableTwoFactor(t: TestApp, user: SignedIn): Promise<Enabl
   const completed = await completeSetup(t, user.token);
   if (completed.errors) throw new Error(`completeTwoFactorSetup: ${JSON.stringify(completed.errors)}`);
   t.clock.advanceSeconds(30);
-  return { secret, recoveryCodes: confirmed.data!.confirmTwoFactorSetup.codes, token: completed.data!.completeTwoFactorSetup.accessToken };
+  const token = completed.data!.completeTwoFactorSetup.accessToken as string;
+  rememberSession(user.email, token);
+  return { secret, recoveryCodes: confirmed.data!.confirmTwoFactorSetup.codes, token };
 }

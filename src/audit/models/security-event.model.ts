@@ -22,6 +22,9 @@ export enum SecurityEventType {
   ORGANIZATION_SECURITY_SETTINGS_CHANGED = 'ORGANIZATION_SECURITY_SETTINGS_CHANGED',
   PASSKEY_ADDED = 'PASSKEY_ADDED',
   PASSKEY_REMOVED = 'PASSKEY_REMOVED',
+  ORGANIZATION_INVITATION_SENT = 'ORGANIZATION_INVITATION_SENT',
+  ORGANIZATION_INVITATION_ACCEPTED = 'ORGANIZATION_INVITATION_ACCEPTED',
+  ORGANIZATION_INVITATION_REVOKED = 'ORGANIZATION_INVITATION_REVOKED',
 }
 
 registerEnumType(SecurityEventType, {
@@ -51,6 +54,9 @@ registerEnumType(SecurityEventType, {
     ORGANIZATION_SECURITY_SETTINGS_CHANGED: { description: "An organization's 2FA requirement changed." },
     PASSKEY_ADDED: { description: 'A passkey or security key was registered as a second factor.' },
     PASSKEY_REMOVED: { description: 'A passkey or security key was removed.' },
+    ORGANIZATION_INVITATION_SENT: { description: 'An OWNER or ADMIN (user) invited someone by email; the invitee is not named, so the log does not tell whether the address has an account.' },
+    ORGANIZATION_INVITATION_ACCEPTED: { description: 'The invitee (user) accepted an invitation and joined the organization.' },
+    ORGANIZATION_INVITATION_REVOKED: { description: 'An OWNER or ADMIN (user) revoked a pending invitation.' },
   },
 });
 
