@@ -61,7 +61,7 @@ export class InvitationsService {
     await this.throttling.countInvitation(input.organizationId.toLowerCase(), input.email);
     // Looked up and counted before the transaction, which must not wait for a second pooled connection.
     const invitee = await this.users.findByEmail(input.email);
-    const mail = await this.mail.reserveLink(input.email);
+    const mail = await this.mail.reserve(input.email);
     const token = generateInvitationToken();
     const now = this.clock.now();
     const { invitation, organization } = await this.organizations.inManagedOrganization(caller.id, input.organizationId, async (db, callerRole, organization) => {

@@ -22,18 +22,13 @@ export interface MailTransportStatus {
   error?: string;
 }
 
-/** A verification-code mail already counted against its recipient's limit. */
-export interface ReservedCodeMail {
-  /** Delivers it; SERVICE_UNAVAILABLE (and the count given back) when the transport refuses. */
-  send(code: string, validMinutes: number, language?: Language | null): Promise<void>;
-  /** Gives the count back when the mail will not be sent after all; does nothing once sent. */
-  cancel(): Promise<void>;
-}
+/** Mail whose code or link is needed to finish an action: sent while the user waits, counted per recipient. */
+export type CodeOrLinkMailKind = MailKind.VERIFICATION_CODE | MailKind.ORGANIZATION_INVITATION;
 
-/** A mail with a one-time link, already counted against its recipient's limit. */
-export interface ReservedLinkMail {
+/** Mail that carries a code or a one-time link, already counted against its recipient's limit. */
+export interface ReservedMail {
   /** Delivers it; SERVICE_UNAVAILABLE (and the count given back) when the transport refuses. */
-  send(kind: MailKind.ORGANIZATION_INVITATION, values: Record<string, unknown>, language?: Language | null): Promise<void>;
+  send(kind: CodeOrLinkMailKind, values: Record<string, unknown>, language?: Language | null): Promise<void>;
   /** Gives the count back when the mail will not be sent after all; does nothing once sent. */
   cancel(): Promise<void>;
 }
@@ -59,50 +54,16 @@ export class MailService implements OnApplicationShutdown {
    * with a code or a link per hour, whoever asks, so the service cannot be used to flood a mailbox.
    */
   async sendVerificationCode(to: string, code: string, validMinutes: number, language?: Language | null): Promise<void> {
-    await (await this.reserveVerificationCode(to)).send(code, validMinutes, language);
+    await (await this.reserve(to)).send(MailKind.VERIFICATION_CODE, { code, minutes: validMinutes }, language);
   }
 
   /**
-   * Counts a verification-code mail to this address now and sends it later. A caller that sends the
-   * code inside a transaction reserves first: counting needs a pooled connection of its own, and
-   * transactions waiting for a second connection while holding one can starve the pool.
+   * Counts a mail with a code or a link to this address now; it is sent later. A caller that sends
+   * inside a transaction (so that nothing is saved when the mail server refuses) reserves first:
+   * counting needs a pooled connection of its own, and transactions waiting for a second
+   * connection while holding one can starve the pool.
    */
-  async reserveVerificationCode(to: string): Promise<ReservedCodeMail> {
-    const counted = await this.throttling.countMail(to, 'code');
-    if ('retryAfterSeconds' in counted) {
-      throw AppError.tooManyAttempts(
-        counted.retryAfterSeconds,
-        `Too many emails with a code were sent to this address. Try again in ${formatWait(counted.retryAfterSeconds)}.`,
-      );
-    }
-    let settled = false;
-    const cancel = async () => {
-      if (settled) return;
-      settled = true;
-      await counted.refund();
-    };
-    return {
-      send: async (code, validMinutes, language) => {
-        try {
-          await this.deliver(to, MailKind.VERIFICATION_CODE, { code, minutes: validMinutes }, language);
-          settled = true;
-        } catch (error) {
-          this.logger.error(`Could not deliver a verification code to ${to}: ${(error as Error).message}`);
-          await cancel();
-          throw AppError.mailUnavailable();
-        }
-      },
-      cancel,
-    };
-  }
-
-  /**
-   * Counts a mail that will carry a one-time link (an invitation) against its recipient's mails
-   * with a code or a link, now, and sends it later, like reserveVerificationCode: the caller sends
-   * it inside its transaction, which must not wait for a second pooled connection. Sending waits
-   * for the transport: without the mail the link is lost, so the caller saves nothing.
-   */
-  async reserveLink(to: string): Promise<ReservedLinkMail> {
+  async reserve(to: string): Promise<ReservedMail> {
     const counted = await this.throttling.countMail(to, 'code');
     if ('retryAfterSeconds' in counted) {
       throw AppError.tooManyAttempts(
@@ -131,12 +92,13 @@ export class MailService implements OnApplicationShutdown {
     };
   }
 
+
   /**
    * Queues a security notice; failures are logged and retried in the background. Without a
    * language, the notice is written in the language of the request that caused it. Past the
    * per-address limit a notice is dropped and logged: the action it reports goes on regardless.
    */
-  sendNotice(to: string, kind: Exclude<MailKind, MailKind.VERIFICATION_CODE | MailKind.ORGANIZATION_INVITATION>, values: Record<string, unknown> = {}, language?: Language | null): void {
+  sendNotice(to: string, kind: Exclude<MailKind, CodeOrLinkMailKind>, values: Record<string, unknown> = {}, language?: Language | null): void {
     const chosen = this.languageFor(language);
     const attempt = (index: number) => {
       this.deliver(to, kind, { when: new Date().toUTCString(), ...values }, chosen).catch((error: Error) => {

@@ -12,7 +12,7 @@ import type { AuthenticatedSession } from '../common/authenticated-session';
 import { addMinutes, addSeconds, Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind } from '../mail/mail-templates';
-import { MailService, type ReservedCodeMail } from '../mail/mail.service';
+import { MailService, type ReservedMail } from '../mail/mail.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 import { formatWait } from '../throttling/lock-ladder';
 import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
@@ -79,10 +79,10 @@ export class TwoFactorSetupService {
     };
     // Counted outside the setup row, which cancelling deletes: restarting cannot reset the budget.
     const giveBack = await this.throttling.countEmailCodeSent(session.userId);
-    let codeMail: ReservedCodeMail | undefined;
+    let codeMail: ReservedMail | undefined;
     try {
-      // Counted before the transaction below opens: see MailService.reserveVerificationCode.
-      codeMail = await this.mail.reserveVerificationCode(session.user.email);
+      // Counted before the transaction below opens: see MailService.reserve.
+      codeMail = await this.mail.reserve(session.user.email);
       await this.writeSetupAndSendCode(session, setup, code, now, codeMail);
     } catch (error) {
       await Promise.all([giveBack(), codeMail?.cancel()]);
@@ -96,7 +96,7 @@ export class TwoFactorSetupService {
     setup: TwoFactorSetupEntity,
     code: string,
     now: Date,
-    codeMail: ReservedCodeMail,
+    codeMail: ReservedMail,
   ): Promise<void> {
     await this.setups.manager.transaction(async (db) => {
       // The upsert holds the row lock until commit, so concurrent starts wait and then see the resend limit.
@@ -119,7 +119,7 @@ export class TwoFactorSetupService {
         throw AppError.tooManyAttempts(wait, `A code was sent less than a minute ago. You can ask for a new one in ${Math.ceil(wait)} seconds.`);
       }
       await this.recoveryCodes.discardPendingSet(session.userId, db);
-      await codeMail.send(code, EMAIL_CODE_VALID_MINUTES);
+      await codeMail.send(MailKind.VERIFICATION_CODE, { code, minutes: EMAIL_CODE_VALID_MINUTES });
     });
   }
 
