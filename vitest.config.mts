@@ -25,6 +25,19 @@ export default defineConfig({
         plugins: [swcPlugin()],
         extends: true,
         test: {
+          // Services called directly against PostgreSQL, for what must happen once under concurrency.
+          name: 'medium',
+          include: ['test/**/*.medium-spec.ts'],
+          environment: 'node',
+          globalSetup: ['./test/support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [swcPlugin()],
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['test/**/*.e2e-spec.ts'],
           environment: 'node',

@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: builds (npm does), starts the production server on PostgreSQL (embedded unless
  * DATABASE_URL is set) with an SMTP server in this process, creates users with 2FA through the API,
- * then drives load on loopback with autocannon and writes bench/results/<date>-wc<N>.{md,json} and
- * bench/results/latest.{md,json}. See bench/README.md for the knobs.
+ * then drives load on loopback with autocannon and writes bench/results/latest.{md,json}.
+ * `--users N` then seeds N accounts (and their sessions and events) in bulk and runs the scenarios
+ * again; `--soak S` runs a mixed workload for S seconds instead (bench/results/soak.{md,json}).
+ * See bench/README.md for the knobs.
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
@@ -10,14 +12,23 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { createApp } from '../src/app.factory';
+import { loadConfig } from '../src/config/app-config';
+import { DataPruningService, type PruningPass } from '../src/maintenance/data-pruning.service';
+import { deleteBatchBelowSql } from '../src/maintenance/expired-data-pruner';
 import { createTempDataDir, freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { ARGON2_OPTIONS } from '../src/auth/utils/password-hasher';
 import { type Argon2Ceiling, measureArgon2Ceiling } from './lib/argon2-ceiling';
 import { type ProfileSummary, summariseProfiles } from './lib/cpu-profile';
 import { GraphQLClient, Q } from './lib/graphql-client';
 import { type ScenarioResult, runScenario } from './lib/load';
-import { type QueryCount, QueryCounter } from './lib/query-count';
-import { type BenchReport, printReport, writeReport } from './lib/report';
+import { type ExplainedStatement, explainOne, explainStatements, type QueryCount, QueryCounter } from './lib/query-count';
+import { FloorProcess } from './lib/floor-process';
+import { seedAtScale, tableSizes } from './lib/seed';
+import { runSoak } from './lib/soak';
+import { type BenchReport, printReport, renderSoak, type ScaleReport, writeReport, writeSoakReport } from './lib/report';
 import { childPids } from './lib/rss';
 import { ServerProcess } from './lib/server-process';
 import { BenchSmtpInbox } from './lib/smtp-inbox';
@@ -30,6 +41,14 @@ const int = (name: string, fallback: number) => {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number`);
+  return n;
+};
+
+const cli = parseArgs({ args: process.argv.slice(2), options: { users: { type: 'string' }, soak: { type: 'string' } } }).values;
+const flag = (value: string | undefined, name: string) => {
+  if (value === undefined) return undefined;
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative whole number`);
   return n;
 };
 
@@ -46,7 +65,11 @@ const settings = {
   /** Users and pending sessions are created until this many seconds have gone on them, then the bench goes on with what it has. */
   setupBudgetSeconds: int('BENCH_SETUP_BUDGET_SECONDS', 200),
   cpuProfile: env.BENCH_CPU_PROF === '1',
-  scenarios: new Set((env.BENCH_SCENARIOS ?? 'me,login,verify').split(',').map((s) => s.trim())),
+  scenarios: new Set((env.BENCH_SCENARIOS ?? 'me,floor,login,verify').split(',').map((s) => s.trim())),
+  /** Accounts to seed in bulk before running the scenarios a second time (0: small run only). */
+  seedUsers: flag(cli.users, '--users') ?? int('BENCH_SEED_USERS', 0),
+  /** Seconds of mixed workload instead of the scenarios (0: no soak). */
+  soakSeconds: flag(cli.soak, '--soak') ?? int('BENCH_SOAK_SECONDS', 0),
   externalDatabase: env.DATABASE_URL,
 };
 
@@ -89,8 +112,7 @@ async function main(): Promise<void> {
     console.error(`bench: ${signal}, stopping what the bench started`);
     void cleanUp().then(() => process.exit(130));
   };
-  // embedded-postgres (through async-exit-hook) would stop its cluster and exit at once on these
-  // signals, before the server is stopped and the folders removed: the bench does all of it itself.
+  // On these signals the bench stops the server, the cluster and its folders itself, in that order.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.removeAllListeners(signal);
     process.once(signal, onSignal);
@@ -137,6 +159,8 @@ async function main(): Promise<void> {
       logFile: env.BENCH_SERVER_LOG ?? join(workDir, 'server.log'),
       nodeArgs: serverNodeFlags(),
       nodeOptions: env.BENCH_SERVER_NODE_OPTIONS,
+      // The bench runs one pruning pass itself, at a known moment, rather than one in the middle of a scenario.
+      env: { DATA_PRUNE_INTERVAL_SECONDS: '0' },
     };
     let server: ServerProcess | undefined;
     const startServer = async (cpuProfDir?: string) => {
@@ -177,26 +201,11 @@ async function main(): Promise<void> {
     ];
 
     const scenarioUrl = `${baseUrl}/graphql`;
-    const results: ScenarioResult[] = [];
     const profiles: Record<string, ProfileSummary> = {};
     const checked = async (work: () => Promise<ScenarioResult>) => {
       const result = await work();
       if (!server?.pid) throw new Error(`the server ended during the scenario (${server?.exitDescription ?? 'unknown'}):\n${server?.logTail() ?? ''}`);
       return result;
-    };
-    const profiled = async (name: string, work: () => Promise<ScenarioResult>) => {
-      if (!settings.cpuProfile) return checked(work);
-      const dir = join(profileRoot, name);
-      mkdirSync(dir, { recursive: true });
-      await stopServer();
-      await startServer(dir);
-      try {
-        return await checked(work);
-      } finally {
-        await stopServer();
-        profiles[name] = summariseProfiles(dir);
-        await startServer();
-      }
     };
     const cpuGroups = () => {
       const serverPid = server?.pid;
@@ -214,150 +223,230 @@ async function main(): Promise<void> {
       seconds: settings.seconds,
       serverPid: () => server?.pid,
     };
-
-    // ---- me ------------------------------------------------------------------------------------
-    if (settings.scenarios.has('me')) {
-      const tokens = users.slice(0, 64).map((u) => u.fullToken);
-      let i = 0;
-      const body = JSON.stringify({ query: Q.me });
-      results.push(
-        await phase('scenario me', () =>
-          profiled('me', () =>
-            runScenario({
-              ...common,
-              name: 'me (FULL session)',
-              warmupSeconds: settings.warmupSeconds,
-              requests: [
-                {
-                  body,
-                  setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[i++ % tokens.length]}` } }),
-                  check: (text) => text.includes('"me":{"id"'),
-                },
-              ],
-            }),
-          ),
-        ),
-      );
-    }
-
-    // ---- login ---------------------------------------------------------------------------------
-    if (settings.scenarios.has('login')) {
-      let i = 0;
-      results.push(
-        await phase('scenario login', () =>
-          profiled('login', () =>
-            runScenario({
-              ...common,
-              name: 'login (2FA user → SECOND_FACTOR_REQUIRED)',
-              warmupSeconds: settings.warmupSeconds,
-              requests: [
-                {
-                  setupRequest: (req, context) => {
-                    const index = i++ % users.length;
-                    context.user = index;
-                    const user = users[index];
-                    return { ...req, body: JSON.stringify({ query: Q.login, variables: { input: { email: user.email, password: user.password } } }) };
-                  },
-                  check: (text, context) => {
-                    const login = (JSON.parse(text) as { data?: { login?: { status: string; accessToken: string } } }).data?.login;
-                    if (login?.status !== 'SECOND_FACTOR_REQUIRED') return false;
-                    // The pending session is kept for the verify scenario.
-                    users[context.user as number].pending.push(login.accessToken);
-                    return true;
-                  },
-                },
-              ],
-            }),
-          ),
-        ),
-      );
-    }
-
-    // ---- verifyLoginSecondFactor -----------------------------------------------------------------
-    if (settings.scenarios.has('verify')) {
-      const fromLoginScenario = users.reduce((sum, u) => sum + u.pending.length, 0);
-      // Top every user up to sessionsPerUser pending sessions (one argon2 verify each), round by
-      // round, so that a short budget still spreads the sessions over all users.
-      const plan: BenchUser[] = [];
-      for (let round = 0; round < settings.sessionsPerUser; round++) {
-        for (const user of users) if (user.pending.length <= round) plan.push(user);
-      }
-      const loggedIn = await phase('prepare pending sessions', () =>
-        inParallel(plan.length, settings.setupConcurrency, Date.now() + Math.max(20_000, setupBudgetMs - phases['create users with 2FA'] * 1000), (k) =>
-          loginPending(client, plan[k]),
-        ),
-      );
-      const pendingTotal = users.reduce((sum, u) => sum + u.pending.length, 0);
-      setupNotes.push(
-        `${pendingTotal} pending sessions for verifyLoginSecondFactor: ${fromLoginScenario} from the login scenario, ${loggedIn} from logins before the scenario in ${phases['prepare pending sessions'].toFixed(0)} s${loggedIn < plan.length ? ` (planned ${plan.length}; the setup budget ran out)` : ''}`,
-      );
+    const waitForSetupStepsToPass = async () => {
       // The setup's confirming code used each user's step at that time; make sure it is behind us.
       const newestSetupStep = Math.max(...users.map((u) => u.lastStep));
       while (stepAt(Date.now()) <= newestSetupStep) await new Promise((r) => setTimeout(r, 250));
+    };
 
-      const pool = new VerifyPool(users);
-      if (pool.servable() < settings.connections * 4) throw new Error(`too few pending sessions for the verify scenario (${pool.servable()} usable)`);
-      let lastHandedOut = 0;
-      let lastPoll = Date.now();
-      let rate = 0;
-      const exhausted = () => {
-        const now = Date.now();
-        if (now - lastPoll >= 200) {
-          rate = 0.5 * rate + (0.5 * (pool.handedOut - lastHandedOut) * 1000) / (now - lastPoll);
-          lastHandedOut = pool.handedOut;
-          lastPoll = now;
-        }
-        return pool.ranDry > 0 || pool.servable(now) < settings.connections + rate * 0.5;
-      };
-      let fallback: { token: string; code: string } | undefined;
-      results.push(
-        await phase('scenario verify', () =>
-          profiled('verify', () =>
-            runScenario({
-              ...common,
-              name: 'verifyLoginSecondFactor (TOTP, distinct pending sessions)',
-              warmupSeconds: settings.verifyWarmupSeconds,
-              exhausted,
-              betweenPhases: () => {
-                for (const u of users) u.busy = false;
-              },
-              requests: [
-                {
-                  setupRequest: (req, context) => {
-                    const attempt = pool.next();
-                    // Nothing left that would be valid: resend the last attempt (a replay, so it counts as an error) while the phase stops.
-                    const use = attempt ?? fallback!;
-                    fallback = use;
-                    context.user = attempt ? attempt.userIndex : -1;
-                    return {
-                      ...req,
-                      headers: { ...req.headers, authorization: `Bearer ${use.token}` },
-                      body: JSON.stringify({ query: Q.verifyLoginSecondFactor, variables: { input: { code: use.code } } }),
-                    };
-                  },
-                  after: (context) => pool.done(context.user as number),
-                  check: (text) => text.includes('"status":"AUTHENTICATED"'),
-                },
-              ],
-            }),
-          ),
-        ),
+    // ---- soak: a mixed workload instead of the scenarios ----------------------------------------
+    if (settings.soakSeconds > 0) {
+      await waitForSetupStepsToPass();
+      const soak = await phase('soak', () =>
+        runSoak({ url: scenarioUrl, connections: settings.connections, seconds: settings.soakSeconds, users, pool: new VerifyPool(users), serverPid: () => server?.pid }),
       );
-      const verify = results[results.length - 1];
-      if (verify.endedEarly) {
-        setupNotes.push(
-          `verify ran ${verify.seconds.toFixed(1)} s instead of ${settings.seconds} s: the pending sessions / unused TOTP steps ran out (${pool.handedOut} attempts handed out, warm-up included${pool.ranDry ? `; ${pool.ranDry} requests found nothing valid and were sent as replays` : ''})`,
-        );
-      }
+      if (!server?.pid) throw new Error(`the server ended during the soak (${server?.exitDescription ?? 'unknown'}):\n${server?.logTail() ?? ''}`);
+      const soakReport = {
+        startedAt: startedAt.toISOString(),
+        git: gitDescription(),
+        machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${process.platform}`,
+        settings: reportSettings(serverOptions),
+        setupNotes: [...setupNotes, `time by phase: ${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}`],
+        soak,
+      };
+      console.log(`\n${renderSoak(soakReport)}`);
+      log(`wrote ${writeSoakReport(soakReport, RESULTS_DIR).join(', ')}`);
+      return;
     }
 
-    // ---- SQL statements per operation (embedded PostgreSQL only) ---------------------------------------
-    let queryCounts: QueryCount[] = [];
-    if (queryCounter) {
-      queryCounts = await phase('count queries', async () => {
-        await new Promise((r) => setTimeout(r, 1_000));
-        return countQueries(queryCounter, client, inbox, runId);
+    /** The scenarios once, on the database as it is now; `label` names the phases. */
+    const runSuite = async (label: string): Promise<{ scenarios: ScenarioResult[]; queryCounts: QueryCount[]; plans: ExplainedStatement[] }> => {
+      const results: ScenarioResult[] = [];
+      const named = (name: string) => (label ? `${name} (${label})` : name);
+      // Pending sessions from an earlier suite may be past their 10 minutes.
+      for (const user of users) user.pending = [];
+      const profiled = async (name: string, work: () => Promise<ScenarioResult>) => {
+        if (!settings.cpuProfile) return checked(work);
+        const dir = join(profileRoot, named(name).replace(/\W+/g, '-'));
+        mkdirSync(dir, { recursive: true });
+        await stopServer();
+        await startServer(dir);
+        try {
+          return await checked(work);
+        } finally {
+          await stopServer();
+          profiles[named(name)] = summariseProfiles(dir);
+          await startServer();
+        }
+      };
+
+      // ---- me ----------------------------------------------------------------------------------
+      const meTokens = users.slice(0, 64).map((u) => u.fullToken);
+      const meBody = JSON.stringify({ query: Q.me });
+      const meRequest = (tokenIndex: { i: number }) => ({
+        body: meBody,
+        setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${meTokens[tokenIndex.i++ % meTokens.length]}` } }),
+        check: (text: string) => text.includes('"me":{"id"'),
       });
+      if (settings.scenarios.has('me')) {
+        results.push(
+          await phase(named('scenario me'), () =>
+            profiled('me', () => runScenario({ ...common, name: 'me (FULL session)', warmupSeconds: settings.warmupSeconds, requests: [meRequest({ i: 0 })] })),
+          ),
+        );
+      }
+
+      // ---- floor: the same lookup without Nest or GraphQL ------------------------------------------
+      if (settings.scenarios.has('floor')) {
+        const floorPort = await freePort();
+        const floor = await FloorProcess.start(floorPort, databaseUrl!);
+        try {
+          results.push(
+            await phase(named('scenario floor'), () =>
+              runScenario({
+                ...common,
+                cpuGroups: undefined,
+                url: `http://127.0.0.1:${floorPort}/graphql`,
+                serverPid: () => floor.pid,
+                name: 'floor: me\'s session lookup on bare node:http + pg',
+                warmupSeconds: settings.warmupSeconds,
+                requests: [meRequest({ i: 0 })],
+              }),
+            ),
+          );
+        } finally {
+          await floor.stop();
+        }
+      }
+
+      // ---- login -------------------------------------------------------------------------------
+      if (settings.scenarios.has('login')) {
+        let i = 0;
+        results.push(
+          await phase(named('scenario login'), () =>
+            profiled('login', () =>
+              runScenario({
+                ...common,
+                name: 'login (2FA user → SECOND_FACTOR_REQUIRED)',
+                warmupSeconds: settings.warmupSeconds,
+                requests: [
+                  {
+                    setupRequest: (req, context) => {
+                      const index = i++ % users.length;
+                      context.user = index;
+                      const user = users[index];
+                      return { ...req, body: JSON.stringify({ query: Q.login, variables: { input: { email: user.email, password: user.password } } }) };
+                    },
+                    check: (text, context) => {
+                      const login = (JSON.parse(text) as { data?: { login?: { status: string; accessToken: string } } }).data?.login;
+                      if (login?.status !== 'SECOND_FACTOR_REQUIRED') return false;
+                      // The pending session is kept for the verify scenario.
+                      users[context.user as number].pending.push(login.accessToken);
+                      return true;
+                    },
+                  },
+                ],
+              }),
+            ),
+          ),
+        );
+      }
+
+      // ---- verifyLoginSecondFactor ---------------------------------------------------------------
+      if (settings.scenarios.has('verify')) {
+        const fromLoginScenario = users.reduce((sum, u) => sum + u.pending.length, 0);
+        // Top every user up to sessionsPerUser pending sessions (one argon2 verify each), round by
+        // round, so that a short budget still spreads the sessions over all users.
+        const plan: BenchUser[] = [];
+        for (let round = 0; round < settings.sessionsPerUser; round++) {
+          for (const user of users) if (user.pending.length <= round) plan.push(user);
+        }
+        const prepare = named('prepare pending sessions');
+        const loggedIn = await phase(prepare, () =>
+          inParallel(plan.length, settings.setupConcurrency, Date.now() + Math.max(20_000, setupBudgetMs - phases['create users with 2FA'] * 1000), (k) =>
+            loginPending(client, plan[k]),
+          ),
+        );
+        const pendingTotal = users.reduce((sum, u) => sum + u.pending.length, 0);
+        setupNotes.push(
+          `${label ? `${label}: ` : ''}${pendingTotal} pending sessions for verifyLoginSecondFactor: ${fromLoginScenario} from the login scenario, ${loggedIn} from logins before the scenario in ${phases[prepare].toFixed(0)} s${loggedIn < plan.length ? ` (planned ${plan.length}; the setup budget ran out)` : ''}`,
+        );
+        await waitForSetupStepsToPass();
+
+        const pool = new VerifyPool(users);
+        if (pool.servable() < settings.connections * 4) throw new Error(`too few pending sessions for the verify scenario (${pool.servable()} usable)`);
+        let lastHandedOut = 0;
+        let lastPoll = Date.now();
+        let rate = 0;
+        const exhausted = () => {
+          const now = Date.now();
+          if (now - lastPoll >= 200) {
+            rate = 0.5 * rate + (0.5 * (pool.handedOut - lastHandedOut) * 1000) / (now - lastPoll);
+            lastHandedOut = pool.handedOut;
+            lastPoll = now;
+          }
+          return pool.ranDry > 0 || pool.servable(now) < settings.connections + rate * 0.5;
+        };
+        let fallback: { token: string; code: string } | undefined;
+        results.push(
+          await phase(named('scenario verify'), () =>
+            profiled('verify', () =>
+              runScenario({
+                ...common,
+                name: 'verifyLoginSecondFactor (TOTP, distinct pending sessions)',
+                warmupSeconds: settings.verifyWarmupSeconds,
+                exhausted,
+                betweenPhases: () => {
+                  for (const u of users) u.busy = false;
+                },
+                requests: [
+                  {
+                    setupRequest: (req, context) => {
+                      const attempt = pool.next();
+                      // Nothing left that would be valid: resend the last attempt (a replay, so it counts as an error) while the phase stops.
+                      const use = attempt ?? fallback!;
+                      fallback = use;
+                      context.user = attempt ? attempt.userIndex : -1;
+                      return {
+                        ...req,
+                        headers: { ...req.headers, authorization: `Bearer ${use.token}` },
+                        body: JSON.stringify({ query: Q.verifyLoginSecondFactor, variables: { input: { code: use.code } } }),
+                      };
+                    },
+                    after: (context) => pool.done(context.user as number),
+                    check: (text) => text.includes('"status":"AUTHENTICATED"'),
+                  },
+                ],
+              }),
+            ),
+          ),
+        );
+        const verify = results[results.length - 1];
+        if (verify.endedEarly) {
+          setupNotes.push(
+            `${label ? `${label}: ` : ''}verify ran ${verify.seconds.toFixed(1)} s instead of ${settings.seconds} s: the pending sessions / unused TOTP steps ran out (${pool.handedOut} attempts handed out, warm-up included${pool.ranDry ? `; ${pool.ranDry} requests found nothing valid and were sent as replays` : ''})`,
+          );
+        }
+      }
+
+      // ---- SQL statements per operation and their plans (embedded PostgreSQL only) -----------------
+      let queryCounts: QueryCount[] = [];
+      let plans: ExplainedStatement[] = [];
+      if (queryCounter) {
+        queryCounts = await phase(named('count queries'), async () => {
+          await new Promise((r) => setTimeout(r, 1_000));
+          return countQueries(queryCounter, client, inbox, `${runId}${label.replace(/\W+/g, '')}`);
+        });
+        plans = await phase(named('explain hot queries'), () => explainStatements(databaseUrl!, queryCounts.filter((c) => HOT_OPERATIONS.has(c.operation))));
+      }
+      return { scenarios: results, queryCounts, plans };
+    };
+
+    const small = await runSuite('');
+
+    // ---- the same at scale: bulk seed, restart, run again, prune once ------------------------------
+    let scale: ScaleReport | undefined;
+    if (settings.seedUsers > 0) {
+      const label = `${settings.seedUsers.toLocaleString('en-US')} users`;
+      await stopServer();
+      const seed = await phase('seed in bulk', () => seedAtScale(databaseUrl!, settings.seedUsers, log));
+      await phase('restart server', () => startServer());
+      const large = await runSuite(label);
+      const sizesBefore = await phase('table sizes before pruning', () => tableSizes(databaseUrl!));
+      const prunePlans = await phase('explain prune batches', () => explainPruneBatches(databaseUrl!));
+      const prune = await phase('pruning pass', () => pruneOnce(databaseUrl!, inbox.url, serverOptions.encryptionKey));
+      const sizesAfter = await phase('table sizes after pruning', () => tableSizes(databaseUrl!));
+      scale = { users: settings.seedUsers, seed, scenarios: large.scenarios, queryCounts: large.queryCounts, plans: large.plans, prunePlans, sizesBefore, sizesAfter, prune };
     }
 
     const report: BenchReport = {
@@ -366,25 +455,18 @@ async function main(): Promise<void> {
       git: gitDescription(),
       machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${process.platform}`,
       database: postgresVersion,
-      settings: {
-        webConcurrency: settings.webConcurrency,
-        connections: settings.connections,
-        seconds: settings.seconds,
-        warmupSeconds: settings.warmupSeconds,
-        verifyWarmupSeconds: settings.verifyWarmupSeconds,
-        argon2: ARGON2_OPTIONS,
-        cpuProfile: settings.cpuProfile,
-        serverCommand: `${serverOptions.nodeOptions ? `NODE_OPTIONS='${serverOptions.nodeOptions}' ` : ''}node ${[...serverOptions.nodeArgs, 'dist/src/main.js'].join(' ')}`,
-      },
+      settings: reportSettings(serverOptions),
       ceiling,
-      scenarios: results,
-      queryCounts,
+      scenarios: small.scenarios,
+      queryCounts: small.queryCounts,
+      plans: small.plans,
+      scale,
       setupNotes,
       phases,
       profiles,
     };
     printReport(report);
-    const files = writeReport(report, RESULTS_DIR, `${stamp}-wc${settings.webConcurrency}`);
+    const files = writeReport(report, RESULTS_DIR);
     log(`wrote ${files.join(', ')}`);
   } catch (error) {
     if (stopping) return;
@@ -395,6 +477,58 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   } finally {
     await cleanUp();
+  }
+}
+
+/** The operations whose statements are explained (the setup ones run once per user). */
+const HOT_OPERATIONS = new Set(['me', 'login (2FA on)', 'verifyLoginSecondFactor (TOTP)']);
+
+function reportSettings(serverOptions: { nodeOptions?: string; nodeArgs: string[] }): BenchReport['settings'] {
+  return {
+    webConcurrency: settings.webConcurrency,
+    connections: settings.connections,
+    seconds: settings.seconds,
+    warmupSeconds: settings.warmupSeconds,
+    verifyWarmupSeconds: settings.verifyWarmupSeconds,
+    argon2: ARGON2_OPTIONS,
+    cpuProfile: settings.cpuProfile,
+    serverCommand: `${serverOptions.nodeOptions ? `NODE_OPTIONS='${serverOptions.nodeOptions}' ` : ''}node ${[...serverOptions.nodeArgs, 'dist/src/main.js'].join(' ')}`,
+  };
+}
+
+/** One pass of the data-pruning job, run by an app instance in this process beside the idle server. */
+async function pruneOnce(databaseUrl: string, smtpUrl: string, encryptionKey: string): Promise<PruningPass> {
+  const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, SMTP_URL: smtpUrl, ENCRYPTION_KEY: encryptionKey, DATA_PRUNE_INTERVAL_SECONDS: '0' });
+  const app = await createApp(config, { logger: false });
+  await app.init();
+  try {
+    return await app.get(DataPruningService).runOnce();
+  } finally {
+    await app.close();
+  }
+}
+
+/** The tables the job prunes and the cutoff each pruner uses (see the *.pruner.ts files). */
+async function explainPruneBatches(databaseUrl: string): Promise<ExplainedStatement[]> {
+  const now = new Date();
+  const retention = loadConfig({}).securityEventRetentionDays;
+  const batches: Array<[string, string, Date | number]> = [
+    ['sessions', 'expires_at', now],
+    ['trusted_devices', 'expires_at', now],
+    ['two_factor_setups', 'expires_at', now],
+    ['rate_limits', 'expire', now.getTime()],
+    ['security_events', 'occurred_at', new Date(now.getTime() - retention * 86_400_000)],
+  ];
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const explained: ExplainedStatement[] = [];
+    for (const [table, column, cutoff] of batches) {
+      explained.push({ operation: `prune ${table}`, ...(await explainOne(client, deleteBatchBelowSql(table, column), [cutoff, 1000])) });
+    }
+    return explained;
+  } finally {
+    await client.end();
   }
 }
 

@@ -1,13 +1,16 @@
+import type { Server } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import { AppModule, type AppOverrides } from './app.module';
 import { ErrorCode } from './common/app-error';
 import { InFlightRequests } from './common/in-flight-requests';
 import { rejectUnusableText } from './common/reject-unusable-text';
+import { structuredLogger } from './common/logging';
 import { requestContextMiddleware } from './common/request-context';
+import { securityHeaders } from './common/security-headers';
 import type { AppConfig } from './config/app-config';
 import { graphiqlRouter } from './graphql/graphiql-page';
 import { webConsoleRouter } from './web-console/web-console';
@@ -22,14 +25,25 @@ export function inFlightRequestCount(app: INestApplication): number {
   return inFlightByApp.get(app)?.current ?? 0;
 }
 
+/** Time for connections accepted just before the stop to deliver their request, so it is counted. */
+const SETTLE_MS = 100;
+
 /**
  * Stops taking connections, lets the requests already received finish (up to `graceMs`), then
  * stops the modules (Apollo, the database pool). Nest's own close would stop them first.
+ *
+ * Only the listening socket is closed at first: http.Server#close would also destroy every
+ * connection it thinks idle, including one accepted a moment ago whose request is not parsed yet,
+ * and that request would be lost. Open connections are closed by app.close() once drained; until
+ * then, answers say `Connection: close` so clients do not send more on them.
  */
 export async function closeGracefully(app: INestApplication, graceMs = 10_000): Promise<void> {
-  const server = app.getHttpServer() as { close(callback?: () => void): void; listening?: boolean };
-  if (server.listening) server.close();
-  await inFlightByApp.get(app)?.drained(graceMs);
+  const server = app.getHttpServer() as Server;
+  const inFlight = inFlightByApp.get(app);
+  inFlight?.stopKeepingAlive();
+  if (server.listening) NetServer.prototype.close.call(server);
+  await new Promise((settle) => setTimeout(settle, SETTLE_MS));
+  await inFlight?.drained(graceMs);
   await app.close();
 }
 
@@ -38,13 +52,25 @@ export async function createApp(
   config: AppConfig,
   overrides: AppOverrides & { logger?: LoggerService | false } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, overrides), {
+  const structuredLogs = config.production && overrides.logger === undefined;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { ...overrides, structuredLogs }), {
     bodyParser: false,
     abortOnError: false,
-    logger: overrides.logger ?? (config.production ? ['log', 'warn', 'error'] : undefined),
+    logger: overrides.logger ?? (structuredLogs ? structuredLogger() : undefined),
   });
+  // Express picks the client's address from X-Forwarded-For counting from the right, past the
+  // proxies we trust; the left-most entries are whatever the client wrote.
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Content-Type', 'Authorization', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id'],
+      maxAge: 600,
+    });
+  }
   const inFlight = new InFlightRequests();
   inFlightByApp.set(app, inFlight);
   app.use(inFlight.middleware);
@@ -56,23 +82,6 @@ export async function createApp(
   app.use(requestProblemHandler);
   app.use(rejectUnusableText);
   return app;
-}
-
-/**
- * helmet's full set on pages and assets; GraphQL's JSON answers get their few relevant headers as
- * constants, because running helmet's dozen middlewares there cost about a fifth of `me`'s time.
- */
-function securityHeaders() {
-  const pages = helmet();
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'POST' || req.path !== '/graphql') return pages(req, res, next);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    next();
-  };
 }
 
 /** Malformed or oversized JSON never reaches GraphQL: answer it in GraphQL's error shape. */

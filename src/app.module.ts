@@ -1,23 +1,33 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
+import { ClientErrorFilter } from './common/client-error.filter';
+import { STRUCTURED_LOG_PARAMS } from './common/logging';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { postgresOptions } from './database/data-source-options';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { HealthController } from './health/health.controller';
+import { InvitationsModule } from './invitations/invitations.module';
 import { MailModule } from './mail/mail.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { RecoveryCodesModule } from './recovery-codes/recovery-codes.module';
+import { PasskeysModule } from './passkeys/passkeys.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
+import { UsersModule } from './users/users.module';
 
 export interface AppOverrides {
   /** Tests choose the time. */
   clock?: Clock;
+  /** JSON lines with the request id (production); tests and development keep Nest's logger. */
+  structuredLogs?: boolean;
 }
 
 @Module({})
@@ -32,13 +42,22 @@ export class AppModule {
         GraphQLApiModule,
         AuditModule,
         MailModule,
+        UsersModule,
         AuthModule,
         OrganizationsModule,
+        InvitationsModule,
         RecoveryCodesModule,
         TwoFactorModule,
+        PasskeysModule,
+        MaintenanceModule,
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        ...(overrides.structuredLogs ? [LoggerModule.forRoot(STRUCTURED_LOG_PARAMS)] : []),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ClientErrorFilter },
+      ],
     };
   }
 }

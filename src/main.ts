@@ -6,9 +6,15 @@ import { closeGracefully, createApp } from './app.factory';
 import { type AppConfig, loadConfig } from './config/app-config';
 import { withDevEncryptionKey } from './config/dev-encryption-key';
 import { runMigrations } from './database/data-source-options';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres';
+import { structuredLogger } from './common/logging';
+import type { EmbeddedDatabase } from './database/embedded-postgres';
 
+// In production every line is JSON, from the first one on (even a configuration error).
+if (process.env.NODE_ENV === 'production') Logger.overrideLogger(structuredLogger());
 const logger = new Logger('Main');
+
+/** Errors that say what to do in their message: logged as one line, without a stack. */
+const SELF_EXPLAINING_ERRORS = new Set(['ConfigError', 'EmbeddedDatabaseError']);
 
 /** Starts the database when needed, migrates, then serves (in WEB_CONCURRENCY worker processes). */
 async function main(): Promise<void> {
@@ -19,9 +25,12 @@ async function main(): Promise<void> {
   if (config.databaseUrl) {
     logger.log(`Database: DATABASE_URL (${new URL(config.databaseUrl).host})`);
   } else {
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, persistent: true });
-    config = { ...config, databaseUrl: embedded.url };
-    logger.log(`Database: embedded PostgreSQL at ${new URL(embedded.url).host}, data in ${resolve(config.dataDir, 'postgres')}`);
+    // Loaded only when used: the Docker image does not install the embedded PostgreSQL at all.
+    const { startEmbeddedPostgres } = await import('./database/embedded-postgres.js');
+    const database = await startEmbeddedPostgres({ dataDir: config.dataDir, persistent: true });
+    embedded = database;
+    config = { ...config, databaseUrl: database.url };
+    logger.log(`Database: embedded PostgreSQL at ${new URL(database.url).host}, data in ${resolve(config.dataDir, 'postgres')}`);
   }
   const applied = await runMigrations(config.databaseUrl!);
   if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
@@ -73,6 +82,7 @@ function superviseWorkers(config: AppConfig, stopDatabase: () => Promise<void>):
 }
 
 main().catch((error: Error) => {
-  logger.error(error.message, error.name === 'ConfigError' ? undefined : error.stack);
+  if (SELF_EXPLAINING_ERRORS.has(error.name)) logger.error(error.message);
+  else logger.error(error.message, error.stack);
   process.exit(1);
 });

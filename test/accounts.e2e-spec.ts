@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   changePassword,
@@ -66,6 +67,29 @@ describe('signUp', () => {
   });
 });
 
+describe('look-alike emails', () => {
+  it('lets one account exist for an address, not four that look the same on screen', async () => {
+    const domain = `${Date.now().toString(36)}.example.com`;
+    const original = await signUp(t, { email: `jos\u00e9@${domain}`, password: DEFAULT_PASSWORD });
+    expect(original.errors).toBeUndefined();
+
+    // The same é as "e" + combining accent: one address once normalised (NFC), so it is taken.
+    const decomposed = await signUp(t, { email: `jose\u0301@${domain}`, password: DEFAULT_PASSWORD });
+    expect(errorCode(decomposed)).toBe('CONFLICT');
+    // ...and it signs in to the original account.
+    const signedIn = await login(t, { email: `jose\u0301@${domain}`, password: DEFAULT_PASSWORD });
+    expect(signedIn.data!.login.user.id).toBe(original.data!.signUp.user.id);
+
+    const invisible = await signUp(t, { email: `jos\u200b\u00e9@${domain}`, password: DEFAULT_PASSWORD });
+    expect(errorCode(invisible)).toBe('BAD_USER_INPUT');
+    expect(invisible.errors![0].extensions.fields).toEqual([{ field: 'email', message: expect.stringMatching(/invisible/) }]);
+
+    const cyrillic = await signUp(t, { email: `j\u043es\u00e9@${domain}`, password: DEFAULT_PASSWORD });
+    expect(errorCode(cyrillic)).toBe('BAD_USER_INPUT');
+    expect(cyrillic.errors![0].message).toMatch(/different alphabets/);
+  });
+});
+
 describe('login', () => {
   it('signs in with the right password and records where from', async () => {
     const user = await newUser(t);
@@ -90,6 +114,33 @@ describe('login', () => {
   it('refuses oversized input before it costs a password hash', async () => {
     const result = await login(t, { email: uniqueEmail(), password: 'x'.repeat(100_000) });
     expect(errorCode(result)).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('the language of the last sign-in', () => {
+  async function storedLanguage(userId: string): Promise<string | null> {
+    const db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      return (await db.query('SELECT language FROM users WHERE id = $1', [userId])).rows[0].language;
+    } finally {
+      await db.end();
+    }
+  }
+
+  it('is remembered from sign-up and each login, so mail sent on an admin\'s action speaks it', async () => {
+    const email = uniqueEmail();
+    const signedUp = await t.gql('mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }', { input: { email, password: DEFAULT_PASSWORD } }, undefined, { 'Accept-Language': 'ko-KR' });
+    const userId = signedUp.data!.signUp.user.id as string;
+    expect(await storedLanguage(userId)).toBe('ko');
+
+    await login(t, { email, password: DEFAULT_PASSWORD }, { 'Accept-Language': 'en-US,en;q=0.9' });
+    expect(await storedLanguage(userId)).toBe('en');
+
+    // A client that names no language of ours leaves the last one as it was.
+    await login(t, { email, password: DEFAULT_PASSWORD }, { 'Accept-Language': 'de-DE' });
+    await login(t, { email, password: DEFAULT_PASSWORD });
+    expect(await storedLanguage(userId)).toBe('en');
   });
 });
 

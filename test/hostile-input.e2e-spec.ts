@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import {
   type GraphQLArgument,
@@ -115,6 +116,36 @@ describe('hostile input over every operation', () => {
     expect(result.status).toBe(400);
     expect(result.errors![0].extensions.code).toBe('BAD_USER_INPUT');
     expect(result.errors![0].message).toMatch(/at most 10 top-level fields/);
+  });
+
+  it('counts top-level fields inside fragments, so repeating a field through them is refused before anything runs', async () => {
+    const inline = await t.gql(`{ ... on Query { ${'me { id } '.repeat(100)} } }`, {}, token);
+    expect(inline.status).toBe(400);
+    expect(inline.data).toBeUndefined();
+    expect(inline.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(inline.errors![0].message).toMatch(/at most 10 top-level fields; this one selects 100/);
+
+    const reissues = Array.from({ length: 150 }, (_, i) => `r${i}: reissueRecoveryCodes(password: "guess ${i}") { codes }`).join(' ');
+    const named = await t.gql(`mutation { ...Guesses } fragment Guesses on Mutation { ${reissues} }`, {}, token);
+    expect(named.status).toBe(400);
+    expect(named.data).toBeUndefined();
+    expect(named.errors!.map((e) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('answers a fragment cycle as a validation error, not a server error', async () => {
+    const result = await t.gql('query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }', {}, token);
+    expect(result.status).toBe(400);
+    expect(result.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(result.errors![0].message).toMatch(/Cannot spread fragment "A" within itself/);
+    expect((await me(t, token)).errors).toBeUndefined();
+  });
+
+  it('does not register automatic persisted queries', async () => {
+    const sha256Hash = createHash('sha256').update('{ __typename }').digest('hex');
+    const response = await t.http().post('/graphql').set('Content-Type', 'application/json').set('Authorization', `Bearer ${token}`)
+      .send({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash } } });
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(response.body.errors?.[0]?.extensions?.reason).toBe('PERSISTED_QUERY_NOT_SUPPORTED');
   });
 
   it('refuses a query of more tokens than any real operation has', async () => {

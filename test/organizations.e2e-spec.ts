@@ -14,6 +14,7 @@ import {
   updateOrganizationMemberRole,
   updateOrganizationSecuritySettings,
 } from './support/organizations';
+import { inviteOrganizationMember, organizationInvitations } from './support/invitations';
 import { type GraphQLResult, startTestApp, type TestApp } from './support/test-app';
 import { disableTwoFactor, enableTwoFactor, totpCode, trustedDevices, twoFactorStatus } from './support/two-factor';
 
@@ -112,11 +113,19 @@ describe('myOrganizations and organization', () => {
   });
 });
 
+/** A user who is already a member of another organization `manager` manages: one they may add directly. */
+async function newUserKnownTo(manager: SignedIn): Promise<SignedIn> {
+  const user = await newUser(t);
+  await addMember(t, manager.token, await newOrganization(t, manager.token, 'Elsewhere'), user.email);
+  return user;
+}
+
 describe('members', () => {
-  it('an OWNER adds an existing user by email, who then sees the organization', async () => {
+  it('an OWNER adds by email an account they already manage elsewhere, who is mailed and then sees the organization', async () => {
     const owner = await newUser(t);
     const organizationId = await newOrganization(t, owner.token);
-    const joiner = await newUser(t);
+    const joiner = await newUserKnownTo(owner);
+    const mailsBefore = t.inbox.messages.length;
     const result = await addOrganizationMember(t, owner.token, { organizationId, email: `  ${joiner.email.toUpperCase()} `, role: 'MEMBER' });
     expect(result.errors).toBeUndefined();
     expect(result.data!.addOrganizationMember).toMatchObject({
@@ -125,7 +134,28 @@ describe('members', () => {
       user: { id: joiner.userId, email: joiner.email, twoFactorEnabled: false },
     });
     const seen = (await myOrganizations(t, joiner.token)).data!.myOrganizations;
-    expect(seen).toEqual([expect.objectContaining({ id: organizationId, myRole: 'MEMBER' })]);
+    expect(seen).toEqual(expect.arrayContaining([expect.objectContaining({ id: organizationId, myRole: 'MEMBER' })]));
+    const mail = await t.inbox.waitFor(joiner.email, /You were added to Acme/, mailsBefore);
+    expect(mail.text).toContain('as MEMBER');
+  });
+
+  it('answers an account it may not add directly exactly like an unknown email, pointing to inviting', async () => {
+    const owner = await newUser(t);
+    const organizationId = await newOrganization(t, owner.token);
+    const stranger = await newUser(t); // has an account, in no organization of the owner
+    const colleague = await newUser(t); // shares an organization with the owner, who is only a MEMBER there
+    const otherOwner = await newUser(t);
+    const shared = await newOrganization(t, otherOwner.token, 'Shared');
+    await addMember(t, otherOwner.token, shared, colleague.email);
+    await addMember(t, otherOwner.token, shared, owner.email);
+
+    const answers = await Promise.all([uniqueEmail('nobody'), stranger.email, colleague.email].map(async (email) => {
+      const result = await addOrganizationMember(t, owner.token, { organizationId, email, role: 'MEMBER' });
+      return { code: errorCode(result), message: result.errors?.[0]?.message };
+    }));
+    expect(answers[0]).toEqual({ code: 'NOT_FOUND', message: expect.stringContaining('inviteOrganizationMember') });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
   });
 
   it('answers an unknown email with NOT_FOUND, a member already in with CONFLICT, a malformed email with BAD_USER_INPUT', async () => {
@@ -187,8 +217,8 @@ describe('members', () => {
     const owner = await newUser(t);
     const organizationId = await newOrganization(t, owner.token);
     const admin = await newUser(t);
-    const member = await newUser(t);
     await addMember(t, owner.token, organizationId, admin.email, 'ADMIN');
+    const member = await newUserKnownTo(admin);
 
     expect(errorCode(await addOrganizationMember(t, admin.token, { organizationId, email: member.email, role: 'OWNER' }))).toBe('FORBIDDEN');
     expect((await addOrganizationMember(t, admin.token, { organizationId, email: member.email, role: 'MEMBER' })).errors).toBeUndefined();
@@ -268,7 +298,7 @@ describe('members', () => {
   it('adds many members at the same moment without starving the connection pool', async () => {
     const owner = await newUser(t);
     const organizationId = await newOrganization(t, owner.token);
-    const joiners = await Promise.all(Array.from({ length: 15 }, () => newUser(t)));
+    const joiners = await Promise.all(Array.from({ length: 15 }, () => newUserKnownTo(owner)));
     const results = await Promise.all(joiners.map((joiner) => addOrganizationMember(t, owner.token, { organizationId, email: joiner.email, role: 'MEMBER' })));
     expect(results.map((result) => result.errors)).toEqual(joiners.map(() => undefined));
     expect((await organizationMembers(t, owner.token, organizationId)).data!.organizationMembers).toHaveLength(16);
@@ -357,13 +387,13 @@ describe('the 2FA requirement, enforced by the guard', () => {
     const { owner, member, organizationId } = await organizationWithMember();
     const bystander = await newUser(t);
     const secondSession = (await login(t, { email: member.email, password: member.password })).data!.login.accessToken;
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
 
     const turnedOnAt = t.clock.now().toISOString();
     await requireTwoFactor(owner.token, organizationId, 0);
 
     for (const result of [
-      await myOrganizations(t, member.token),
+      await mySecurityEvents(t, member.token),
       await organization(t, member.token, organizationId),
       await trustedDevices(t, member.token),
       await mySecurityEvents(t, member.token),
@@ -378,12 +408,12 @@ describe('the 2FA requirement, enforced by the guard', () => {
     expect((await logout(t, secondSession)).data!.logout).toBe(true);
 
     // Members with 2FA and people outside the organization are not affected.
-    expect((await myOrganizations(t, owner.token)).errors).toBeUndefined();
-    expect((await myOrganizations(t, bystander.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, owner.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, bystander.token)).errors).toBeUndefined();
 
     // Turning the requirement off lets the member back in at once.
     await updateOrganizationSecuritySettings(t, owner.token, { organizationId, requireTwoFactor: false });
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
     expect((await twoFactorStatus(t, member.token)).data!.twoFactorStatus).toMatchObject({ requiredByOrganization: false, setupRequiredBy: null });
   });
 
@@ -395,7 +425,7 @@ describe('the 2FA requirement, enforced by the guard', () => {
     expect(signedIn.status).toBe('TWO_FACTOR_SETUP_REQUIRED');
     expect((await me(t, signedIn.accessToken)).data!.me.email).toBe(member.email);
     expect(errorCode(await trustedDevices(t, signedIn.accessToken))).toBe('TWO_FACTOR_SETUP_REQUIRED');
-    expect(errorCode(await myOrganizations(t, signedIn.accessToken))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await mySecurityEvents(t, signedIn.accessToken))).toBe('TWO_FACTOR_SETUP_REQUIRED');
 
     const enabled = await enableTwoFactor(t, { ...member, token: signedIn.accessToken });
     expect(errorCode(await me(t, signedIn.accessToken))).toBe('UNAUTHENTICATED');
@@ -410,15 +440,15 @@ describe('the 2FA requirement, enforced by the guard', () => {
     await requireTwoFactor(owner.token, organizationId, 2);
     const deadline = t.clock.now().getTime() + 2 * HOUR_MS;
 
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
     expect((await login(t, { email: member.email, password: member.password })).data!.login.status).toBe('AUTHENTICATED');
     const status = (await twoFactorStatus(t, member.token)).data!.twoFactorStatus;
     expect(status).toMatchObject({ requiredByOrganization: true, setupRequiredBy: new Date(deadline).toISOString() });
 
     t.clock.advanceSeconds((deadline - t.clock.now().getTime()) / 1000 - 1);
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
     t.clock.advanceSeconds(1);
-    expect(errorCode(await myOrganizations(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await mySecurityEvents(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
     expect((await login(t, { email: member.email, password: member.password })).data!.login.status).toBe('TWO_FACTOR_SETUP_REQUIRED');
   });
 
@@ -440,7 +470,7 @@ describe('the 2FA requirement, enforced by the guard', () => {
     const status = (await twoFactorStatus(t, member.token)).data!.twoFactorStatus;
     expect(status.setupRequiredBy).toBe(new Date(strictDeadline).toISOString());
     t.clock.advanceMinutes(60);
-    expect(errorCode(await myOrganizations(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await mySecurityEvents(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
   });
 
   it('keeps the moment the requirement began when it is saved again; grace hours count from it', async () => {
@@ -451,16 +481,16 @@ describe('the 2FA requirement, enforced by the guard', () => {
 
     await requireTwoFactor(owner.token, organizationId, 5);
     expect((await twoFactorStatus(t, member.token)).data!.twoFactorStatus.setupRequiredBy).toBe(new Date(began + 5 * HOUR_MS).toISOString());
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
 
     // Shortening the grace period to one hour ends it at once: it counts from when the requirement began.
     await requireTwoFactor(owner.token, organizationId, 1);
-    expect(errorCode(await myOrganizations(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await mySecurityEvents(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
 
     // Off and on again starts afresh.
     await updateOrganizationSecuritySettings(t, owner.token, { organizationId, requireTwoFactor: false });
     await requireTwoFactor(owner.token, organizationId, 1);
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
     expect((await twoFactorStatus(t, member.token)).data!.twoFactorStatus.setupRequiredBy).toBe(new Date(t.clock.now().getTime() + HOUR_MS).toISOString());
   });
 
@@ -470,11 +500,11 @@ describe('the 2FA requirement, enforced by the guard', () => {
     const member = await newUserWithTwoFactor();
     await addMember(t, owner.token, organizationId, member.email);
     await requireTwoFactor(owner.token, organizationId, 0);
-    expect((await myOrganizations(t, member.token)).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
 
     const disabled = await disableTwoFactor(t, member.token, { password: member.password, code: totpCode(member.secret, t.clock) });
     expect(disabled.errors).toBeUndefined();
-    expect(errorCode(await myOrganizations(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await mySecurityEvents(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
     expect((await me(t, member.token)).data!.me.twoFactorEnabled).toBe(false);
   });
 
@@ -509,8 +539,10 @@ describe('organizationSecurityEvents', () => {
       ['ORGANIZATION_SECURITY_SETTINGS_CHANGED', owner.userId, null],
       ['ORGANIZATION_MEMBER_REMOVED', member.userId, owner.userId],
       ['ORGANIZATION_ROLE_CHANGED', member.userId, owner.userId],
-      ['ORGANIZATION_MEMBER_ADDED', admin.userId, owner.userId],
-      ['ORGANIZATION_MEMBER_ADDED', member.userId, owner.userId],
+      ['ORGANIZATION_INVITATION_ACCEPTED', admin.userId, null],
+      ['ORGANIZATION_INVITATION_SENT', owner.userId, null],
+      ['ORGANIZATION_INVITATION_ACCEPTED', member.userId, null],
+      ['ORGANIZATION_INVITATION_SENT', owner.userId, null],
     ]);
     expect(events.every((e: { organizationId: string }) => e.organizationId === organizationId)).toBe(true);
 
@@ -549,6 +581,8 @@ describe("another organization's ids", () => {
         updateOrganizationMemberRole: await updateOrganizationMemberRole(t, ownerA.token, { organizationId, userId: memberB.userId, role: 'OWNER' }),
         removeOrganizationMember: await removeOrganizationMember(t, ownerA.token, { organizationId, userId: ownerB.userId }),
         updateOrganizationSecuritySettings: await updateOrganizationSecuritySettings(t, ownerA.token, { organizationId, requireTwoFactor: true }),
+        inviteOrganizationMember: await inviteOrganizationMember(t, ownerA.token, { organizationId, email: recruit.email, role: 'MEMBER' }),
+        organizationInvitations: await organizationInvitations(t, ownerA.token, organizationId),
       };
       for (const [operation, result] of Object.entries(attempts)) {
         expect({ operation, organizationId, code: errorCode(result) }).toEqual({ operation, organizationId, code: 'NOT_FOUND' });
@@ -562,7 +596,8 @@ describe("another organization's ids", () => {
     ]);
     expect((await organization(t, ownerB.token, organizationB)).data!.organization.securitySettings.requireTwoFactor).toBe(false);
     expect((await myOrganizations(t, recruit.token)).data!.myOrganizations).toEqual([]);
-    expect((await organizationSecurityEvents(t, ownerB.token, organizationB)).data!.organizationSecurityEvents).toHaveLength(1);
+    // memberB's invitation, sent and accepted; nothing from ownerA.
+    expect((await organizationSecurityEvents(t, ownerB.token, organizationB)).data!.organizationSecurityEvents).toHaveLength(2);
   });
 
   it("cannot reach another organization's members through one's own organization", async () => {
@@ -604,8 +639,41 @@ describe('every organizations operation', () => {
     await addMember(t, owner.token, organizationId, (await newUser(t)).email);
     await updateOrganizationMemberRole(t, owner.token, { organizationId, userId: member.userId, role: 'ADMIN' });
     await requireTwoFactor(owner.token, organizationId, 0);
-    for (const [name, call] of Object.entries(operations(organizationId, owner.userId))) {
+    // Seeing one's organizations and leaving one stay open (see the next describe).
+    const { myOrganizations: _open, ...closed } = operations(organizationId, owner.userId);
+    for (const [name, call] of Object.entries(closed)) {
       expect({ name, code: errorCode(await call(member.token)) }).toEqual({ name, code: 'TWO_FACTOR_SETUP_REQUIRED' });
     }
+  });
+});
+
+describe('an organization that adds someone and requires 2FA of them at once', () => {
+  it('cannot trap them: they see which organization requires it and can leave it', async () => {
+    const attacker = await newUserWithTwoFactor();
+    const organizationId = await newOrganization(t, attacker.token, 'Totally Legit Inc');
+    const victim = await newUser(t);
+    const bystander = await newUser(t);
+    await addMember(t, attacker.token, organizationId, victim.email, 'ADMIN');
+    await addMember(t, attacker.token, organizationId, bystander.email);
+    await updateOrganizationSecuritySettings(t, attacker.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 0 });
+    expect(errorCode(await mySecurityEvents(t, victim.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+
+    const mine = await myOrganizations(t, victim.token);
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data!.myOrganizations.map((o: { name: string }) => o.name)).toEqual(['Totally Legit Inc']);
+    const status = await t.gql('{ twoFactorStatus { requiredByOrganization requiringOrganizations { id name } } }', {}, victim.token);
+    expect(status.data!.twoFactorStatus.requiringOrganizations).toEqual([{ id: organizationId, name: 'Totally Legit Inc' }]);
+
+    // Leaving is all that opens: managing other members still waits for 2FA.
+    expect(errorCode(await removeOrganizationMember(t, victim.token, { organizationId, userId: bystander.userId }))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect((await removeOrganizationMember(t, victim.token, { organizationId, userId: victim.userId })).errors).toBeUndefined();
+    expect((await mySecurityEvents(t, victim.token)).errors).toBeUndefined();
+    expect((await myOrganizations(t, victim.token)).data!.myOrganizations).toEqual([]);
+  });
+
+  it('lets any member leave, but not the last owner', async () => {
+    const { owner, member, organizationId } = await organizationWithMember();
+    expect((await removeOrganizationMember(t, member.token, { organizationId, userId: member.userId })).errors).toBeUndefined();
+    expect(errorCode(await removeOrganizationMember(t, owner.token, { organizationId, userId: owner.userId }))).toBe('FAILED_PRECONDITION');
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCode, login, me, newUser } from './support/operations';
 import { addMember, newOrganization, updateOrganizationSecuritySettings } from './support/organizations';
 import { FakeClock } from './support/fake-clock';
+import { addPasskey, pendingWithOptions, signInWithPasskey } from './support/passkeys';
 import { SmtpInbox } from './support/smtp-inbox';
 import { createTestDatabase, startTestApp, type TestApp } from './support/test-app';
 import { enableTwoFactor, startSetup, totpCode, verifyLoginSecondFactor, verifySetupEmail } from './support/two-factor';
@@ -56,6 +57,19 @@ describe('two instances on one database', () => {
     await startSetup(a, user.token);
     const code = await a.inbox.latestVerificationCode(user.email);
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => verifySetupEmail(i % 2 ? a : b, user.token, code)));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+  });
+
+  it('finish on one a passkey ceremony begun on the other, and let one answer through once across both', async () => {
+    const user = await newUser(a);
+    const { token } = await enableTwoFactor(a, user);
+    const { authenticator } = await addPasskey(b, user, token);
+    const begunOnA = await pendingWithOptions(a, user);
+    expect((await signInWithPasskey(b, begunOnA.pending, authenticator.authenticate(begunOnA.options))).errors).toBeUndefined();
+
+    const { pending, options } = await pendingWithOptions(b, user);
+    const answer = authenticator.authenticate(options);
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => signInWithPasskey(i % 2 ? a : b, pending, answer)));
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
   });
 

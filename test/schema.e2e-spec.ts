@@ -18,6 +18,7 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENINGS_KEY } from '../src/auth/decorators/access.decorators';
+import { ErrorCode, ServerErrorCode } from '../src/common/app-error';
 import { printSchemaFile } from '../src/graphql/schema-printer';
 import { errorCode, login, newUser } from './support/operations';
 import { addMember, newOrganization, updateOrganizationSecuritySettings } from './support/organizations';
@@ -26,6 +27,8 @@ import { enableTwoFactor } from './support/two-factor';
 
 /** The contract frontend teams build against, in the shared folder beside this repository. */
 const CONTRACT_FILE = join(__dirname, '..', '..', 'shared', 'api', 'contract.graphql');
+/** The binding additions to the contract that this server serves already (`extend` definitions beside new types). */
+const NEXT_CONTRACT_FILES = ['passkeys.graphql', 'invitations.graphql'].map((file) => join(__dirname, '..', '..', 'shared', 'api', 'next', file));
 
 let t: TestApp;
 beforeAll(async () => {
@@ -37,6 +40,7 @@ afterAll(async () => {
 
 /** Every operation with the openings of the global guard. Opening an operation shows up here in review. */
 const RECORDED_OPENINGS: Record<string, string[]> = {
+  'Mutation.acceptOrganizationInvitation': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.addOrganizationMember': [],
   'Mutation.cancelTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.changePassword': [],
@@ -44,25 +48,37 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Mutation.confirmRecoveryCodesReissue': [],
   'Mutation.confirmTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.createOrganization': [],
+  'Mutation.declineOrganizationInvitation': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.disableTwoFactor': [],
+  'Mutation.inviteOrganizationMember': [],
+  'Mutation.finishPasskeyRegistration': [],
   'Mutation.login': ['PUBLIC'],
   'Mutation.logout': ['PENDING_SECOND_FACTOR', 'FORCED_TWO_FACTOR_SETUP'],
   'Mutation.logoutEverywhere': [],
   'Mutation.reissueRecoveryCodes': [],
-  'Mutation.removeOrganizationMember': [],
+  'Mutation.removePasskey': [],
+  'Mutation.removeOrganizationMember': ['FORCED_TWO_FACTOR_SETUP'],
+  'Mutation.revokeOrganizationInvitation': [],
+  'Mutation.renamePasskey': [],
   'Mutation.revokeTrustedDevice': [],
   'Mutation.signUp': ['PUBLIC'],
+  'Mutation.startPasskeyRegistration': [],
+  'Mutation.startPasskeySecondFactor': ['PENDING_SECOND_FACTOR'],
   'Mutation.startTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.updateOrganizationMemberRole': [],
   'Mutation.updateOrganizationSecuritySettings': [],
   'Mutation.verifyLoginSecondFactor': ['PENDING_SECOND_FACTOR'],
   'Mutation.verifyTwoFactorSetupEmail': ['FORCED_TWO_FACTOR_SETUP'],
   'Query.me': ['FORCED_TWO_FACTOR_SETUP'],
-  'Query.myOrganizations': [],
+  // Open during forced setup: see InvitationsResolver (see and decline, or join, while blocked by another organization).
+  'Query.myInvitations': ['FORCED_TWO_FACTOR_SETUP'],
+  'Query.myOrganizations': ['FORCED_TWO_FACTOR_SETUP'],
   'Query.mySecurityEvents': [],
   'Query.organization': [],
+  'Query.organizationInvitations': [],
   'Query.organizationMembers': [],
   'Query.organizationSecurityEvents': [],
+  'Query.passkeys': [],
   'Query.trustedDevices': [],
   'Query.twoFactorStatus': ['FORCED_TWO_FACTOR_SETUP'],
 };
@@ -94,15 +110,20 @@ function typeName(type: TypeNode): string {
   return type.name.value;
 }
 
-/** Every type, field, argument, input field and enum value of the contract, as `path: type` lines. */
+/** Every type, field, argument, input field and enum value of the contract (and of its `extend`s), as `path: type` lines. */
 function contractSurface(sdl: string): string[] {
   const lines: string[] = [];
   for (const definition of parse(sdl).definitions) {
     if (definition.kind === Kind.SCALAR_TYPE_DEFINITION) lines.push(`scalar ${definition.name.value}`);
-    if (definition.kind === Kind.ENUM_TYPE_DEFINITION) {
+    if (definition.kind === Kind.ENUM_TYPE_DEFINITION || definition.kind === Kind.ENUM_TYPE_EXTENSION) {
       for (const value of definition.values ?? []) lines.push(`enum ${definition.name.value}.${value.name.value}`);
     }
-    if (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION) {
+    if (
+      definition.kind === Kind.OBJECT_TYPE_DEFINITION ||
+      definition.kind === Kind.INPUT_OBJECT_TYPE_DEFINITION ||
+      definition.kind === Kind.OBJECT_TYPE_EXTENSION ||
+      definition.kind === Kind.INPUT_OBJECT_TYPE_EXTENSION
+    ) {
       for (const field of definition.fields ?? []) {
         lines.push(`${definition.name.value}.${field.name.value}: ${typeName(field.type)}`);
         for (const arg of 'arguments' in field ? field.arguments ?? [] : []) {
@@ -137,9 +158,47 @@ describe('schema', () => {
     expect(contract.filter((line) => !served.has(line))).toEqual([]);
   });
 
+  it.each(NEXT_CONTRACT_FILES)('serves every name, type and nullability of %s, its extends included', (file) => {
+    const contract = contractSurface(readFileSync(file, 'utf8'));
+    expect(contract.length).toBeGreaterThan(10);
+    const served = servedSurface(t.app.get(GraphQLSchemaHost).schema);
+    expect(contract.filter((line) => !served.has(line))).toEqual([]);
+  });
+
   it('schema.gql is the schema the server serves (run `npm run schema:print` after a change)', () => {
     const committed = readFileSync(join(__dirname, '..', 'schema.gql'), 'utf8');
     expect(committed).toBe(printSchemaFile(t.app.get(GraphQLSchemaHost).schema));
+  });
+
+  it('describes itself: every operation and its arguments, every type and every enum value has a description', () => {
+    const schema = t.app.get(GraphQLSchemaHost).schema;
+    const rootTypes = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name]);
+    const undescribed: string[] = [];
+    for (const root of [schema.getQueryType()!, schema.getMutationType()!]) {
+      for (const field of Object.values(root.getFields())) {
+        if (!field.description?.trim()) undescribed.push(`${root.name}.${field.name}`);
+        for (const arg of field.args) if (!arg.description?.trim()) undescribed.push(`${root.name}.${field.name}(${arg.name})`);
+      }
+    }
+    for (const type of Object.values(schema.getTypeMap())) {
+      // Built-in types come with the specification's descriptions; Query and Mutation are described field by field.
+      if (type.name.startsWith('__') || ['String', 'Boolean', 'Int', 'Float', 'ID'].includes(type.name) || rootTypes.has(type.name)) continue;
+      if (!type.description?.trim()) undescribed.push(`type ${type.name}`);
+      if (isEnumType(type)) for (const value of type.getValues()) if (!value.description?.trim()) undescribed.push(`${type.name}.${value.name}`);
+    }
+    expect(undescribed).toEqual([]);
+  });
+
+  it('names in each operation\'s description only error codes that exist', () => {
+    const schema = t.app.get(GraphQLSchemaHost).schema;
+    const known = new Set([...Object.values(ErrorCode), ...Object.values(ServerErrorCode)] as string[]);
+    const operations = [...Object.values(schema.getQueryType()!.getFields()), ...Object.values(schema.getMutationType()!.getFields())];
+    const unknown = operations.flatMap((field) => {
+      const listed = /\nErrors: (.*)\.$/.exec(field.description ?? '')?.[1] ?? '';
+      return [...listed.matchAll(/\b[A-Z][A-Z_]+\b/g)].map((m) => m[0]).filter((code) => !known.has(code)).map((code) => `${field.name}: ${code}`);
+    });
+    expect(unknown).toEqual([]);
+    expect(schema.getMutationType()!.getFields().login.description).toMatch(/Errors: .*TOO_MANY_ATTEMPTS \(extensions: retryAfterSeconds\)/);
   });
 
   it('every operation is denied by default unless opened by a named decorator, as recorded', () => {

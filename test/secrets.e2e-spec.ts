@@ -1,11 +1,16 @@
+import { createHash } from 'node:crypto';
 import { Client } from 'pg';
+import { normaliseRecoveryCode } from '../src/recovery-codes/utils/recovery-code.util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changePassword, login, newUser } from './support/operations';
+import { acceptInvitation, invitationTokenFor, inviteOrganizationMember } from './support/invitations';
+import { changePassword, login, newUser, uniqueEmail } from './support/operations';
+import { newOrganization } from './support/organizations';
 import { startTestApp, type TestApp } from './support/test-app';
 import {
   completeSetup,
   confirmRecoveryCodesReissue,
   confirmSetup,
+  enableTwoFactor,
   reissueRecoveryCodes,
   startSetup,
   totpCode,
@@ -54,6 +59,17 @@ beforeAll(async () => {
   remember(newPassword);
   await login(t, { email: user.email, password: 'a wrong password typed' });
   remember('a wrong password typed');
+
+  // Invitation links: one accepted, one left pending.
+  const owner = await newUser(t);
+  const organizationId = await newOrganization(t, owner.token);
+  const invitee = await newUser(t);
+  for (const email of [invitee.email, uniqueEmail('pending')]) {
+    const before = t.inbox.messages.length;
+    await inviteOrganizationMember(t, owner.token, { organizationId, email, role: 'MEMBER' });
+    remember(await invitationTokenFor(t, email, before));
+  }
+  await acceptInvitation(t, invitee.token, [...secrets].find((s) => s.startsWith('inv_'))!);
 });
 
 afterAll(async () => {
@@ -97,5 +113,44 @@ describe('no secret in plain text', () => {
   it('is written to the logs', () => {
     expect(t.logs.lines.length).toBeGreaterThan(0);
     expect(leaks(t.logs.text())).toEqual([]);
+  });
+});
+
+describe('recovery codes at rest', () => {
+  const sha256 = (code: string) => createHash('sha256').update(normaliseRecoveryCode(code)!).digest();
+  const withDatabase = async <T>(work: (db: Client) => Promise<T>): Promise<T> => {
+    const db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      return await work(db);
+    } finally {
+      await db.end();
+    }
+  };
+
+  it('are not stored as a plain SHA-256, which a database copy could be searched for', async () => {
+    const user = await newUser(t);
+    const { recoveryCodes } = await enableTwoFactor(t, user);
+    const stored = await withDatabase(async (db) => (await db.query('SELECT code_hash FROM recovery_codes WHERE user_id = $1', [user.userId])).rows);
+    expect(stored).toHaveLength(10);
+    const plainHashes = recoveryCodes.map(sha256);
+    expect(stored.filter((row) => plainHashes.some((hash) => hash.equals(row.code_hash)))).toEqual([]);
+  });
+
+  it('stored as SHA-256 before this version keep working, and are re-keyed when the app starts', async () => {
+    const user = await newUser(t);
+    await enableTwoFactor(t, user);
+    const oldCode = 'ab1c0-de2fg';
+    await withDatabase((db) =>
+      db.query(`INSERT INTO recovery_codes (user_id, code_hash, status, created_at, hash_version) VALUES ($1, $2, 'ACTIVE', now(), 1)`, [user.userId, sha256(oldCode)]),
+    );
+    t = await t.restart();
+    const [row] = await withDatabase(async (db) => (await db.query('SELECT code_hash, hash_version FROM recovery_codes WHERE user_id = $1 AND code_hash = $2', [user.userId, sha256(oldCode)])).rows);
+    expect(row).toBeUndefined();
+    const versions = await withDatabase(async (db) => (await db.query('SELECT DISTINCT hash_version FROM recovery_codes')).rows.map((r) => r.hash_version));
+    expect(versions).toEqual([2]);
+
+    const pending = (await login(t, { email: user.email, password: user.password })).data!.login.accessToken;
+    expect((await verifyLoginSecondFactor(t, pending, { recoveryCode: oldCode })).errors).toBeUndefined();
   });
 });

@@ -6,12 +6,14 @@ import {
   disableTwoFactor,
   type EnabledTwoFactor,
   enableTwoFactor,
+  newUserWithTwoFactor,
   reissueRecoveryCodes,
   revokeTrustedDevice,
   totpCode,
   trustedDevices,
   twoFactorStatus,
   verifyLoginSecondFactor,
+  wrongCode,
 } from './support/two-factor';
 
 let t: TestApp;
@@ -22,11 +24,7 @@ afterAll(async () => {
   await t.close();
 });
 
-async function userWithTwoFactor(): Promise<SignedIn & EnabledTwoFactor> {
-  const user = await newUser(t);
-  const enabled = await enableTwoFactor(t, user);
-  return { ...user, ...enabled };
-}
+const userWithTwoFactor = () => newUserWithTwoFactor(t);
 
 async function pendingLogin(user: SignedIn, trustedDeviceToken?: string): Promise<string> {
   const result = await login(t, { email: user.email, password: user.password, trustedDeviceToken });
@@ -34,13 +32,12 @@ async function pendingLogin(user: SignedIn, trustedDeviceToken?: string): Promis
 }
 
 const nextStep = () => t.clock.advanceSeconds(30);
-const wrongCodeFor = (code: string) => String((Number(code) + 500_000) % 1_000_000).padStart(6, '0');
 
 describe('login with 2FA on', () => {
   it('asks for the second factor and opens nothing else until it is given', async () => {
     const user = await userWithTwoFactor();
     const result = await login(t, { email: user.email, password: user.password });
-    expect(result.data!.login).toMatchObject({ status: 'SECOND_FACTOR_REQUIRED', trustedDeviceToken: null });
+    expect(result.data!.login).toMatchObject({ status: 'SECOND_FACTOR_REQUIRED', trustedDeviceToken: null, trustedDeviceRejected: false });
     expect(new Date(result.data!.login.expiresAt).getTime()).toBe(t.clock.now().getTime() + 10 * 60_000);
     const pending = result.data!.login.accessToken;
     expect(errorCode(await me(t, pending))).toBe('SECOND_FACTOR_REQUIRED');
@@ -83,7 +80,7 @@ describe('login with 2FA on', () => {
   it('ends the pending session after 5 wrong codes; the password is needed again', async () => {
     const user = await userWithTwoFactor();
     const pending = await pendingLogin(user);
-    const wrong = wrongCodeFor(totpCode(user.secret, t.clock));
+    const wrong = wrongCode(totpCode(user.secret, t.clock));
     for (let left = 4; left >= 1; left--) {
       const attempt = await verifyLoginSecondFactor(t, pending, { code: wrong });
       expect(errorCode(attempt)).toBe('INVALID_CODE');
@@ -236,10 +233,12 @@ describe('trusted devices', () => {
     expect(devices[0].name).toBe('Firefox on Linux');
     expect(new Date(devices[0].expiresAt).getTime()).toBe(new Date(devices[0].createdAt).getTime() + 30 * 86400_000);
     const skipped = await login(t, { email: user.email, password: user.password, trustedDeviceToken: deviceToken });
-    expect(skipped.data!.login.status).toBe('AUTHENTICATED');
+    expect(skipped.data!.login).toMatchObject({ status: 'AUTHENTICATED', trustedDeviceRejected: false });
     expect((await trustedDevices(t, full)).data!.trustedDevices[0].lastUsedAt).not.toBeNull();
     t.clock.advanceMinutes(30 * 24 * 60);
-    expect((await login(t, { email: user.email, password: user.password, trustedDeviceToken: deviceToken })).data!.login.status).toBe('SECOND_FACTOR_REQUIRED');
+    const expired = await login(t, { email: user.email, password: user.password, trustedDeviceToken: deviceToken });
+    // The browser is told to forget the token rather than send it forever.
+    expect(expired.data!.login).toMatchObject({ status: 'SECOND_FACTOR_REQUIRED', trustedDeviceRejected: true });
   });
 
   it('a device token of another user, or a garbage one, does not skip anything', async () => {
@@ -247,7 +246,8 @@ describe('trusted devices', () => {
     const other = await userWithTwoFactor();
     const { deviceToken } = await rememberedDevice(owner);
     for (const token of [deviceToken, 'dev_garbage', 'x'.repeat(100)]) {
-      expect((await login(t, { email: other.email, password: other.password, trustedDeviceToken: token })).data!.login.status).toBe('SECOND_FACTOR_REQUIRED');
+      const refused = await login(t, { email: other.email, password: other.password, trustedDeviceToken: token });
+      expect(refused.data!.login).toMatchObject({ status: 'SECOND_FACTOR_REQUIRED', trustedDeviceRejected: true });
     }
     expect(errorCode(await login(t, { email: other.email, password: other.password, trustedDeviceToken: 'x'.repeat(101) }))).toBe('BAD_USER_INPUT');
   });
@@ -262,7 +262,8 @@ describe('trusted devices', () => {
     expect((await revokeTrustedDevice(t, full, device.id)).data!.revokeTrustedDevice).toBe(true);
     expect(errorCode(await revokeTrustedDevice(t, full, device.id))).toBe('NOT_FOUND');
     expect((await trustedDevices(t, full)).data!.trustedDevices).toEqual([]);
-    expect((await login(t, { email: user.email, password: user.password, trustedDeviceToken: deviceToken })).data!.login.status).toBe('SECOND_FACTOR_REQUIRED');
+    const revoked = await login(t, { email: user.email, password: user.password, trustedDeviceToken: deviceToken });
+    expect(revoked.data!.login).toMatchObject({ status: 'SECOND_FACTOR_REQUIRED', trustedDeviceRejected: true });
   });
 
   it.each([
@@ -283,7 +284,8 @@ describe('trusted devices', () => {
       const verified = await verifyLoginSecondFactor(t, token, { code: totpCode(user.secret, t.clock) });
       expect((await trustedDevices(t, verified.data!.verifyLoginSecondFactor.accessToken)).data!.trustedDevices).toEqual([]);
     } else {
-      // 2FA was disabled: the device token is gone along with it.
+      // 2FA was disabled: the device token is gone along with it, and the browser is told to forget it.
+      expect(next.data!.login.trustedDeviceRejected).toBe(true);
       expect((await trustedDevices(t, token)).data!.trustedDevices).toEqual([]);
     }
   });
@@ -306,7 +308,7 @@ describe('disabling 2FA', () => {
     const user = await userWithTwoFactor();
     const code = totpCode(user.secret, t.clock);
     expect(errorCode(await disableTwoFactor(t, user.token, { password: 'wrong password!', code }))).toBe('INVALID_CREDENTIALS');
-    expect(errorCode(await disableTwoFactor(t, user.token, { password: user.password, code: wrongCodeFor(code) }))).toBe('INVALID_CODE');
+    expect(errorCode(await disableTwoFactor(t, user.token, { password: user.password, code: wrongCode(code) }))).toBe('INVALID_CODE');
     expect(errorCode(await disableTwoFactor(t, user.token, { password: user.password, recoveryCode: 'zzzzz-zzzzz' }))).toBe('INVALID_CODE');
     expect(errorCode(await disableTwoFactor(t, user.token, { password: user.password, code, recoveryCode: user.recoveryCodes[0] }))).toBe('BAD_USER_INPUT');
     expect(errorCode(await disableTwoFactor(t, user.token, { password: user.password }))).toBe('BAD_USER_INPUT');

@@ -12,8 +12,12 @@ import {
   startSetup,
   totpCode,
   twoFactorStatus,
+  verifyLoginSecondFactor,
   verifySetupEmail,
+  wrongCode,
 } from './support/two-factor';
+import { AppError } from '../src/common/app-error';
+import { MailService } from '../src/mail/mail.service';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -27,6 +31,25 @@ function decodeQr(dataUrl: string): string | undefined {
   const png = PNG.sync.read(Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
   return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
 }
+
+describe('mail in the user\'s language', () => {
+  it('writes the verification code in Korean for a browser that prefers Korean, and the code works', async () => {
+    const user = await newUser(t);
+    const started = await t.gql('mutation { startTwoFactorSetup { step } }', {}, user.token, { 'Accept-Language': 'ko-KR,ko;q=0.9,en;q=0.5' });
+    expect(started.errors).toBeUndefined();
+    const mail = await t.inbox.waitFor(user.email, /인증번호/);
+    expect(mail.text).toContain('2단계 인증 설정을 위한 인증번호는');
+    const enrollment = await verifySetupEmail(t, user.token, await t.inbox.latestVerificationCode(user.email));
+    expect(enrollment.errors).toBeUndefined();
+  });
+
+  it('writes it in English when the browser prefers a language we do not speak', async () => {
+    const user = await newUser(t);
+    await t.gql('mutation { startTwoFactorSetup { step } }', {}, user.token, { 'Accept-Language': 'fr-FR,fr;q=0.9' });
+    const mail = await t.inbox.waitFor(user.email, /verification code/);
+    expect(mail.subject).toMatch(/^Your verification code: \d{6}$/);
+  });
+});
 
 describe('the setup journey of the help page', () => {
   it('emails a code, shows the app secret, confirms a code, hands out recovery codes, and turns 2FA on', async () => {
@@ -107,6 +130,17 @@ describe('the setup journey of the help page', () => {
   });
 });
 
+describe('turning 2FA on', () => {
+  it('ends the sessions opened before it, which never gave a second factor, but not the one that turned it on', async () => {
+    const user = await newUser(t);
+    const otherBrowser = (await login(t, { email: user.email, password: user.password })).data!.login.accessToken;
+    expect((await me(t, otherBrowser)).errors).toBeUndefined();
+    const { token } = await enableTwoFactor(t, user);
+    expect(errorCode(await me(t, otherBrowser))).toBe('UNAUTHENTICATED');
+    expect((await me(t, token)).data!.me.twoFactorEnabled).toBe(true);
+  });
+});
+
 describe('wrong and expired codes during setup', () => {
   it('counts wrong email codes and voids the code after the fifth', async () => {
     const user = await newUser(t);
@@ -151,7 +185,7 @@ describe('wrong and expired codes during setup', () => {
     await startSetup(t, user.token);
     const enrollment = (await verifySetupEmail(t, user.token, await t.inbox.latestVerificationCode(user.email))).data!.verifyTwoFactorSetupEmail;
     const right = totpCode(enrollment.manualEntryKey, t.clock);
-    const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, '0');
+    const wrong = wrongCode(right);
     for (const bad of [wrong, 'abcdef', '12345', '']) {
       expect(errorCode(await confirmSetup(t, user.token, bad))).toBe('INVALID_CODE');
     }
@@ -169,6 +203,77 @@ describe('wrong and expired codes during setup', () => {
     expect(errorCode(refused)).toBe('BAD_USER_INPUT');
     expect(refused.errors![0].extensions.fields[0].field).toBe('recoveryCodesSaved');
     expect((await me(t, user.token)).data!.me.twoFactorEnabled).toBe(false);
+  });
+});
+
+describe('email-code attacks from a session of a user without 2FA', () => {
+  const codeMailed = async (email: string, before: number) => /is (\d{6})\./.exec((await t.inbox.waitFor(email, /verification code/i, before)).text)![1];
+  const otherThan = (code: string) => (code === '000000' ? '111111' : '000000');
+
+  it('cannot reset the limits by cancelling: 5 codes an hour, and 10 wrong codes across codes pause setup with a notice', async () => {
+    const user = await newUser(t);
+    const starts: string[] = [];
+    const guesses: Array<{ code?: string; retryAfterSeconds?: number }> = [];
+    for (let round = 0; round < 8; round++) {
+      await cancelSetup(t, user.token);
+      const before = t.inbox.messages.length;
+      const started = await startSetup(t, user.token);
+      starts.push(errorCode(started) ?? 'SENT');
+      if (started.errors) continue;
+      const code = await codeMailed(user.email, before);
+      for (let i = 0; i < 5; i++) {
+        const answer = await verifySetupEmail(t, user.token, otherThan(code));
+        guesses.push({ code: errorCode(answer), retryAfterSeconds: answer.errors?.[0].extensions.retryAfterSeconds });
+      }
+    }
+    expect(starts).toEqual(['SENT', 'SENT', 'SENT', 'SENT', 'SENT', 'TOO_MANY_ATTEMPTS', 'TOO_MANY_ATTEMPTS', 'TOO_MANY_ATTEMPTS']);
+    expect(guesses.filter((g) => g.code === 'INVALID_CODE')).toHaveLength(9);
+    const locked = guesses.slice(9);
+    expect(locked.every((g) => g.code === 'TOO_MANY_ATTEMPTS' && g.retryAfterSeconds! > 0 && g.retryAfterSeconds! <= 900)).toBe(true);
+    await t.inbox.waitFor(user.email, /setting up 2-step verification is paused/i);
+  });
+
+  it('compares at most 5 of 40 concurrent guesses at one code', async () => {
+    const user = await newUser(t);
+    const before = t.inbox.messages.length;
+    await startSetup(t, user.token);
+    const code = await codeMailed(user.email, before);
+    const guesses = [...Array(5).fill(otherThan(code)), code, ...Array(34).fill(otherThan(code))];
+    const answers = await Promise.all(guesses.map((guess) => verifySetupEmail(t, user.token, guess)));
+    // INVALID_CODE means "compared, and wrong"; the rest were refused before any comparison.
+    const compared = answers.filter((a) => !a.errors || errorCode(a) === 'INVALID_CODE');
+    expect(compared.length).toBeLessThanOrEqual(5);
+    const refusedUncompared = answers.filter((a) => a.errors && errorCode(a) !== 'INVALID_CODE').map(errorCode);
+    expect(refusedUncompared.every((code) => ['CODE_EXPIRED', 'TOO_MANY_ATTEMPTS', 'FAILED_PRECONDITION'].includes(code!))).toBe(true);
+  });
+});
+
+describe('mail flooding', () => {
+  it('limits mail with a code per address, whatever sends it, and says when to retry', async () => {
+    const mail = t.app.get(MailService);
+    const address = `flood-${Date.now()}@example.com`;
+    for (let i = 0; i < 10; i++) await mail.sendVerificationCode(address, '123456', 10);
+    const refused = await mail.sendVerificationCode(address, '123456', 10).catch((error: AppError) => error);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).extensions).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+    expect((refused as AppError).extensions.retryAfterSeconds).toBeGreaterThan(3000);
+    expect(t.inbox.countTo(address)).toBe(10);
+  });
+
+  it('drops security notices past 20 an hour to one address, without blocking the action', async () => {
+    const user = await newUser(t);
+    const { secret } = await enableTwoFactor(t, user);
+    for (let i = 0; i < 25; i++) {
+      const pending = (await login(t, { email: user.email, password: user.password })).data!.login.accessToken;
+      const signedIn = await verifyLoginSecondFactor(t, pending, { code: totpCode(secret, t.clock), rememberDevice: true });
+      expect(signedIn.errors).toBeUndefined();
+      t.clock.advanceSeconds(30);
+    }
+    // With the "2-step verification is on" notice of enrolment, 19 device notices make 20.
+    const deadline = Date.now() + 5_000;
+    while (t.inbox.countTo(user.email, /new device/i) < 19 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(t.inbox.countTo(user.email, /new device/i)).toBe(19);
   });
 });
 

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import type { Argon2Ceiling } from './argon2-ceiling';
 import type { ProfileSummary } from './cpu-profile';
 import type { ScenarioResult } from './load';
-import type { QueryCount } from './query-count';
+import type { PruningPass } from '../../src/maintenance/data-pruning.service';
+import type { ExplainedStatement, QueryCount } from './query-count';
+import type { SeedSummary, TableSize } from './seed';
+import type { SoakResult } from './soak';
 
 export interface BenchReport {
   startedAt: string;
@@ -27,6 +30,23 @@ export interface BenchReport {
   setupNotes: string[];
   phases: Record<string, number>;
   profiles: Record<string, ProfileSummary>;
+  /** EXPLAIN (ANALYZE, BUFFERS) of each statement counted in queryCounts. */
+  plans?: ExplainedStatement[];
+  /** The same scenarios again after seeding `users` accounts in bulk (`--users N`). */
+  scale?: ScaleReport;
+}
+
+export interface ScaleReport {
+  users: number;
+  seed: SeedSummary;
+  scenarios: ScenarioResult[];
+  queryCounts: QueryCount[];
+  plans: ExplainedStatement[];
+  /** One batch of each pruner's DELETE, explained (rolled back) before the pass. */
+  prunePlans: ExplainedStatement[];
+  sizesBefore: TableSize[];
+  sizesAfter: TableSize[];
+  prune: PruningPass;
 }
 
 /** better-auth 1.x with its twoFactor plugin, measured on this 2-core machine (issue 6). */
@@ -35,7 +55,12 @@ export const BETTER_AUTH = {
   totpVerify: { reqPerSec: 207, p99: 230 },
   passwordSignIn: { reqPerSec: 17.7 },
 };
-const RSS_LIMIT_MIB = 200;
+const RSS_LIMIT_MIB = 256;
+const ME_SHARE_OF_FLOOR = 0.5;
+/** At a million users each scenario keeps at least this share of its small-run req/s. */
+const SCALE_KEEPS = 0.9;
+const SOAK_RSS_GROWTH = 0.1;
+const SEQ_SCAN_OK_BELOW_ROWS = 10_000;
 const LOGIN_SHARE_OF_CEILING = 0.8;
 
 const MIB = 1024 * 1024;
@@ -44,16 +69,18 @@ const n1 = (x: number) => x.toFixed(1);
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const mib = (bytes: number) => `${(bytes / MIB).toFixed(0)} MiB`;
 
-function scenarioKey(result: ScenarioResult): 'me' | 'login' | 'verify' | undefined {
+function scenarioKey(result: ScenarioResult): 'me' | 'floor' | 'login' | 'verify' | undefined {
+  if (result.name.startsWith('floor')) return 'floor';
   if (result.name.startsWith('me')) return 'me';
   if (result.name.startsWith('login')) return 'login';
   if (result.name.startsWith('verify')) return 'verify';
   return undefined;
 }
 
-function sqlFor(report: BenchReport, key: string | undefined): string {
-  const name = { me: 'me', login: 'login (2FA on)', verify: 'verifyLoginSecondFactor (TOTP)' }[key ?? ''] ?? '';
+function sqlFor(report: { queryCounts: QueryCount[] }, key: string | undefined): string {
+  const name = { me: 'me', floor: 'me', login: 'login (2FA on)', verify: 'verifyLoginSecondFactor (TOTP)' }[key ?? ''] ?? '';
   const count = report.queryCounts.find((c) => c.operation === name);
+  if (key === 'floor') return '1';
   return count ? String(count.queries) : 'n/a';
 }
 
@@ -98,9 +125,53 @@ export function targets(report: BenchReport): TargetRow[] {
       ...ratio(share, LOGIN_SHARE_OF_CEILING, true),
     });
   }
-  if (report.scenarios.length > 0) {
-    const peak = Math.max(...report.scenarios.map((s) => s.peakRssBytes));
-    rows.push({ target: 'server peak RSS under load (all scenarios)', measured: mib(peak), goal: `≤ ${RSS_LIMIT_MIB} MiB`, ...ratio(peak / MIB, RSS_LIMIT_MIB, false) });
+  const floorShare = (scenarios: ScenarioResult[], label: string) => {
+    const ofMe = scenarios.find((r) => scenarioKey(r) === 'me');
+    const floor = scenarios.find((r) => scenarioKey(r) === 'floor');
+    if (!ofMe || !floor || floor.reqPerSec === 0) return;
+    const share = ofMe.reqPerSec / floor.reqPerSec;
+    rows.push({
+      target: `\`me\` ≥ 50% of the floor (bare node:http + pg, same lookup)${label}`,
+      measured: `${n0(ofMe.reqPerSec)} = ${(share * 100).toFixed(0)}% of ${n0(floor.reqPerSec)}`,
+      goal: `≥ ${n0(floor.reqPerSec * ME_SHARE_OF_FLOOR)}`,
+      ...ratio(share, ME_SHARE_OF_FLOOR, true),
+    });
+  };
+  floorShare(report.scenarios, '');
+  const scale = report.scale;
+  if (scale) {
+    floorShare(scale.scenarios, ` at ${n0(scale.users)} users`);
+    const loginLarge = scale.scenarios.find((r) => scenarioKey(r) === 'login');
+    if (loginLarge) {
+      const share = loginLarge.reqPerSec / report.ceiling.perSecond;
+      rows.push({ target: `\`login\` ≥ 80% of the argon2 ceiling at ${n0(scale.users)} users`, measured: `${n1(loginLarge.reqPerSec)}/s = ${(share * 100).toFixed(0)}%`, goal: `≥ ${n1(report.ceiling.perSecond * LOGIN_SHARE_OF_CEILING)}/s`, ...ratio(share, LOGIN_SHARE_OF_CEILING, true) });
+    }
+    for (const large of scale.scenarios) {
+      const small = report.scenarios.find((r) => r.name === large.name);
+      if (!small || small.reqPerSec === 0) continue;
+      const kept = large.reqPerSec / small.reqPerSec;
+      rows.push({
+        target: `${large.name.replace(/ \(.*$/, '')} at ${n0(scale.users)} users within 10% of the small run`,
+        measured: `${n0(large.reqPerSec)} vs ${n0(small.reqPerSec)} req/s (${((kept - 1) * 100).toFixed(0)}%)`,
+        goal: `≥ ${n0(small.reqPerSec * SCALE_KEEPS)}`,
+        ...ratio(kept, SCALE_KEEPS, true),
+      });
+    }
+    // A table of a few pages is rightly read whole by the planner; the target is about the big ones.
+    const big = (table: string) => (scale.sizesBefore.find((t) => t.table === table)?.rows ?? Infinity) >= SEQ_SCAN_OK_BELOW_ROWS;
+    const seqScans = [...scale.plans, ...scale.prunePlans].filter((p) => p.seqScans.some(big));
+    rows.push({
+      target: `hot queries and prune batches at ${n0(scale.users)} users use index scans only (tables of ${n0(SEQ_SCAN_OK_BELOW_ROWS)}+ rows)`,
+      measured: seqScans.length === 0 ? 'index scans only' : `sequential scan in ${seqScans.length}: ${[...new Set(seqScans.flatMap((p) => p.seqScans.filter(big)))].join(', ')}`,
+      goal: 'no Seq Scan',
+      met: seqScans.length === 0,
+      by: '',
+    });
+  }
+  const servers = [...report.scenarios, ...(scale?.scenarios ?? [])].filter((r) => scenarioKey(r) !== 'floor');
+  if (servers.length > 0) {
+    const peak = Math.max(...servers.map((s) => s.peakRssBytes));
+    rows.push({ target: `server peak RSS under load (all scenarios${scale ? ', both sizes' : ''})`, measured: mib(peak), goal: `≤ ${RSS_LIMIT_MIB} MiB`, ...ratio(peak / MIB, RSS_LIMIT_MIB, false) });
   }
   return rows;
 }
@@ -156,6 +227,7 @@ export function renderMarkdown(report: BenchReport): string {
       );
     }
   }
+  if (report.scale) lines.push('', ...renderScale(report, report.scale));
   lines.push('');
   lines.push(`## Targets (better-auth + twoFactor here: session check ${BETTER_AUTH.sessionCheck.reqPerSec} req/s p99 ${BETTER_AUTH.sessionCheck.p99} ms; TOTP verify ${BETTER_AUTH.totpVerify.reqPerSec} req/s p99 ${BETTER_AUTH.totpVerify.p99} ms; password sign-in ${BETTER_AUTH.passwordSignIn.reqPerSec} req/s)`);
   lines.push('');
@@ -171,7 +243,10 @@ export function renderMarkdown(report: BenchReport): string {
       for (const sql of q.statements) lines.push(`  - \`${sql.length > 160 ? `${sql.slice(0, 157)}…` : sql}\``);
     }
   }
-  const errored = report.scenarios.filter((r) => r.errorSamples.length > 0 || r.warmup.errorSamples.length > 0);
+  const plans = report.scale?.plans ?? report.plans;
+  if (plans && plans.length > 0) lines.push('', ...renderPlans(`Plans of the hot queries${report.scale ? ` at ${n0(report.scale.users)} users` : ''}`, plans));
+  if (report.scale) lines.push('', ...renderPlans('Plans of one pruning batch per table (before the pass; rolled back)', report.scale.prunePlans));
+  const errored = [...report.scenarios, ...(report.scale?.scenarios ?? [])].filter((r) => r.errorSamples.length > 0 || r.warmup.errorSamples.length > 0);
   if (errored.length > 0) {
     lines.push('', '## Error samples', '');
     for (const r of errored) for (const e of [...r.warmup.errorSamples.map((x) => `warm-up: ${x}`), ...r.errorSamples]) lines.push(`- ${r.name}: \`${e.replace(/`/g, "'")}\``);
@@ -189,19 +264,105 @@ export function renderMarkdown(report: BenchReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+const gib = (bytes: number) => (bytes >= 1024 * MIB ? `${(bytes / 1024 / MIB).toFixed(2)} GiB` : mib(bytes));
+
+function renderScale(report: BenchReport, scale: ScaleReport): string[] {
+  const lines: string[] = [];
+  const large = `${n0(scale.users)} users`;
+  lines.push(`## Small and ${large} side by side`, '');
+  lines.push(
+    `Small: the ${report.setupNotes[0]?.match(/^\d+/)?.[0] ?? 'few thousand'} accounts created through the API, nearly empty tables. ` +
+      `${large}: the same accounts and scenarios (server restarted) after seeding in bulk ${Object.entries(scale.seed.rows).map(([t, n]) => `${n0(n)} ${t}`).join(', ')} ` +
+      `in ${n0(scale.seed.seconds)} s (${Object.entries(scale.seed.bySeconds).map(([t, sec]) => `${t} ${n0(sec)} s`).join(', ')}).`,
+    '',
+  );
+  lines.push(`| scenario | req/s small | req/s ${large} | change | p99 small | p99 ${large} | SQL / op small | SQL / op ${large} |`);
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const big of scale.scenarios) {
+    const small = report.scenarios.find((r) => r.name === big.name);
+    const change = small && small.reqPerSec > 0 ? `${((big.reqPerSec / small.reqPerSec - 1) * 100).toFixed(0)}%` : '–';
+    lines.push(
+      `| ${big.name} | ${small ? n0(small.reqPerSec) : '–'} | ${n0(big.reqPerSec)} | ${change} | ${small ? `${ms(small.p99)} ms` : '–'} | ${ms(big.p99)} ms | ${sqlFor(report, scenarioKey(big))} | ${sqlFor(scale, scenarioKey(big))} |`,
+    );
+  }
+  lines.push('', `### Table and index sizes at ${large}, before and after one pruning pass`, '');
+  const p = scale.prune;
+  lines.push(
+    `One pass of the pruning job (DataPruningService.runOnce in an app instance beside the idle server, batches of the default size): ` +
+      `${p.ran ? `${Object.entries(p.deleted).map(([what, n]) => `${n0(n)} ${what}`).join(', ')} deleted in ${n0(p.batches)} batches, ${n1(p.milliseconds / 1000)} s` : 'did not run (lock held elsewhere)'}. ` +
+      'DELETE frees the space for reuse (after autovacuum) without shrinking the files, so the sizes stay; the rows are what the pass removes.',
+    '',
+  );
+  lines.push('| table | rows before | rows after | table before | table after | indexes before | indexes after |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const before of scale.sizesBefore) {
+    const after = scale.sizesAfter.find((a) => a.table === before.table);
+    lines.push(
+      `| ${before.table} | ${n0(before.rows)} | ${after ? n0(after.rows) : '–'} | ${gib(before.tableBytes)} | ${after ? gib(after.tableBytes) : '–'} | ${gib(before.indexBytes)} | ${after ? gib(after.indexBytes) : '–'} |`,
+    );
+  }
+  return lines;
+}
+
+function renderPlans(title: string, plans: ExplainedStatement[]): string[] {
+  const lines = [`## ${title}`, '', 'EXPLAIN (ANALYZE, BUFFERS) of each statement with the parameters it was sent with, in a transaction rolled back afterwards.', ''];
+  lines.push('| operation | statement | scans | execution |', '|---|---|---|---:|');
+  for (const p of plans) {
+    const scans = p.error ? `error: ${p.error}` : p.seqScans.length > 0 ? `**Seq Scan on ${p.seqScans.join(', ')}**` : [...new Set([...p.plan.matchAll(/(Index Only Scan|Index Scan|Bitmap Index Scan|Tid Scan)(?: using (\w+))?/g)].map((m) => `${m[1]}${m[2] ? ` ${m[2]}` : ''}`))].join(', ') || 'no table read';
+    const time = /Execution Time: ([\d.]+) ms/.exec(p.plan)?.[1];
+    lines.push(`| ${p.operation} | \`${p.sql.length > 90 ? `${p.sql.slice(0, 87)}…` : p.sql}\` | ${scans} | ${time ? `${time} ms` : '–'} |`);
+  }
+  lines.push('', '<details><summary>The plans</summary>', '');
+  for (const p of plans) lines.push(`**${p.operation}**: \`${p.sql.slice(0, 200)}\``, '', '```', p.error ? `error: ${p.error}` : p.plan, '```', '');
+  lines.push('</details>');
+  return lines;
+}
+
+export function renderSoak(report: { startedAt: string; git: string; machine: string; settings: BenchReport['settings']; setupNotes: string[]; soak: SoakResult }): string {
+  const s = report.soak;
+  const unit = s.bucketSeconds === 60 ? 'minute' : `${s.bucketSeconds} s`;
+  const lines: string[] = [];
+  lines.push(`# Soak ${report.startedAt}: ${n0(s.seconds)} s of 70% \`me\`, 15% \`login\`, 15% \`verifyLoginSecondFactor\``, '');
+  lines.push(
+    `Commit ${report.git}; ${report.machine}; ${s.connections} connections; server \`${report.settings.serverCommand}\` (WEB_CONCURRENCY=${report.settings.webConcurrency}). ` +
+      'Logins feed the verifications with pending sessions; a verification with no valid code to send is sent as a `me` (never a replay). ' +
+      `RSS is the server's (workers included), sampled every second; reported per ${unit}.`,
+    '',
+  );
+  lines.push(`${n0(s.requests)} requests (${Object.entries(s.byKind).map(([k, n]) => `${k} ${n0(n)}`).join(', ')}), ${n0(s.reqPerSec)} req/s, p50 ${ms(s.p50)} ms, p99 ${ms(s.p99)} ms, **${n0(s.errors)} errors**.`, '');
+  lines.push(`| ${unit} | requests | errors | me | login | verify | RSS at end | peak RSS |`, '|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const i of s.intervals) {
+    lines.push(`| ${i.index} | ${n0(i.requests)} | ${n0(i.errors)} | ${n0(i.byKind.me ?? 0)} | ${n0(i.byKind.login ?? 0)} | ${n0(i.byKind.verify ?? 0)} | ${mib(i.rssEndBytes)} | ${mib(i.rssPeakBytes)} |`);
+  }
+  const growth = s.rssGrowthAfterSecond;
+  lines.push('', '## Targets', '', '| target | measured | |', '|---|---:|---|');
+  lines.push(`| errors | ${n0(s.errors)} | ${s.errors === 0 ? 'met' : '**missed**'} |`);
+  lines.push(
+    `| RSS after ${unit} 2 grows at most 10% | ${growth === null ? 'too short to say' : `${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)}% (highest end-of-${unit} RSS after ${unit} 2 vs the end of ${unit} 2)`} | ${growth === null ? '–' : growth <= SOAK_RSS_GROWTH ? 'met' : '**missed**'} |`,
+  );
+  if (s.errorSamples.length > 0) lines.push('', '## Error samples', '', ...s.errorSamples.map((e) => `- \`${e.replace(/`/g, "'")}\``));
+  lines.push('', '## Setup', '', ...report.setupNotes.map((n) => `- ${n}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** bench/results/soak.md and soak.json (older runs are in git history). */
+export function writeSoakReport(report: Parameters<typeof renderSoak>[0], dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files = [join(dir, 'soak.md'), join(dir, 'soak.json')];
+  writeFileSync(files[0], renderSoak(report));
+  writeFileSync(files[1], `${JSON.stringify(report, null, 2)}\n`);
+  return files;
+}
+
 export function printReport(report: BenchReport): void {
   console.log(`\n${renderMarkdown(report)}`);
 }
 
-/** bench/results/<stem>.md and .json, and latest.md / latest.json. */
-export function writeReport(report: BenchReport, dir: string, stem: string): string[] {
+/** bench/results/latest.md and latest.json (older runs are in git history). */
+export function writeReport(report: BenchReport, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
-  const markdown = renderMarkdown(report);
-  const json = `${JSON.stringify({ ...report, targets: targets(report) }, null, 2)}\n`;
-  const files = [join(dir, `${stem}.md`), join(dir, `${stem}.json`), join(dir, 'latest.md'), join(dir, 'latest.json')];
-  writeFileSync(files[0], markdown);
-  writeFileSync(files[1], json);
-  writeFileSync(files[2], markdown);
-  writeFileSync(files[3], json);
+  const files = [join(dir, 'latest.md'), join(dir, 'latest.json')];
+  writeFileSync(files[0], renderMarkdown(report));
+  writeFileSync(files[1], `${JSON.stringify({ ...report, targets: targets(report) }, null, 2)}\n`);
   return files;
 }

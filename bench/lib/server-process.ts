@@ -18,6 +18,8 @@ export interface ServerOptions {
   nodeArgs?: string[];
   /** NODE_OPTIONS for the server (experiments, e.g. V8 heap flags); unset by default. */
   nodeOptions?: string;
+  /** More environment for the server (e.g. DATA_PRUNE_INTERVAL_SECONDS). */
+  env?: Record<string, string>;
 }
 
 const READY_LINE = /GraphQL ready at/g;
@@ -82,6 +84,7 @@ export class ServerProcess {
         IP_RATE_LIMIT_PER_MINUTE: '0',
         WEB_CONCURRENCY: String(options.webConcurrency),
         ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,5 +1,7 @@
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { CurrentSession } from '../common/current-session.decorator';
+import { ErrorCode } from '../common/app-error';
+import { describeOperation } from '../common/error-codes';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { SecurityEvent } from './models/security-event.model';
 import { SecurityEventsService } from './security-events.service';
@@ -8,10 +10,12 @@ import { SecurityEventsService } from './security-events.service';
 export class SecurityEventsResolver {
   constructor(private readonly securityEvents: SecurityEventsService) {}
 
-  @Query(() => [SecurityEvent], { description: 'The caller\'s security events, newest first (50 unless `first` says otherwise, at most 200).' })
+  @Query(() => [SecurityEvent], {
+    description: describeOperation("The caller's security events (sign-ins, failures, 2FA and password changes…), newest first.", [ErrorCode.BAD_USER_INPUT]),
+  })
   mySecurityEvents(
     @CurrentSession() session: AuthenticatedSession,
-    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('first', { type: () => Int, nullable: true, description: 'How many, 1 to 200; 50 when left out.' }) first?: number,
   ): Promise<SecurityEvent[]> {
     return this.securityEvents.listForUser(session.userId, first);
   }

@@ -1,37 +1,42 @@
-import { forwardRef, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
+import { UsersModule } from '../users/users.module';
+import { AccountsService } from './accounts.service';
 import { AuthResolver } from './auth.resolver';
-import { AuthService } from './auth.service';
-import { BearerTokenStrategy } from './bearer-token.strategy';
+import { ExpiredSessionsPruner } from './expired-sessions.pruner';
+import { ExpiredTrustedDevicesPruner } from './expired-trusted-devices.pruner';
 import { SessionEntity } from './entities/session.entity';
 import { TrustedDeviceEntity } from './entities/trusted-device.entity';
-import { UserEntity } from './entities/user.entity';
-import { AccessGuard, BearerAuthGuard } from './guards/access.guard';
-import { SecurityEventUserResolver } from './security-event-user.resolver';
+import { AccessGuard } from './guards/access.guard';
+import { SessionsService } from './sessions.service';
+import { TrustedDevicesService } from './trusted-devices.service';
 
-/** Users, passwords, sessions, trusted devices, and the global guard that reads them on every request. */
+/**
+ * Signing in: passwords (AccountsService), sessions (SessionsService), trusted devices
+ * (TrustedDevicesService), and the global guard that resolves the session on every request.
+ */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([UserEntity, SessionEntity, TrustedDeviceEntity]),
-    PassportModule,
+    TypeOrmModule.forFeature([SessionEntity, TrustedDeviceEntity]),
+    UsersModule,
+    // The guard and the login status ask whether an organization's 2FA deadline has passed.
+    OrganizationsModule,
     AuditModule,
     ThrottlingModule,
-    // Organizations looks users up here; the guard asks organizations whether 2FA is overdue.
-    forwardRef(() => OrganizationsModule),
   ],
   providers: [
-    AuthService,
+    AccountsService,
+    SessionsService,
+    TrustedDevicesService,
     AuthResolver,
-    SecurityEventUserResolver,
-    BearerTokenStrategy,
-    BearerAuthGuard,
     { provide: APP_GUARD, useClass: AccessGuard },
+    ExpiredSessionsPruner,
+    ExpiredTrustedDevicesPruner,
   ],
-  exports: [AuthService],
+  exports: [AccountsService, SessionsService, TrustedDevicesService],
 })
 export class AuthModule {}

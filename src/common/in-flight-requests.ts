@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 /** Counts the HTTP requests being served, so a shutdown can wait for them. */
 export class InFlightRequests {
   private count = 0;
+  private closing = false;
   private readonly waiters = new Set<() => void>();
 
   get current(): number {
@@ -11,6 +12,7 @@ export class InFlightRequests {
 
   readonly middleware = (_req: Request, res: Response, next: NextFunction): void => {
     this.count++;
+    if (this.closing) res.setHeader('Connection', 'close');
     let done = false;
     const finish = () => {
       if (done) return;
@@ -22,6 +24,11 @@ export class InFlightRequests {
     res.once('close', finish);
     next();
   };
+
+  /** From now on every answer asks the client to close its connection (we are shutting down). */
+  stopKeepingAlive(): void {
+    this.closing = true;
+  }
 
   /** Resolves when no request is in flight, or after `timeoutMs` at the latest. */
   drained(timeoutMs: number): Promise<void> {

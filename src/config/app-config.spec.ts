@@ -21,8 +21,40 @@ describe('loadConfig', () => {
   });
 
   it('reads typed values from strings', () => {
-    const config = loadConfig({ PORT: '8080', TRUST_PROXY: 'true', IP_RATE_LIMIT_PER_MINUTE: '0', WEB_CONCURRENCY: '2' });
-    expect(config).toMatchObject({ port: 8080, trustProxy: true, ipRateLimitPerMinute: 0, webConcurrency: 2 });
+    const config = loadConfig({ PORT: '8080', TRUST_PROXY: '1', IP_RATE_LIMIT_PER_MINUTE: '0', WEB_CONCURRENCY: '2' });
+    expect(config).toMatchObject({ port: 8080, trustProxy: 1, ipRateLimitPerMinute: 0, webConcurrency: 2, corsOrigins: [] });
+  });
+
+  it('takes TRUST_PROXY as hops or trusted ranges, and refuses "true", which trusts what the client writes', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback,fd00::/8' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback', 'fd00::/8']);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY=true .*TRUST_PROXY=1/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/40' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('reads CORS_ORIGINS as exact origins, none by default', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://console.example.com, http://localhost:5173' }).corsOrigins).toEqual(['https://console.example.com', 'http://localhost:5173']);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://console.example.com/' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'console.example.com' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('stops production without SMTP_URL unless mail to the outbox is asked for by name', () => {
+    const base = { NODE_ENV: 'production', ENCRYPTION_KEY: KEY, DATABASE_URL: 'postgres://db/app' };
+    expect(() => loadConfig(base)).toThrow(/SMTP_URL is required in production.*MAIL_OUTBOX_IN_PRODUCTION=true/);
+    expect(loadConfig({ ...base, MAIL_OUTBOX_IN_PRODUCTION: 'true' }).smtpUrl).toBeUndefined();
+    expect(loadConfig({ ...base, SMTP_URL: 'smtp://mail:25' }).smtpUrl).toBe('smtp://mail:25');
+  });
+
+  it('keeps security events 365 days and prunes every 10 minutes by default, never by itself under NODE_ENV=test', () => {
+    expect(loadConfig({})).toMatchObject({ securityEventRetentionDays: 365, dataPruneIntervalSeconds: 600, dataPruneBatchSize: 1000 });
+    expect(loadConfig({ NODE_ENV: 'test' }).dataPruneIntervalSeconds).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'test', DATA_PRUNE_INTERVAL_SECONDS: '5', SECURITY_EVENT_RETENTION_DAYS: '30' })).toMatchObject({
+      dataPruneIntervalSeconds: 5,
+      securityEventRetentionDays: 30,
+    });
+    expect(() => loadConfig({ SECURITY_EVENT_RETENTION_DAYS: '0' })).toThrow(/SECURITY_EVENT_RETENTION_DAYS/);
   });
 
   it('stops production without ENCRYPTION_KEY or DATABASE_URL, naming each variable', () => {
@@ -32,9 +64,9 @@ describe('loadConfig', () => {
   });
 
   it('turns GraphiQL and introspection off in production unless configured', () => {
-    const production = loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY, DATABASE_URL: 'postgres://db/app' });
+    const production = loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY, DATABASE_URL: 'postgres://db/app', SMTP_URL: 'smtp://mail:25' });
     expect(production).toMatchObject({ graphiql: false, introspection: false });
-    expect(loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY, DATABASE_URL: 'postgres://db/app', GRAPHQL_INTROSPECTION: 'true' }).introspection).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', ENCRYPTION_KEY: KEY, DATABASE_URL: 'postgres://db/app', SMTP_URL: 'smtp://mail:25', GRAPHQL_INTROSPECTION: 'true' }).introspection).toBe(true);
   });
 
   it('rejects malformed values with the variable\'s name', () => {
@@ -42,5 +74,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ ENCRYPTION_KEYS_PREVIOUS: `${KEY},nope` })).toThrow(/ENCRYPTION_KEYS_PREVIOUS/);
+  });
+
+  it('takes the WebAuthn origin from PUBLIC_URL (default http://localhost:PORT) and the rp id from its host unless WEBAUTHN_RP_ID says', () => {
+    expect(loadConfig({ PORT: '4100' })).toMatchObject({ publicUrl: 'http://localhost:4100', webauthnRpId: 'localhost' });
+    expect(loadConfig({ PUBLIC_URL: 'https://id.example.com/console/' })).toMatchObject({ publicUrl: 'https://id.example.com', webauthnRpId: 'id.example.com' });
+    expect(loadConfig({ PUBLIC_URL: 'https://id.example.com', WEBAUTHN_RP_ID: 'example.com' }).webauthnRpId).toBe('example.com');
+    expect(() => loadConfig({ PUBLIC_URL: 'id.example.com' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ WEBAUTHN_RP_ID: 'https://example.com' })).toThrow(/WEBAUTHN_RP_ID/);
   });
 });

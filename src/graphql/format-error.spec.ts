@@ -2,8 +2,13 @@ import { GraphQLError } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
 import { Logger } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error';
-import { runWithRequestContext } from '../common/request-context';
-import { formatGraphQLError } from './format-error';
+import type { Request, Response } from 'express';
+import { requestContextMiddleware } from '../common/request-context';
+import { formatGraphQLError, withoutSuggestions } from './format-error';
+
+/** A request as the middleware reads it, carrying a client-chosen X-Request-Id. */
+const requestWithId = (requestId: string) =>
+  ({ ip: '127.0.0.1', header: (name: string) => (name.toLowerCase() === 'x-request-id' ? requestId : undefined) }) as unknown as Request;
 
 const asResolverError = (original: Error) => new GraphQLError(original.message, { path: ['me'], originalError: original });
 
@@ -17,9 +22,10 @@ describe('formatGraphQLError', () => {
   it('hides an unexpected error behind a request id and logs it with that id', () => {
     const logged = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const internal = new Error('relation "users" does not exist at 10.0.0.5');
-    const formatted = runWithRequestContext({ requestId: 'req-12345678', ipAddress: null, userAgent: null }, () =>
-      formatGraphQLError({ message: internal.message, path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } }, asResolverError(internal)),
-    );
+    let formatted!: ReturnType<typeof formatGraphQLError>;
+    requestContextMiddleware(requestWithId('req-12345678'), { setHeader: () => undefined } as unknown as Response, () => {
+      formatted = formatGraphQLError({ message: internal.message, path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } }, asResolverError(internal));
+    });
     expect(formatted.message).not.toContain('users');
     expect(formatted.message).toContain('req-12345678');
     expect(formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'req-12345678' });
@@ -33,5 +39,14 @@ describe('formatGraphQLError', () => {
       new GraphQLError('Cannot query field "x"'),
     );
     expect(formatted.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+});
+
+describe('withoutSuggestions', () => {
+  it('drops the schema names graphql-js suggests, keeping the rest of the message', () => {
+    expect(withoutSuggestions('Cannot query field "mee" on type "Query". Did you mean "me"?')).toBe('Cannot query field "mee" on type "Query".');
+    expect(withoutSuggestions('Unknown argument "frist" on field "Query.mySecurityEvents". Did you mean "first"?')).toBe('Unknown argument "frist" on field "Query.mySecurityEvents".');
+    expect(withoutSuggestions('Value "OWNR" does not exist in "OrganizationRole" enum. Did you mean the enum value "OWNER"?')).not.toContain('OWNER');
+    expect(withoutSuggestions('Syntax Error: Expected Name, found <EOF>.')).toBe('Syntax Error: Expected Name, found <EOF>.');
   });
 });

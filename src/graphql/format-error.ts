@@ -22,7 +22,11 @@ const REQUEST_PROBLEM_CODES = new Set([
  * and extras; malformed requests become BAD_USER_INPUT; anything else is logged with the request id
  * and answered without internals.
  */
-export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatGraphQLError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  options: { hideSuggestions?: boolean } = {},
+): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
 
@@ -32,7 +36,8 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && (REQUEST_PROBLEM_CODES.has(code) || contractErrorCodes.has(code)) && !formatted.path) {
-    return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT, reason: code, fields: [] } };
+    const message = options.hideSuggestions ? withoutSuggestions(formatted.message) : formatted.message;
+    return { ...base, message, extensions: { code: ErrorCode.BAD_USER_INPUT, reason: code, fields: [] } };
   }
 
   const requestId = currentRequestContext()?.requestId ?? 'none';
@@ -43,4 +48,12 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     path: formatted.path,
     extensions: { code: ServerErrorCode.INTERNAL_SERVER_ERROR, requestId },
   };
+}
+
+/**
+ * graphql-js answers a misspelt name with "Did you mean …?", naming fields, arguments and enum
+ * values of the schema: with introspection off (production), that would still reveal it bit by bit.
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/\s*Did you mean .*\?$/s, '');
 }

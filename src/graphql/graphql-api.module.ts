@@ -1,12 +1,11 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import depthLimit from 'graphql-depth-limit';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { formatGraphQLError } from './format-error';
-import { MAX_ROOT_FIELDS, maxRootFields } from './max-root-fields.rule';
+import { operationLimits } from './operation-limits.rule';
+import { responseSizeLimit } from './response-size.plugin';
 
-export const MAX_QUERY_DEPTH = 8;
 /** Far above any real operation of this API; stops a megabyte of aliases before it is validated. */
 export const MAX_QUERY_TOKENS = 2_000;
 
@@ -27,8 +26,11 @@ export const MAX_QUERY_TOKENS = 2_000;
         includeStacktraceInErrorResponses: false,
         autoTransformHttpErrors: false,
         parseOptions: { maxTokens: MAX_QUERY_TOKENS },
-        validationRules: [depthLimit(MAX_QUERY_DEPTH), maxRootFields(MAX_ROOT_FIELDS)],
-        formatError: formatGraphQLError,
+        validationRules: [operationLimits()],
+        // Automatic persisted queries would let a client register query text by hash: not configured, so off.
+        persistedQueries: false,
+        plugins: [responseSizeLimit()],
+        formatError: (formatted, error) => formatGraphQLError(formatted, error, { hideSuggestions: config.production }),
         context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
       }),
     }),

@@ -1,21 +1,52 @@
-import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/decorators/access.decorators';
+import { MailService } from '../mail/mail.service';
 
+/**
+ * Liveness says the process answers (restart it if not); readiness says it can serve (send it
+ * traffic): the database must answer. The mail transport is reported but never fails readiness:
+ * without mail, sign-in still works and only mail-sending operations answer SERVICE_UNAVAILABLE.
+ */
 @Controller('health')
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly mail: MailService,
+  ) {}
 
-  /** 200 when the database answers, 503 when it does not (for load balancers and orchestrators). */
+  @Public()
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.health.check([]);
+  }
+
+  @Public()
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.readiness();
+  }
+
+  /** The original check, kept for the deployments that use it: 200 when the database answers, 503 when not. */
   @Public()
   @Get()
-  @HttpCode(200)
-  async check(): Promise<{ status: 'ok'; database: 'up' }> {
+  async check(): Promise<{ status: 'ok'; database: 'up'; mail: 'up' | 'unreachable' | 'outbox' }> {
     try {
-      await this.dataSource.query('SELECT 1');
+      const result = await this.readiness();
+      return { status: 'ok', database: 'up', mail: result.info?.mail?.transport === 'outbox' ? 'outbox' : result.info?.mail?.reachable ? 'up' : 'unreachable' };
     } catch {
       throw new ServiceUnavailableException({ status: 'unavailable', database: 'down' });
     }
-    return { status: 'ok', database: 'up' };
+  }
+
+  private readiness() {
+    return this.health.check([
+      () => this.database.pingCheck('database', { timeout: 3_000 }),
+      async () => this.indicators.check('mail').up({ ...(await this.mail.transportStatus()) }),
+    ]);
   }
 }

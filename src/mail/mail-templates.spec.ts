@@ -21,3 +21,23 @@ describe('mail templates', () => {
     expect(renderMail(MailKind.RECOVERY_CODE_USED, { remaining: 8, low: false, when: 'now' }).text).not.toContain('running out');
   });
 });
+
+describe('mail in Korean', () => {
+  it('writes every kind of mail in Korean as well as English, with the same values', () => {
+    for (const kind of Object.values(MailKind)) {
+      const values = { code: '654321', minutes: 10, when: 'now', remaining: 2, low: true, until: 'later', device: 'Firefox on Linux' };
+      const english = renderMail(kind, values, 'en');
+      const korean = renderMail(kind, values, 'ko');
+      expect(korean.subject).not.toBe(english.subject);
+      expect(korean.text).toMatch(/[\uAC00-\uD7A3]/);
+      expect(korean.html).toContain('<html lang="ko">');
+      for (const value of ['654321', '10', 'Firefox on Linux']) {
+        if (english.text.includes(value)) expect(korean.text).toContain(value);
+      }
+    }
+  });
+
+  it('falls back to English when no language is given', () => {
+    expect(renderMail(MailKind.TWO_FACTOR_ENABLED, { when: 'now' }).subject).toBe('2-step verification is on');
+  });
+});

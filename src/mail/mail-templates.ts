@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { DEFAULT_LANGUAGE, type Language, LANGUAGES } from '../common/language';
 
 /** Every mail the service sends. Values are HTML-escaped by Handlebars in the HTML part. */
 export enum MailKind {
@@ -9,6 +10,13 @@ export enum MailKind {
   RECOVERY_CODE_USED = 'RECOVERY_CODE_USED',
   ACCOUNT_LOCKED = 'ACCOUNT_LOCKED',
   NEW_TRUSTED_DEVICE = 'NEW_TRUSTED_DEVICE',
+  TWO_FACTOR_SETUP_PAUSED = 'TWO_FACTOR_SETUP_PAUSED',
+  PASSKEY_ADDED = 'PASSKEY_ADDED',
+  PASSKEY_REMOVED = 'PASSKEY_REMOVED',
+  ORGANIZATION_INVITATION = 'ORGANIZATION_INVITATION',
+  ORGANIZATION_MEMBER_ADDED = 'ORGANIZATION_MEMBER_ADDED',
+  TWO_FACTOR_REQUIRED = 'TWO_FACTOR_REQUIRED',
+  TWO_FACTOR_REQUIRED_REMINDER = 'TWO_FACTOR_REQUIRED_REMINDER',
 }
 
 interface TemplateSource {
@@ -17,9 +25,10 @@ interface TemplateSource {
   paragraphs: string[];
 }
 
-const SIGNATURE = 'If this was not you, change your password and contact your administrator.';
+const SIGNATURE_EN = 'If this was not you, change your password and contact your administrator.';
+const SIGNATURE_KO = '본인이 아니라면 비밀번호를 변경하고 관리자에게 문의하세요.';
 
-const sources: Record<MailKind, TemplateSource> = {
+const english: Record<MailKind, TemplateSource> = {
   VERIFICATION_CODE: {
     subject: 'Your verification code: {{code}}',
     paragraphs: [
@@ -30,36 +39,174 @@ const sources: Record<MailKind, TemplateSource> = {
   },
   TWO_FACTOR_ENABLED: {
     subject: '2-step verification is on',
-    paragraphs: ['2-step verification was turned on for your account at {{when}}.', SIGNATURE],
+    paragraphs: ['2-step verification was turned on for your account at {{when}}.', SIGNATURE_EN],
   },
   TWO_FACTOR_DISABLED: {
     subject: '2-step verification is off',
-    paragraphs: ['2-step verification was turned off for your account at {{when}}.', SIGNATURE],
+    paragraphs: ['2-step verification was turned off for your account at {{when}}.', SIGNATURE_EN],
   },
   RECOVERY_CODES_REISSUED: {
     subject: 'New recovery codes were issued',
-    paragraphs: ['A new set of recovery codes replaced your old ones at {{when}}. The old codes no longer work.', SIGNATURE],
+    paragraphs: ['A new set of recovery codes replaced your old ones at {{when}}. The old codes no longer work.', SIGNATURE_EN],
   },
   RECOVERY_CODE_USED: {
     subject: 'A recovery code was used to sign in',
     paragraphs: [
       'A recovery code was used to sign in to your account at {{when}}. {{remaining}} recovery codes remain.',
       '{{#if low}}You are running out of recovery codes: reissue them from the 2-Step Verification tab.{{/if}}',
-      SIGNATURE,
+      SIGNATURE_EN,
     ],
   },
   ACCOUNT_LOCKED: {
     subject: 'Sign-in to your account is paused',
     paragraphs: [
       'There were too many wrong verification codes for your account. Sign-in with a second factor is paused until {{until}}.',
-      SIGNATURE,
+      SIGNATURE_EN,
     ],
   },
   NEW_TRUSTED_DEVICE: {
     subject: 'A new device will skip 2-step verification',
-    paragraphs: ['{{device}} was remembered at {{when}} and will skip 2-step verification for 30 days.', SIGNATURE],
+    paragraphs: ['{{device}} was remembered at {{when}} and will skip 2-step verification for 30 days.', SIGNATURE_EN],
+  },
+  TWO_FACTOR_SETUP_PAUSED: {
+    subject: 'Setting up 2-step verification is paused',
+    paragraphs: [
+      'There were too many wrong email verification codes while setting up 2-step verification for your account. Setup is paused until {{until}}.',
+      'If this was not you, someone may be signed in as you: change your password, which ends every other session.',
+    ],
+  },
+  PASSKEY_ADDED: {
+    subject: 'A passkey was added to your account',
+    paragraphs: ['The passkey "{{name}}" was added to your account at {{when}}. It can now be used instead of a code at sign-in.', SIGNATURE_EN],
+  },
+  PASSKEY_REMOVED: {
+    subject: 'A passkey was removed from your account',
+    paragraphs: ['The passkey "{{name}}" was removed from your account at {{when}}.', SIGNATURE_EN],
+  },
+  ORGANIZATION_INVITATION: {
+    subject: 'You are invited to join {{organization}}',
+    paragraphs: [
+      '{{inviter}} invited you to join {{organization}} as {{role}}.',
+      'Open this link to accept or decline: {{link}}',
+      'If you have no account yet, sign up with this email address first, then open the link again. The invitation is valid until {{expires}} and works once.',
+      '{{#if requiresTwoFactor}}{{organization}} requires 2-step verification: once you join, set it up within {{graceHours}} hours.{{/if}}',
+      'If you did not expect this invitation, you can ignore this message.',
+    ],
+  },
+  ORGANIZATION_MEMBER_ADDED: {
+    subject: 'You were added to {{organization}}',
+    paragraphs: [
+      '{{actor}} added you to {{organization}} as {{role}} at {{when}}.',
+      '{{#if requiresTwoFactor}}{{organization}} requires 2-step verification: set it up by {{deadline}}.{{/if}}',
+      SIGNATURE_EN,
+    ],
+  },
+  TWO_FACTOR_REQUIRED: {
+    subject: '{{organization}} now requires 2-step verification',
+    paragraphs: [
+      '{{organization}} requires 2-step verification from its members. Set it up by {{deadline}}; after that you can only sign in to set it up.',
+      'Open the 2-Step Verification tab of your account to start.',
+    ],
+  },
+  TWO_FACTOR_REQUIRED_REMINDER: {
+    subject: 'Reminder: set up 2-step verification by {{deadline}}',
+    paragraphs: [
+      '{{organization}} requires 2-step verification, and your account does not have it yet. Set it up by {{deadline}}; after that you can only sign in to set it up.',
+      'Open the 2-Step Verification tab of your account to start.',
+    ],
   },
 };
+
+const korean: Record<MailKind, TemplateSource> = {
+  VERIFICATION_CODE: {
+    subject: '인증번호: {{code}}',
+    paragraphs: [
+      '2단계 인증 설정을 위한 인증번호는 {{code}}입니다.',
+      '{{minutes}}분 동안 유효합니다. 누구에게도 알려주지 마세요.',
+      '2단계 인증 설정을 시작하지 않았다면 이 메일은 무시하셔도 됩니다.',
+    ],
+  },
+  TWO_FACTOR_ENABLED: {
+    subject: '2단계 인증이 활성화되었습니다',
+    paragraphs: ['{{when}}에 계정의 2단계 인증이 활성화되었습니다.', SIGNATURE_KO],
+  },
+  TWO_FACTOR_DISABLED: {
+    subject: '2단계 인증이 비활성화되었습니다',
+    paragraphs: ['{{when}}에 계정의 2단계 인증이 비활성화되었습니다.', SIGNATURE_KO],
+  },
+  RECOVERY_CODES_REISSUED: {
+    subject: '복구 코드가 재발급되었습니다',
+    paragraphs: ['{{when}}에 새 복구 코드가 발급되어 이전 코드를 대체했습니다. 이전 코드는 더 이상 사용할 수 없습니다.', SIGNATURE_KO],
+  },
+  RECOVERY_CODE_USED: {
+    subject: '복구 코드로 로그인했습니다',
+    paragraphs: [
+      '{{when}}에 복구 코드로 계정에 로그인했습니다. 남은 복구 코드는 {{remaining}}개입니다.',
+      '{{#if low}}복구 코드가 얼마 남지 않았습니다. 2단계 인증 탭에서 복구 코드를 재발급하세요.{{/if}}',
+      SIGNATURE_KO,
+    ],
+  },
+  ACCOUNT_LOCKED: {
+    subject: '계정 로그인이 일시 중지되었습니다',
+    paragraphs: [
+      '잘못된 인증 코드가 너무 많이 입력되었습니다. {{until}}까지 2단계 인증 로그인이 중지됩니다.',
+      SIGNATURE_KO,
+    ],
+  },
+  NEW_TRUSTED_DEVICE: {
+    subject: '새 기기에서 2단계 인증을 건너뜁니다',
+    paragraphs: ['{{when}}에 {{device}} 기기가 등록되어 30일 동안 2단계 인증을 건너뜁니다.', SIGNATURE_KO],
+  },
+  TWO_FACTOR_SETUP_PAUSED: {
+    subject: '2단계 인증 설정이 일시 중지되었습니다',
+    paragraphs: [
+      '2단계 인증 설정 중 잘못된 이메일 인증번호가 너무 많이 입력되었습니다. {{until}}까지 설정이 중지됩니다.',
+      '본인이 아니라면 누군가 내 계정으로 로그인했을 수 있습니다. 비밀번호를 변경하면 다른 모든 세션이 종료됩니다.',
+    ],
+  },
+  PASSKEY_ADDED: {
+    subject: '패스키가 추가되었습니다',
+    paragraphs: ['{{when}}에 계정에 패스키 "{{name}}"이(가) 추가되었습니다. 이제 로그인할 때 인증 코드 대신 사용할 수 있습니다.', SIGNATURE_KO],
+  },
+  PASSKEY_REMOVED: {
+    subject: '패스키가 삭제되었습니다',
+    paragraphs: ['{{when}}에 계정에서 패스키 "{{name}}"이(가) 삭제되었습니다.', SIGNATURE_KO],
+  },
+  ORGANIZATION_INVITATION: {
+    subject: '{{organization}}에 초대되었습니다',
+    paragraphs: [
+      '{{inviter}}님이 {{organization}}에 {{role}} 권한으로 초대했습니다.',
+      '수락하거나 거절하려면 다음 링크를 여세요: {{link}}',
+      '아직 계정이 없다면 이 이메일 주소로 먼저 가입한 뒤 링크를 다시 여세요. 초대는 {{expires}}까지 유효하며 한 번만 사용할 수 있습니다.',
+      '{{#if requiresTwoFactor}}{{organization}}은(는) 2단계 인증을 요구합니다. 가입 후 {{graceHours}}시간 안에 설정하세요.{{/if}}',
+      '예상하지 못한 초대라면 이 메일은 무시하셔도 됩니다.',
+    ],
+  },
+  ORGANIZATION_MEMBER_ADDED: {
+    subject: '{{organization}}에 추가되었습니다',
+    paragraphs: [
+      '{{when}}에 {{actor}}님이 회원님을 {{organization}}에 {{role}} 권한으로 추가했습니다.',
+      '{{#if requiresTwoFactor}}{{organization}}은(는) 2단계 인증을 요구합니다. {{deadline}}까지 설정하세요.{{/if}}',
+      SIGNATURE_KO,
+    ],
+  },
+  TWO_FACTOR_REQUIRED: {
+    subject: '{{organization}}에서 2단계 인증을 요구합니다',
+    paragraphs: [
+      '{{organization}}은(는) 구성원에게 2단계 인증을 요구합니다. {{deadline}}까지 설정하세요. 이후에는 로그인 후 2단계 인증 설정만 할 수 있습니다.',
+      '계정의 2단계 인증 탭에서 설정을 시작하세요.',
+    ],
+  },
+  TWO_FACTOR_REQUIRED_REMINDER: {
+    subject: '알림: {{deadline}}까지 2단계 인증을 설정하세요',
+    paragraphs: [
+      '{{organization}}은(는) 2단계 인증을 요구하지만 회원님의 계정에는 아직 설정되어 있지 않습니다. {{deadline}}까지 설정하세요. 이후에는 로그인 후 2단계 인증 설정만 할 수 있습니다.',
+      '계정의 2단계 인증 탭에서 설정을 시작하세요.',
+    ],
+  },
+};
+
+const sources: Record<Language, Record<MailKind, TemplateSource>> = { en: english, ko: korean };
 
 export interface RenderedMail {
   subject: string;
@@ -67,21 +214,27 @@ export interface RenderedMail {
   html: string;
 }
 
-const compiled = Object.fromEntries(
-  Object.entries(sources).map(([kind, source]) => [
-    kind,
-    {
-      subject: Handlebars.compile(source.subject, { noEscape: true }),
-      text: Handlebars.compile(source.paragraphs.join('\n\n'), { noEscape: true }),
-      html: Handlebars.compile(
-        `<!doctype html><html><body style="font-family:sans-serif">${source.paragraphs.map((p) => `<p>${p}</p>`).join('')}</body></html>`,
-      ),
-    },
-  ]),
-) as Record<MailKind, { subject: Handlebars.TemplateDelegate; text: Handlebars.TemplateDelegate; html: Handlebars.TemplateDelegate }>;
+type CompiledMail = { subject: Handlebars.TemplateDelegate; text: Handlebars.TemplateDelegate; html: Handlebars.TemplateDelegate };
 
-export function renderMail(kind: MailKind, values: Record<string, unknown>): RenderedMail {
-  const templates = compiled[kind];
+function compile(language: Language, source: TemplateSource): CompiledMail {
+  return {
+    subject: Handlebars.compile(source.subject, { noEscape: true }),
+    text: Handlebars.compile(source.paragraphs.join('\n\n'), { noEscape: true }),
+    html: Handlebars.compile(
+      `<!doctype html><html lang="${language}"><body style="font-family:sans-serif">${source.paragraphs.map((p) => `<p>${p}</p>`).join('')}</body></html>`,
+    ),
+  };
+}
+
+const compiled = Object.fromEntries(
+  LANGUAGES.map((language) => [
+    language,
+    Object.fromEntries(Object.entries(sources[language]).map(([kind, source]) => [kind, compile(language, source)])),
+  ]),
+) as Record<Language, Record<MailKind, CompiledMail>>;
+
+export function renderMail(kind: MailKind, values: Record<string, unknown>, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+  const templates = compiled[language][kind];
   return {
     subject: templates.subject(values),
     text: templates.text(values).replace(/\n{3,}/g, '\n\n').trim() + '\n',

@@ -1,21 +1,23 @@
-import { forwardRef, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
-import { AuthModule } from '../auth/auth.module';
+import { MailModule } from '../mail/mail.module';
+import { UsersModule } from '../users/users.module';
 import { OrganizationMembershipEntity } from './entities/organization-membership.entity';
 import { OrganizationEntity } from './entities/organization.entity';
 import { OrganizationsResolver } from './organizations.resolver';
 import { OrganizationsService } from './organizations.service';
+import { TwoFactorRemindersJob } from './two-factor-reminders.job';
 
 /** Organizations, members' roles and the 2FA requirement the global guard enforces. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([OrganizationEntity, OrganizationMembershipEntity]),
     AuditModule,
-    // Users live in auth; auth's guard asks this module whether a user is overdue for 2FA.
-    forwardRef(() => AuthModule),
+    MailModule,
+    UsersModule,
   ],
-  providers: [OrganizationsService, OrganizationsResolver],
+  providers: [OrganizationsService, OrganizationsResolver, TwoFactorRemindersJob],
   exports: [OrganizationsService],
 })
 export class OrganizationsModule {}

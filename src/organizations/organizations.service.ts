@@ -1,14 +1,17 @@
-import { forwardRef, Inject, Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { SecurityEvent, SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
-import { AuthService } from '../auth/auth.service';
-import { toUser, User } from '../auth/models/user.model';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { Clock } from '../common/clock';
 import { requireUuid } from '../common/ids';
+import { MailKind } from '../mail/mail-templates';
+import { MailService } from '../mail/mail.service';
+import type { UserEntity } from '../users/entities/user.entity';
+import { toUser, User } from '../users/models/user.model';
+import { UsersService } from '../users/users.service';
 import type {
   AddOrganizationMemberInput,
   CreateOrganizationInput,
@@ -21,10 +24,21 @@ import { OrganizationEntity } from './entities/organization.entity';
 import { OrganizationRole } from './models/organization-role.model';
 import { Organization, OrganizationMember, OrganizationSecuritySettings } from './models/organization.model';
 import { isManagerRole, mayMoveBetweenRoles } from './utils/role-rules.util';
-import { requirementStart } from './utils/two-factor-requirement.util';
+import { memberSetupDeadline, requirementStart, TWO_FACTOR_REMINDER_HOURS_BEFORE } from './utils/two-factor-requirement.util';
 
 /** The caller's account as the guard loaded it for this request. */
 type Caller = AuthenticatedSession['user'];
+
+/** What an invitation shows of its organization. */
+export interface OrganizationSummary {
+  id: string;
+  name: string;
+  requireTwoFactor: boolean;
+  twoFactorGracePeriodHours: number;
+}
+
+/** Reminders claimed per call of sendDueTwoFactorReminders; a periodic job calls it again for the rest. */
+const REMINDER_BATCH = 500;
 
 /**
  * Organizations, their members' roles and their 2FA requirement. Every operation that takes an
@@ -36,10 +50,13 @@ export class OrganizationsService {
   constructor(
     @InjectRepository(OrganizationEntity) private readonly organizations: Repository<OrganizationEntity>,
     @InjectRepository(OrganizationMembershipEntity) private readonly memberships: Repository<OrganizationMembershipEntity>,
-    @Inject(forwardRef(() => AuthService)) private readonly auth: AuthService,
+    private readonly users: UsersService,
     private readonly securityEvents: SecurityEventsService,
+    private readonly mail: MailService,
     private readonly clock: Clock,
   ) {}
+
+  private readonly logger = new Logger(OrganizationsService.name);
 
   // ---- organizations --------------------------------------------------------------------------
 
@@ -100,22 +117,69 @@ export class OrganizationsService {
     return members.sort(byRoleThenSeniority);
   }
 
+  /**
+   * Adds an existing account directly, and mails it. Only accounts the caller already manages in
+   * another organization can be added this way: for any other address, known or not, the answer is
+   * the same NOT_FOUND pointing to inviting, so this operation never tells an admin whether an
+   * address has an account (inviting answers the same for both, and reaches both).
+   */
   async addMember(callerId: string, input: AddOrganizationMemberInput): Promise<OrganizationMember> {
     const organizationId = requireOrganizationId(input.organizationId);
     // Looked up before the transaction: a transaction waiting for a second pooled connection could
     // starve the pool. The answer is only revealed after the caller's role is checked.
-    const user = await this.auth.findUserByEmail(input.email);
-    return this.changeMembers(callerId, organizationId, async (db, callerRole) => {
+    const found = await this.users.findByEmail(input.email);
+    const user = found && (await this.managesSomewhere(callerId, found.id)) ? found : null;
+    const added = await this.changeMembers(callerId, organizationId, async (db, callerRole, organization) => {
       requireMayMove(callerRole, null, input.role);
-      if (!user) throw AppError.notFound('An account with this email');
+      if (!user) {
+        throw new AppError(
+          ErrorCode.NOT_FOUND,
+          'No account you manage in another of your organizations has this email. Invite the person instead (inviteOrganizationMember): the invitation reaches them whether or not they have an account.',
+        );
+      }
       if (await db.existsBy(OrganizationMembershipEntity, { organizationId, userId: user.id })) {
         throw new AppError(ErrorCode.CONFLICT, 'This user is already a member of the organization.');
       }
       const joinedAt = this.clock.now();
       await db.insert(OrganizationMembershipEntity, { organizationId, userId: user.id, role: input.role, joinedAt });
       await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_MEMBER_ADDED, userId: user.id, actorUserId: callerId, organizationId }, db);
-      return { user: toUser(user), role: input.role, joinedAt };
+      return { member: { user: toUser(user), role: input.role, joinedAt }, organization };
     });
+    await this.mailAddedMember(callerId, user!, added.organization, added.member);
+    return added.member;
+  }
+
+  /** True when the user is a member of an organization the caller is OWNER or ADMIN of. */
+  private async managesSomewhere(callerId: string, userId: string): Promise<boolean> {
+    const rows: Array<{ visible: boolean }> = await this.memberships.query(
+      `SELECT EXISTS (
+         SELECT 1
+           FROM organization_memberships theirs
+           JOIN organization_memberships mine ON mine.organization_id = theirs.organization_id
+          WHERE theirs.user_id = $1 AND mine.user_id = $2 AND mine.role IN ('OWNER', 'ADMIN')
+       ) AS visible`,
+      [userId, callerId],
+    );
+    return rows[0]?.visible ?? false;
+  }
+
+  private async mailAddedMember(actorId: string, user: UserEntity, organization: OrganizationEntity, member: OrganizationMember): Promise<void> {
+    const actor = await this.users.findById(actorId);
+    const deadline = organization.requireTwoFactorSince && !user.twoFactorEnabledAt
+      ? memberSetupDeadline(organization.requireTwoFactorSince, member.joinedAt, organization.twoFactorGracePeriodHours)
+      : null;
+    this.mail.sendNotice(
+      user.email,
+      MailKind.ORGANIZATION_MEMBER_ADDED,
+      {
+        actor: actor?.name ?? actor?.email ?? 'An administrator',
+        organization: organization.name,
+        role: member.role,
+        requiresTwoFactor: deadline !== null,
+        deadline: deadline?.toUTCString(),
+      },
+      user.language,
+    );
   }
 
   /** Setting the role a member already has changes nothing and records nothing. */
@@ -135,15 +199,40 @@ export class OrganizationsService {
     return { user: await this.memberUser(userId), role: membership.role, joinedAt: membership.joinedAt };
   }
 
-  async removeMember(callerId: string, input: RemoveOrganizationMemberInput): Promise<void> {
+  /**
+   * Removes a member, or the caller (leaving). Leaving is open to every role and also while an
+   * organization forces the caller to set up 2FA: anyone can be added to an organization by email,
+   * so a member must always be able to walk out of one that requires 2FA of them.
+   */
+  async removeMember(caller: Caller, input: RemoveOrganizationMemberInput): Promise<void> {
     const organizationId = requireOrganizationId(input.organizationId);
     const userId = requireMemberId(input.userId);
-    await this.changeMembers(callerId, organizationId, async (db, callerRole) => {
+    if (userId === caller.id) return this.leave(caller.id, organizationId);
+    await this.changeMembers(caller.id, organizationId, async (db, callerRole) => {
+      if (await this.isOverdueForTwoFactorSetup(caller, db)) {
+        throw new AppError(
+          ErrorCode.TWO_FACTOR_SETUP_REQUIRED,
+          'An organization of yours requires two-step verification. Set it up to manage members; until then you can only leave an organization.',
+        );
+      }
       const membership = await findMembershipOrFail(db, organizationId, userId);
       requireMayMove(callerRole, membership.role, null);
       if (membership.role === OrganizationRole.OWNER) await requireAnotherOwner(db, organizationId);
       await db.delete(OrganizationMembershipEntity, { organizationId, userId });
-      await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_MEMBER_REMOVED, userId, actorUserId: callerId, organizationId }, db);
+      await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_MEMBER_REMOVED, userId, actorUserId: caller.id, organizationId }, db);
+    });
+  }
+
+  private async leave(callerId: string, organizationId: string): Promise<void> {
+    await this.organizations.manager.transaction(async (db) => {
+      await lockOrganization(db, organizationId);
+      const role = await this.roleOf(callerId, organizationId, db);
+      if (role === OrganizationRole.OWNER) await requireAnotherOwner(db, organizationId);
+      await db.delete(OrganizationMembershipEntity, { organizationId, userId: callerId });
+      await this.securityEvents.record(
+        { type: SecurityEventType.ORGANIZATION_MEMBER_REMOVED, userId: callerId, actorUserId: callerId, organizationId },
+        db,
+      );
     });
   }
 
@@ -151,7 +240,7 @@ export class OrganizationsService {
 
   async updateSecuritySettings(caller: Caller, input: UpdateOrganizationSecuritySettingsInput): Promise<OrganizationSecuritySettings> {
     const organizationId = requireOrganizationId(input.organizationId);
-    return this.organizations.manager.transaction(async (db) => {
+    const saved = await this.organizations.manager.transaction(async (db) => {
       // Locked: the new since-time is derived from the current one, so two saves must not interleave.
       const organization = await lockOrganization(db, organizationId);
       await this.requireManager(caller.id, organizationId, db);
@@ -174,8 +263,24 @@ export class OrganizationsService {
         { type: SecurityEventType.ORGANIZATION_SECURITY_SETTINGS_CHANGED, userId: caller.id, organizationId },
         db,
       );
-      return toSecuritySettings({ ...organization, ...settings }, toUser(caller));
+      const turnedOn = organization.requireTwoFactorSince === null && settings.requireTwoFactorSince !== null;
+      return { organization: { ...organization, ...settings }, turnedOn };
     });
+    if (saved.turnedOn) await this.mailRequirementToMembers(saved.organization);
+    return toSecuritySettings(saved.organization, toUser(caller));
+  }
+
+  /** Mails each member without 2FA that the organization now requires it, with their own deadline. */
+  private async mailRequirementToMembers(organization: OrganizationEntity): Promise<void> {
+    const since = organization.requireTwoFactorSince!;
+    const memberships = await this.memberships.findBy({ organizationId: organization.id });
+    const joinedAt = new Map(memberships.map((m) => [m.userId, m.joinedAt]));
+    const users = await this.users.findByIds(memberships.map((m) => m.userId));
+    for (const user of users) {
+      if (user.twoFactorEnabledAt) continue;
+      const deadline = memberSetupDeadline(since, joinedAt.get(user.id)!, organization.twoFactorGracePeriodHours);
+      this.mail.sendNotice(user.email, MailKind.TWO_FACTOR_REQUIRED, { organization: organization.name, deadline: deadline.toUTCString() }, user.language);
+    }
   }
 
   async listSecurityEvents(callerId: string, rawOrganizationId: string, first?: number | null): Promise<SecurityEvent[]> {
@@ -188,11 +293,13 @@ export class OrganizationsService {
 
   /**
    * The earliest deadline by which an organization of the user requires 2FA, or null when none does.
-   * The guard asks on every request of a user without 2FA: one query on the memberships' user_id index.
+   * Each membership's grace period counts from the later of the requirement's start and the joining
+   * (memberSetupDeadline). The guard asks on every request of a user without 2FA: one query on the
+   * memberships' user_id index.
    */
-  async twoFactorSetupDeadline(userId: string): Promise<Date | null> {
-    const rows: Array<{ deadline: Date | null }> = await this.memberships.query(
-      `SELECT min(o.require_two_factor_since + make_interval(hours => o.two_factor_grace_period_hours)) AS deadline
+  async twoFactorSetupDeadline(userId: string, db: EntityManager = this.memberships.manager): Promise<Date | null> {
+    const rows: Array<{ deadline: Date | null }> = await db.query(
+      `SELECT min(greatest(o.require_two_factor_since, m.joined_at) + make_interval(hours => o.two_factor_grace_period_hours)) AS deadline
          FROM organization_memberships m
          JOIN organizations o ON o.id = m.organization_id
         WHERE m.user_id = $1 AND o.require_two_factor`,
@@ -201,18 +308,110 @@ export class OrganizationsService {
     return rows[0]?.deadline ?? null;
   }
 
-  /** True when an organization the user belongs to requires 2FA, whatever its grace period. */
-  async requiresTwoFactor(userId: string): Promise<boolean> {
-    const rows: Array<{ required: boolean }> = await this.memberships.query(
-      `SELECT EXISTS (
-         SELECT 1
-           FROM organization_memberships m
-           JOIN organizations o ON o.id = m.organization_id
-          WHERE m.user_id = $1 AND o.require_two_factor
-       ) AS required`,
-      [userId],
+  /** The caller's organizations that require 2FA: who set the requirement, so a member can ask them or leave. */
+  async listRequiringTwoFactor(userId: string): Promise<Organization[]> {
+    return (await this.listMine(userId)).filter((organization) => organization.securitySettings.requireTwoFactor);
+  }
+
+  private async isOverdueForTwoFactorSetup(caller: Caller, db: EntityManager): Promise<boolean> {
+    if (caller.twoFactorEnabledAt) return false;
+    const deadline = await this.twoFactorSetupDeadline(caller.id, db);
+    return deadline !== null && deadline.getTime() <= this.clock.now().getTime();
+  }
+
+  /**
+   * Mails each member without 2FA whose own deadline is less than a day away, once per requirement
+   * (when the grace period is longer than a day; shorter ones only get the first mail). Idempotent:
+   * each reminder is claimed by one conditional UPDATE before it is mailed, so concurrent or
+   * repeated runs, on any instance, mail it once. Returns how many were mailed.
+   */
+  async sendDueTwoFactorReminders(now: Date): Promise<number> {
+    const due: Array<{ organization_id: string; user_id: string; name: string; deadline: Date }> = await this.memberships.query(
+      `SELECT m.organization_id, m.user_id, o.name, d.deadline
+         FROM organization_memberships m
+         JOIN organizations o ON o.id = m.organization_id
+         CROSS JOIN LATERAL (SELECT greatest(o.require_two_factor_since, m.joined_at)
+                                    + make_interval(hours => o.two_factor_grace_period_hours) AS deadline) d
+        WHERE o.require_two_factor
+          AND o.two_factor_grace_period_hours > $2
+          AND m.two_factor_reminder_for IS DISTINCT FROM o.require_two_factor_since
+          AND d.deadline - make_interval(hours => $2) <= $1
+          AND d.deadline > $1
+        LIMIT $3`,
+      [now, TWO_FACTOR_REMINDER_HOURS_BEFORE, REMINDER_BATCH],
     );
-    return rows[0]?.required ?? false;
+    if (due.length === 0) return 0;
+    const users = new Map((await this.users.findByIds(due.map((row) => row.user_id))).map((user) => [user.id, user]));
+    let mailed = 0;
+    for (const row of due) {
+      // Claims the reminder: of concurrent runs exactly one sees the row change.
+      const [, claimed] = await this.memberships.query(
+        `UPDATE organization_memberships m
+            SET two_factor_reminder_for = o.require_two_factor_since
+           FROM organizations o
+          WHERE o.id = m.organization_id AND m.organization_id = $1 AND m.user_id = $2
+            AND o.require_two_factor
+            AND m.two_factor_reminder_for IS DISTINCT FROM o.require_two_factor_since`,
+        [row.organization_id, row.user_id],
+      );
+      const user = users.get(row.user_id);
+      if (claimed !== 1 || !user || user.twoFactorEnabledAt) continue;
+      this.mail.sendNotice(
+        user.email,
+        MailKind.TWO_FACTOR_REQUIRED_REMINDER,
+        { organization: row.name, deadline: new Date(row.deadline).toUTCString() },
+        user.language,
+      );
+      mailed += 1;
+    }
+    if (mailed > 0) this.logger.log(`Mailed ${mailed} reminder(s) to set up two-step verification`);
+    return mailed;
+  }
+
+  // ---- for the invitations module -------------------------------------------------------------
+
+  /**
+   * Runs `change` with the organization locked, once the caller is known to be its OWNER or ADMIN
+   * (NOT_FOUND for an organization that is not the caller's, FORBIDDEN for a MEMBER).
+   */
+  inManagedOrganization<T>(
+    callerId: string,
+    rawOrganizationId: string,
+    change: (db: EntityManager, callerRole: OrganizationRole, organization: OrganizationSummary) => Promise<T>,
+  ): Promise<T> {
+    return this.changeMembers(callerId, requireOrganizationId(rawOrganizationId), (db, role, organization) =>
+      change(db, role, toSummary(organization)),
+    );
+  }
+
+  /** The caller's role in an organization they manage; NOT_FOUND or FORBIDDEN otherwise. */
+  managerRole(callerId: string, rawOrganizationId: string): Promise<OrganizationRole> {
+    return this.requireManager(callerId, requireOrganizationId(rawOrganizationId));
+  }
+
+  async isMember(organizationId: string, userId: string, db: EntityManager = this.memberships.manager): Promise<boolean> {
+    return db.existsBy(OrganizationMembershipEntity, { organizationId, userId });
+  }
+
+  /**
+   * Makes the user a member with the role, inside the caller's transaction. A user who is already
+   * a member is CONFLICT (the transaction rolls back, so an invitation stays unused).
+   */
+  async join(db: EntityManager, organizationId: string, userId: string, role: OrganizationRole): Promise<void> {
+    const inserted: unknown[] = await db.query(
+      `INSERT INTO organization_memberships (organization_id, user_id, role, joined_at)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING
+       RETURNING user_id`,
+      [organizationId, userId, role, this.clock.now()],
+    );
+    if (inserted.length === 0) throw new AppError(ErrorCode.CONFLICT, 'You are already a member of this organization.');
+  }
+
+  async summaries(organizationIds: readonly string[]): Promise<Map<string, OrganizationSummary>> {
+    if (organizationIds.length === 0) return new Map();
+    const organizations = await this.organizations.findBy({ id: In([...new Set(organizationIds)]) });
+    return new Map(organizations.map((o) => [o.id, toSummary(o)]));
   }
 
   // ---- internals ------------------------------------------------------------------------------
@@ -226,12 +425,12 @@ export class OrganizationsService {
   private changeMembers<T>(
     callerId: string,
     organizationId: string,
-    change: (db: EntityManager, callerRole: OrganizationRole) => Promise<T>,
+    change: (db: EntityManager, callerRole: OrganizationRole, organization: OrganizationEntity) => Promise<T>,
   ): Promise<T> {
     return this.organizations.manager.transaction(async (db) => {
-      await lockOrganization(db, organizationId);
+      const organization = await lockOrganization(db, organizationId);
       const callerRole = await this.requireManager(callerId, organizationId, db);
-      return change(db, callerRole);
+      return change(db, callerRole, organization);
     });
   }
 
@@ -250,13 +449,13 @@ export class OrganizationsService {
 
   private async usersById(ids: ReadonlyArray<string | null>): Promise<Map<string, User>> {
     const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-    const users = await this.auth.findUsersByIds(wanted);
+    const users = await this.users.findByIds(wanted);
     return new Map(users.map((user) => [user.id, toUser(user)]));
   }
 
   private async userOrNull(id: string | null): Promise<User | null> {
     if (!id) return null;
-    const user = await this.auth.findUserById(id);
+    const user = await this.users.findById(id);
     return user ? toUser(user) : null;
   }
 
@@ -323,6 +522,15 @@ function toOrganization(organization: OrganizationEntity, myRole: OrganizationRo
     myRole,
     securitySettings: toSecuritySettings(organization, settingsUpdatedBy),
     createdAt: organization.createdAt,
+  };
+}
+
+function toSummary(organization: OrganizationEntity): OrganizationSummary {
+  return {
+    id: organization.id,
+    name: organization.name,
+    requireTwoFactor: organization.requireTwoFactor,
+    twoFactorGracePeriodHours: organization.twoFactorGracePeriodHours,
   };
 }
 

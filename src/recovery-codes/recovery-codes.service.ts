@@ -1,9 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
+import { deriveCodeKey } from '../common/code-keys.util';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RecoveryCodeEntity, RecoveryCodeStatus } from './entities/recovery-code.entity';
-import { generateRecoveryCodeSet, hashRecoveryCode, normaliseRecoveryCode } from './utils/recovery-code.util';
+import {
+  generateRecoveryCodeSet,
+  keyedRecoveryCodeHash,
+  legacyRecoveryCodeHash,
+  normaliseRecoveryCode,
+  RecoveryCodeHashVersion,
+  rekeyLegacyRecoveryCodeHash,
+} from './utils/recovery-code.util';
+
+const REKEY_BATCH = 500;
 
 export interface IssuedRecoveryCodes {
   /** The only time the plain codes exist: they are returned once and stored as hashes. */
@@ -16,11 +27,43 @@ export interface IssuedRecoveryCodes {
  * replaces the old set in the same transaction, so there is never a moment with no working set.
  */
 @Injectable()
-export class RecoveryCodesService {
+export class RecoveryCodesService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RecoveryCodesService.name);
+  /** The current key first; keys of ENCRYPTION_KEYS_PREVIOUS keep codes hashed before a rotation working. */
+  private readonly keys: Buffer[];
+
   constructor(
     @InjectRepository(RecoveryCodeEntity) private readonly recoveryCodes: Repository<RecoveryCodeEntity>,
     private readonly clock: Clock,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    if (!config.encryptionKey) throw new Error('ENCRYPTION_KEY is required to hash recovery codes');
+    this.keys = [config.encryptionKey, ...config.previousEncryptionKeys].map((key) => deriveCodeKey(Buffer.from(key, 'base64'), 'recovery-codes'));
+  }
+
+  /**
+   * Re-keys codes stored as plain SHA-256 (before keyed hashes) from what is stored. Idempotent and
+   * conditional per row, so instances starting together do not conflict.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    let rekeyed = 0;
+    for (;;) {
+      const legacy = await this.recoveryCodes.find({
+        select: { id: true, userId: true, codeHash: true },
+        where: { hashVersion: RecoveryCodeHashVersion.LEGACY_SHA256 },
+        take: REKEY_BATCH,
+      });
+      if (legacy.length === 0) break;
+      for (const row of legacy) {
+        await this.recoveryCodes.update(
+          { id: row.id, hashVersion: RecoveryCodeHashVersion.LEGACY_SHA256 },
+          { codeHash: rekeyLegacyRecoveryCodeHash(row.codeHash, row.userId, this.keys[0]), hashVersion: RecoveryCodeHashVersion.KEYED },
+        );
+      }
+      rekeyed += legacy.length;
+    }
+    if (rekeyed > 0) this.logger.log(`Re-keyed ${rekeyed} recovery codes stored as plain SHA-256`);
+  }
 
   /** Replaces any pending set with a new one and returns its codes. */
   async createPendingSet(userId: string, db: EntityManager = this.recoveryCodes.manager): Promise<IssuedRecoveryCodes> {
@@ -31,7 +74,8 @@ export class RecoveryCodesService {
       RecoveryCodeEntity,
       codes.map((code) => ({
         userId,
-        codeHash: hashRecoveryCode(normaliseRecoveryCode(code)!),
+        codeHash: keyedRecoveryCodeHash(normaliseRecoveryCode(code)!, userId, this.keys[0]),
+        hashVersion: RecoveryCodeHashVersion.KEYED,
         status: RecoveryCodeStatus.PENDING,
         createdAt: generatedAt,
         usedAt: null,
@@ -64,11 +108,17 @@ export class RecoveryCodesService {
       .createQueryBuilder()
       .update(RecoveryCodeEntity)
       .set({ usedAt: this.clock.now() })
-      .where('user_id = :userId AND code_hash = :hash AND status = :status AND used_at IS NULL', {
-        userId,
-        hash: hashRecoveryCode(canonical),
-        status: RecoveryCodeStatus.ACTIVE,
-      })
+      .where('user_id = :userId AND status = :status AND used_at IS NULL', { userId, status: RecoveryCodeStatus.ACTIVE })
+      // A row not yet re-keyed (an older instance wrote it during a deploy) is still accepted.
+      .andWhere(
+        '((hash_version = :keyed AND code_hash IN (:...keyedHashes)) OR (hash_version = :legacy AND code_hash = :legacyHash))',
+        {
+          keyed: RecoveryCodeHashVersion.KEYED,
+          keyedHashes: this.keys.map((key) => keyedRecoveryCodeHash(canonical, userId, key)),
+          legacy: RecoveryCodeHashVersion.LEGACY_SHA256,
+          legacyHash: legacyRecoveryCodeHash(canonical),
+        },
+      )
       .execute();
     if (!result.affected) return null;
     return this.countRemaining(userId, db);

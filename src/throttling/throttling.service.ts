@@ -4,97 +4,238 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { clientAddressKey } from './utils/client-address-key';
+import { normaliseEmail } from '../users/utils/normalise-email.util';
+import { formatWait, LOCK_LADDER_MEMORY_SECONDS, nextLockSeconds } from './lock-ladder';
 
 export const PASSWORD_FAILURES_ALLOWED = 10;
 export const PASSWORD_WINDOW_SECONDS = 15 * 60;
-export const PASSWORD_LOCK_SECONDS = 15 * 60;
 export const SECOND_FACTOR_FAILURES_ALLOWED = 10;
-export const SECOND_FACTOR_LOCK_SECONDS = 15 * 60;
 /** "Consecutive" wrong codes: a success clears the count; a day without one forgets it too. */
 const SECOND_FACTOR_MEMORY_SECONDS = 24 * 60 * 60;
+/** Wrong email codes per user across every code sent: cancelling a setup does not give any back. */
+export const EMAIL_CODE_FAILURES_ALLOWED = 10;
+const EMAIL_CODE_FAILURE_MEMORY_SECONDS = 24 * 60 * 60;
+/** Verification codes per user (on top of one a minute per setup), however often setup is cancelled. */
+export const EMAIL_CODES_PER_USER_PER_HOUR = 5;
+/** Mail carrying a code or a link, per recipient address, whatever asked for it. */
+export const CODE_MAILS_PER_RECIPIENT_PER_HOUR = 10;
+/** Security notices per recipient address; past it they are dropped (and logged), never blocking. */
+export const NOTICES_PER_RECIPIENT_PER_HOUR = 20;
+/** Invitations mailed per organization each hour. */
+export const INVITATIONS_PER_ORGANIZATION_PER_HOUR = 50;
+/**
+ * Invitations to one address each hour, from all organizations together: at most half of the
+ * address's mails with a link or code, so invitations alone can never use up the budget that the
+ * person's own verification codes need.
+ */
+export const INVITATIONS_PER_RECIPIENT_PER_HOUR = 5;
 
 /** A reserved attempt; the caller says how it ended. */
 export interface Attempt {
-  /** A success gives the points back; the failure that uses the last point starts the lock. */
+  /** A success gives the points back and starts the lock ladder again; the failure that uses the last point starts a lock. */
   end(succeeded: boolean): Promise<{ lockedNow: boolean; lockedForSeconds: number }>;
   /** The attempt never got to check anything (e.g. its session was gone): its point is returned. */
   release(): Promise<void>;
 }
 
+export type MailCategory = 'code' | 'notice';
+
 /**
- * Brute-force limits, kept in PostgreSQL by rate-limiter-flexible so that every instance counts
- * together. Each guarded attempt first reserves a point (atomically), so a burst of concurrent
- * guesses cannot slip past the limit; a success gives the points back.
+ * Brute-force and flood limits, kept in PostgreSQL by rate-limiter-flexible so that every instance
+ * counts together. Each guarded attempt first reserves a point (atomically), so a burst of
+ * concurrent guesses cannot slip past the limit; a success gives the points back.
  */
 @Injectable()
 export class ThrottlingService {
-  private readonly passwordFailures: RateLimiterPostgres;
-  private readonly secondFactorFailures: RateLimiterPostgres;
+  private readonly passwordFailures: FailureLimit;
+  private readonly secondFactorFailures: FailureLimit;
+  private readonly emailCodeFailures: FailureLimit;
+  private readonly emailCodesSent: RateLimiterPostgres;
+  private readonly mailsByRecipient: Record<MailCategory, RateLimiterPostgres>;
   private readonly publicRequests: RateLimiterPostgres | null;
+  private readonly invitationsPerOrganization: RateLimiterPostgres;
+  private readonly invitationsPerRecipient: RateLimiterPostgres;
 
   constructor(dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
     const store = { storeClient: dataSource, storeType: 'typeorm', tableName: 'rate_limits', tableCreated: true };
-    this.passwordFailures = new RateLimiterPostgres({ ...store, keyPrefix: 'password', points: PASSWORD_FAILURES_ALLOWED, duration: PASSWORD_WINDOW_SECONDS });
-    this.secondFactorFailures = new RateLimiterPostgres({ ...store, keyPrefix: 'second-factor', points: SECOND_FACTOR_FAILURES_ALLOWED, duration: SECOND_FACTOR_MEMORY_SECONDS });
-    this.publicRequests = config.ipRateLimitPerMinute > 0
-      ? new RateLimiterPostgres({ ...store, keyPrefix: 'public-ip', points: config.ipRateLimitPerMinute, duration: 60 })
-      : null;
+    const limiter = (keyPrefix: string, points: number, duration: number) => new RateLimiterPostgres({ ...store, keyPrefix, points, duration });
+    const failureLimit = (keyPrefix: string, points: number, duration: number, message: string) =>
+      new FailureLimit(
+        limiter(keyPrefix, points, duration),
+        limiter(`${keyPrefix}-locks`, 1_000, LOCK_LADDER_MEMORY_SECONDS),
+        limiter(`${keyPrefix}-locked`, 1, 1),
+        message,
+      );
+    this.passwordFailures = failureLimit('password', PASSWORD_FAILURES_ALLOWED, PASSWORD_WINDOW_SECONDS, 'Too many failed sign-ins for this email.');
+    this.secondFactorFailures = failureLimit(
+      'second-factor',
+      SECOND_FACTOR_FAILURES_ALLOWED,
+      SECOND_FACTOR_MEMORY_SECONDS,
+      'Too many wrong codes: sign-in with a second factor is paused for this account.',
+    );
+    this.emailCodeFailures = failureLimit(
+      'email-code',
+      EMAIL_CODE_FAILURES_ALLOWED,
+      EMAIL_CODE_FAILURE_MEMORY_SECONDS,
+      'Too many wrong email codes: 2-step verification setup is paused for this account.',
+    );
+    this.emailCodesSent = limiter('email-codes-sent', EMAIL_CODES_PER_USER_PER_HOUR, 60 * 60);
+    this.mailsByRecipient = {
+      code: limiter('mail-code', CODE_MAILS_PER_RECIPIENT_PER_HOUR, 60 * 60),
+      notice: limiter('mail-notice', NOTICES_PER_RECIPIENT_PER_HOUR, 60 * 60),
+    };
+    this.publicRequests = config.ipRateLimitPerMinute > 0 ? limiter('public-ip', config.ipRateLimitPerMinute, 60) : null;
+    this.invitationsPerOrganization = limiter('invitation-org', INVITATIONS_PER_ORGANIZATION_PER_HOUR, 60 * 60);
+    this.invitationsPerRecipient = limiter('invitation-to', INVITATIONS_PER_RECIPIENT_PER_HOUR, 60 * 60);
   }
 
   /** Reserves a password attempt for this email (known or not); TOO_MANY_ATTEMPTS while locked. */
   passwordAttempt(email: string): Promise<Attempt> {
-    return reserve(this.passwordFailures, keyOf(email), PASSWORD_LOCK_SECONDS, 'Too many failed sign-ins for this email.');
+    return this.passwordFailures.reserve(hashedAddress(email));
   }
 
   /** Reserves a second-factor attempt for this account; TOO_MANY_ATTEMPTS while its second factor is locked. */
   secondFactorAttempt(userId: string): Promise<Attempt> {
-    return reserve(
-      this.secondFactorFailures,
-      userId,
-      SECOND_FACTOR_LOCK_SECONDS,
-      'Too many wrong codes: sign-in with a second factor is paused for this account.',
-    );
+    return this.secondFactorFailures.reserve(userId);
   }
 
-  /** Counts a request to a public operation (signUp, login) against the client's address. */
+  /** Reserves a try of an emailed code for this user, counted across every code they are sent. */
+  emailCodeAttempt(userId: string): Promise<Attempt> {
+    return this.emailCodeFailures.reserve(userId);
+  }
+
+  /**
+   * Counts a verification code about to be sent to this user; TOO_MANY_ATTEMPTS past the hourly
+   * budget. The returned function gives the point back when the code was not sent after all.
+   */
+  async countEmailCodeSent(userId: string): Promise<() => Promise<void>> {
+    await consumeOrRefuse(this.emailCodesSent, userId, (wait) => `You asked for too many codes. You can ask for a new one in ${formatWait(wait)}.`);
+    return async () => {
+      await this.emailCodesSent.reward(userId, 1);
+    };
+  }
+
+  /**
+   * Counts a mail to this address. Null when it may be sent (with a function to give the point
+   * back if delivery fails), else how many seconds until it may.
+   */
+  async countMail(recipient: string, category: MailCategory): Promise<{ refund: () => Promise<void> } | { retryAfterSeconds: number }> {
+    const limiter = this.mailsByRecipient[category];
+    const key = hashedAddress(recipient);
+    try {
+      await limiter.consume(key);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return { retryAfterSeconds: Math.ceil(rejection.msBeforeNext / 1000) };
+      throw rejection;
+    }
+    return {
+      refund: async () => {
+        await limiter.reward(key, 1);
+      },
+    };
+  }
+
+  /**
+   * Counts an invitation against its organization (an admin's account cannot become a mail cannon)
+   * and against its recipient (nobody is flooded by re-invitations, from any organization). The
+   * mail itself also counts against the recipient's mails with a link (countMail).
+   */
+  async countInvitation(organizationId: string, email: string): Promise<void> {
+    await consumeOrRefuse(this.invitationsPerOrganization, organizationId, (wait) => `Too many invitations from this organization. Try again in ${formatWait(wait)}.`);
+    await consumeOrRefuse(this.invitationsPerRecipient, hashedAddress(email), (wait) => `Too many invitations to this address. Try again in ${formatWait(wait)}.`);
+  }
+
+  /** Counts a request to a public operation (signUp, login) against the client's address (an IPv6 client's /64). */
   async countPublicRequest(ipAddress: string | undefined): Promise<void> {
     if (!this.publicRequests) return;
-    await reserve(this.publicRequests, ipAddress ?? 'unknown', 0, 'Too many requests from your network.');
+    await consumeOrRefuse(this.publicRequests, clientAddressKey(ipAddress), (wait) => `Too many requests from your network. Try again in ${formatWait(wait)}.`);
   }
 }
 
-/** Emails are limited by a hash of the address, so the table holds no list of tried addresses. */
-function keyOf(email: string): string {
-  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 40);
+/** Email addresses are limited by a hash, so the table holds no list of tried addresses. */
+function hashedAddress(email: string): string {
+  return createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 40);
 }
 
-async function reserve(limiter: RateLimiterPostgres, key: string, lockSeconds: number, message: string): Promise<Attempt> {
-  let reserved: RateLimiterRes;
+async function consumeOrRefuse(limiter: RateLimiterPostgres, key: string, message: (waitSeconds: number) => string): Promise<void> {
   try {
-    reserved = await limiter.consume(key);
+    await limiter.consume(key);
   } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) {
-      const seconds = Math.ceil(rejection.msBeforeNext / 1000);
-      throw AppError.tooManyAttempts(seconds, `${message} Try again in ${formatWait(seconds)}.`);
-    }
-    throw rejection;
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    const seconds = Math.ceil(rejection.msBeforeNext / 1000);
+    throw AppError.tooManyAttempts(seconds, message(seconds));
   }
-  return {
-    async end(succeeded) {
-      if (succeeded) {
-        await limiter.delete(key);
-      } else if (reserved.remainingPoints === 0) {
-        await limiter.block(key, lockSeconds);
-        return { lockedNow: true, lockedForSeconds: lockSeconds };
-      }
-      return { lockedNow: false, lockedForSeconds: 0 };
-    },
-    async release() {
-      await limiter.reward(key, 1);
-    },
-  };
 }
 
-function formatWait(seconds: number): string {
-  return seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
+/**
+ * Failures allowed per key, then a lock whose length climbs the ladder. Three rows per key, shared
+ * by every instance: the failures counted in the window, the running lock (a row of its own, so
+ * nothing a refused request does can shorten or lift it), and the ladder (locks in a row).
+ *
+ * Bookkeeping rules that keep the count honest:
+ * - a reservation is one atomic increment, so of concurrent guesses exactly `points` get through;
+ * - the guess holding the last point decides: a failure writes the lock, then clears the count; a
+ *   success clears count and ladder; a release puts the count back to one short of the limit
+ *   (refusals counted meanwhile were not guesses), so no key stays refused without a lock;
+ * - a reservation looks for a lock after incrementing, so one taken from a count cleared by a new
+ *   lock still sees that lock and is refused;
+ * - a refusal's wait is the running lock's rest, or, while the last guess is being checked, the
+ *   length of the lock it would set.
+ */
+class FailureLimit {
+  constructor(
+    private readonly failures: RateLimiterPostgres,
+    private readonly ladder: RateLimiterPostgres,
+    private readonly lockRows: RateLimiterPostgres,
+    private readonly message: string,
+  ) {}
+
+  async reserve(key: string): Promise<Attempt> {
+    let reserved: RateLimiterRes;
+    try {
+      reserved = await this.failures.consume(key);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      throw this.refusal(await this.waitSeconds(key));
+    }
+    const lock = await this.lockRows.get(key);
+    if (lock) {
+      await this.failures.reward(key, 1);
+      throw this.refusal(Math.ceil(lock.msBeforeNext / 1000));
+    }
+    return {
+      end: async (succeeded) => {
+        if (succeeded) {
+          await Promise.all([this.failures.delete(key), this.ladder.delete(key)]);
+          return { lockedNow: false, lockedForSeconds: 0 };
+        }
+        if (reserved.remainingPoints > 0) return { lockedNow: false, lockedForSeconds: 0 };
+        // Only the guess that took the last point gets here, so these writes do not race each other.
+        const locksSoFar = (await this.ladder.get(key))?.consumedPoints ?? 0;
+        const lockSeconds = nextLockSeconds(locksSoFar);
+        await this.lockRows.set(key, 1, lockSeconds);
+        await this.failures.delete(key);
+        await this.ladder.set(key, locksSoFar + 1, lockSeconds + LOCK_LADDER_MEMORY_SECONDS);
+        return { lockedNow: true, lockedForSeconds: lockSeconds };
+      },
+      release: async () => {
+        if (reserved.remainingPoints > 0) {
+          await this.failures.reward(key, 1);
+          return;
+        }
+        await this.failures.set(key, this.failures.points - 1, Math.ceil(reserved.msBeforeNext / 1000));
+      },
+    };
+  }
+
+  private async waitSeconds(key: string): Promise<number> {
+    const lock = await this.lockRows.get(key);
+    if (lock) return Math.ceil(lock.msBeforeNext / 1000);
+    return nextLockSeconds((await this.ladder.get(key))?.consumedPoints ?? 0);
+  }
+
+  private refusal(seconds: number): AppError {
+    return AppError.tooManyAttempts(seconds, `${this.message} Try again in ${formatWait(seconds)}.`);
+  }
 }

@@ -6,6 +6,12 @@ import { TotpCredentialEntity } from './entities/totp-credential.entity';
 import { TwoFactorCrypto } from './two-factor-crypto';
 import { matchTotpStep } from './utils/totp.util';
 
+/**
+ * How a code compared: `already-used` is the right code for a step that was accepted before (a
+ * resubmit, or the same code sent twice at once): not a guess, so it does not count as a wrong code.
+ */
+export type CodeCheck = 'accepted' | 'wrong' | 'already-used';
+
 /** The TOTP credential table and the accept-once rule. */
 @Injectable()
 export class TotpCredentials {
@@ -19,12 +25,12 @@ export class TotpCredentials {
    * Accepts a code once. The step check and the step update are one conditional UPDATE, so two
    * requests with the same code — on one server or many — cannot both pass.
    */
-  async acceptCode(userId: string, code: string, db: EntityManager = this.credentials.manager): Promise<boolean> {
+  async acceptCode(userId: string, code: string, db: EntityManager = this.credentials.manager): Promise<CodeCheck> {
     const credential = await db.findOneBy(TotpCredentialEntity, { userId });
-    if (!credential) return false;
+    if (!credential) return 'wrong';
     const secret = this.crypto.decrypt(credential.encryptedSecret, userId);
     const step = matchTotpStep(secret, code, Math.floor(this.clock.now().getTime() / 1000));
-    if (step === null) return false;
+    if (step === null) return 'wrong';
     const update = {
       lastUsedStep: String(step),
       // Re-encrypt with the current key on use, so a key rotation completes as users sign in.
@@ -36,7 +42,7 @@ export class TotpCredentials {
       .set(update)
       .where('user_id = :userId AND last_used_step < :step', { userId, step })
       .execute();
-    return (result.affected ?? 0) === 1;
+    return (result.affected ?? 0) === 1 ? 'accepted' : 'already-used';
   }
 
   /** Saves the credential of a completed setup; false when the user already has one. */

@@ -1,5 +1,5 @@
-import { hkdfSync } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { deriveCodeKey } from '../common/code-keys.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { decryptSecret, encryptSecret, hmacCode, keyId, needsReencryption } from './utils/secret-cipher.util';
 
@@ -16,7 +16,7 @@ export class TwoFactorCrypto {
     const previous = config.previousEncryptionKeys.map((key) => Buffer.from(key, 'base64'));
     this.keysById = new Map([this.currentKey, ...previous].map((key) => [keyId(key), key]));
     // A key of its own for code HMACs, so the encryption key is used for one purpose only.
-    this.codeKey = Buffer.from(hkdfSync('sha256', this.currentKey, Buffer.alloc(0), 'email-verification-codes', 32));
+    this.codeKey = deriveCodeKey(this.currentKey, 'email-verification-codes');
   }
 
   encrypt(secret: string, userId: string): string {

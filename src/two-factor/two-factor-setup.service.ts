@@ -1,19 +1,22 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as QRCode from 'qrcode';
 import { Repository } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
-import { AuthService } from '../auth/auth.service';
+import { SessionsService } from '../auth/sessions.service';
 import type { AuthPayload } from '../auth/models/auth-payload.model';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { addMinutes, addSeconds, Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind } from '../mail/mail-templates';
-import { MailService } from '../mail/mail.service';
+import { MailService, type ReservedMail } from '../mail/mail.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
+import { formatWait } from '../throttling/lock-ladder';
+import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
+import { UsersService } from '../users/users.service';
 import { TwoFactorSetupEntity } from './entities/two-factor-setup.entity';
 import { RecoveryCodes, TotpEnrollment, TwoFactorSetup, TwoFactorSetupStep } from './models/two-factor.models';
 import { TotpCredentials } from './totp-credentials';
@@ -43,10 +46,12 @@ export class TwoFactorSetupService {
     @InjectRepository(TwoFactorSetupEntity) private readonly setups: Repository<TwoFactorSetupEntity>,
     private readonly totpCredentials: TotpCredentials,
     private readonly recoveryCodes: RecoveryCodesService,
-    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
+    private readonly users: UsersService,
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsService,
     private readonly crypto: TwoFactorCrypto,
+    private readonly throttling: ThrottlingService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -72,6 +77,27 @@ export class TwoFactorSetupService {
       startedAt: now,
       expiresAt: addMinutes(now, SETUP_VALID_MINUTES),
     };
+    // Counted outside the setup row, which cancelling deletes: restarting cannot reset the budget.
+    const giveBack = await this.throttling.countEmailCodeSent(session.userId);
+    let codeMail: ReservedMail | undefined;
+    try {
+      // Counted before the transaction below opens: see MailService.reserve.
+      codeMail = await this.mail.reserve(session.user.email);
+      await this.writeSetupAndSendCode(session, setup, code, now, codeMail);
+    } catch (error) {
+      await Promise.all([giveBack(), codeMail?.cancel()]);
+      throw error;
+    }
+    return { step: setup.step, email: setup.email, expiresAt: setup.emailCodeExpiresAt };
+  }
+
+  private async writeSetupAndSendCode(
+    session: AuthenticatedSession,
+    setup: TwoFactorSetupEntity,
+    code: string,
+    now: Date,
+    codeMail: ReservedMail,
+  ): Promise<void> {
     await this.setups.manager.transaction(async (db) => {
       // The upsert holds the row lock until commit, so concurrent starts wait and then see the resend limit.
       const written: unknown[] = await db.query(
@@ -93,34 +119,45 @@ export class TwoFactorSetupService {
         throw AppError.tooManyAttempts(wait, `A code was sent less than a minute ago. You can ask for a new one in ${Math.ceil(wait)} seconds.`);
       }
       await this.recoveryCodes.discardPendingSet(session.userId, db);
-      await this.mail.sendVerificationCode(session.user.email, code, EMAIL_CODE_VALID_MINUTES);
+      await codeMail.send(MailKind.VERIFICATION_CODE, { code, minutes: EMAIL_CODE_VALID_MINUTES });
     });
-    return { step: setup.step, email: setup.email, expiresAt: setup.emailCodeExpiresAt };
   }
 
-  /** Checks the emailed code and shows the new authenticator secret (once). */
+  /**
+   * Checks the emailed code and shows the new authenticator secret (once). Two budgets are spent
+   * before the code is compared, so concurrent guesses cannot all be compared: the user's wrong
+   * codes across every code sent (locks with a notice), then one of this code's 5 tries.
+   */
   async verifyEmail(session: AuthenticatedSession, code: string): Promise<TotpEnrollment> {
     this.requireTwoFactorOff(session);
-    const setup = await this.currentSetup(session.userId, TwoFactorSetupStep.EMAIL_VERIFICATION);
-    const now = this.clock.now();
-    if (!setup.emailCodeHash) {
-      throw new AppError(ErrorCode.CODE_EXPIRED, 'This code no longer works after too many wrong tries. Ask for a new code.');
+    await this.currentSetup(session.userId, TwoFactorSetupStep.EMAIL_VERIFICATION);
+    const attempt = await this.throttling.emailCodeAttempt(session.userId);
+    const reserved = await this.reserveEmailCodeTry(session.userId);
+    if (!reserved) {
+      await attempt.release();
+      throw await this.whyEmailCodeUnusable(session.userId);
     }
-    if (setup.emailCodeExpiresAt <= now) throw new AppError(ErrorCode.CODE_EXPIRED, 'The code has expired. Ask for a new code.');
+    const typedHash = this.crypto.hashEmailCode(code.trim(), session.userId);
+    if (reserved.codeHash.length !== typedHash.length || !timingSafeEqual(reserved.codeHash, typedHash)) {
+      throw await this.countWrongEmailCode(session, reserved, attempt);
+    }
 
     const secret = generateTotpSecret();
     const advanced = await this.setups
       .createQueryBuilder()
       .update(TwoFactorSetupEntity)
       .set({ step: TwoFactorSetupStep.AUTHENTICATOR_APP, emailCodeHash: null, encryptedSecret: this.crypto.encrypt(secret, session.userId) })
-      .where('user_id = :userId AND step = :step AND email_code_hash = :hash AND email_code_expires_at > :now', {
+      .where('user_id = :userId AND step = :step AND email_code_hash = :hash', {
         userId: session.userId,
         step: TwoFactorSetupStep.EMAIL_VERIFICATION,
-        hash: this.crypto.hashEmailCode(code.trim(), session.userId),
-        now,
+        hash: typedHash,
       })
       .execute();
-    if (advanced.affected !== 1) throw await this.countWrongEmailCode(session.userId);
+    if (advanced.affected !== 1) {
+      await attempt.release();
+      throw outOfOrder('This step is already done.');
+    }
+    await attempt.end(true);
 
     const uri = totpUri(this.config.totpIssuer, session.user.email, secret);
     return {
@@ -176,12 +213,15 @@ export class TwoFactorSetupService {
         throw new AppError(ErrorCode.CONFLICT, '2-step verification is already on.');
       }
       await this.recoveryCodes.activatePendingSet(session.userId, db);
-      await this.auth.setTwoFactorEnabled(session.userId, now, db);
+      await this.users.setTwoFactorEnabled(session.userId, now, db);
       await this.securityEvents.record({ type: SecurityEventType.TWO_FACTOR_ENABLED, userId: session.userId }, db);
-      return this.auth.replaceWithFullSession(session.sessionId, { ...session.user, twoFactorEnabledAt: now }, db);
+      const fullSession = await this.sessions.replaceWithFullSession(session.sessionId, { ...session.user, twoFactorEnabledAt: now }, db);
+      // Sessions opened before 2FA was on never gave a second factor: one of them may be a thief's.
+      await this.sessions.revokeAll(session.userId, db, fullSession.session.id);
+      return fullSession;
     });
     this.mail.sendNotice(session.user.email, MailKind.TWO_FACTOR_ENABLED);
-    return this.auth.payloadFor(issued);
+    return this.sessions.payloadFor(issued);
   }
 
   async cancel(session: AuthenticatedSession): Promise<boolean> {
@@ -214,22 +254,54 @@ export class TwoFactorSetupService {
     return setup;
   }
 
-  /** Counts a wrong email code; the fifth voids the code. Returns the error to throw. */
-  private async countWrongEmailCode(userId: string): Promise<AppError> {
+  /**
+   * Takes one of the code's tries in a single conditional UPDATE, before the code is compared:
+   * of any number of concurrent guesses, at most the tries left get a comparison. Null when the
+   * code cannot be tried (expired, voided, or the step moved on).
+   */
+  private async reserveEmailCodeTry(userId: string): Promise<{ codeHash: Buffer; failures: number } | null> {
     const [rows] = (await this.setups.query(
-      `UPDATE two_factor_setups
-          SET email_code_failures = email_code_failures + 1,
-              email_code_hash = CASE WHEN email_code_failures + 1 >= $2 THEN NULL ELSE email_code_hash END
-        WHERE user_id = $1 AND step = $3 AND email_code_hash IS NOT NULL
-      RETURNING email_code_failures`,
-      [userId, EMAIL_CODE_MAX_FAILURES, TwoFactorSetupStep.EMAIL_VERIFICATION],
-    )) as [Array<{ email_code_failures: number }>, number];
-    const failures = rows[0]?.email_code_failures;
-    if (failures === undefined) {
-      // Another request advanced or voided the setup in the meantime.
-      return new AppError(ErrorCode.INVALID_CODE, 'That code no longer works.');
+      `UPDATE two_factor_setups SET email_code_failures = email_code_failures + 1
+        WHERE user_id = $1 AND step = $2 AND email_code_hash IS NOT NULL AND email_code_expires_at > $3 AND email_code_failures < $4
+      RETURNING email_code_hash, email_code_failures`,
+      [userId, TwoFactorSetupStep.EMAIL_VERIFICATION, this.clock.now(), EMAIL_CODE_MAX_FAILURES],
+    )) as [Array<{ email_code_hash: Buffer; email_code_failures: number }>, number];
+    const row = rows[0];
+    return row ? { codeHash: row.email_code_hash, failures: row.email_code_failures } : null;
+  }
+
+  private async whyEmailCodeUnusable(userId: string): Promise<AppError> {
+    const setup = await this.setups.findOneBy({ userId });
+    if (!setup || setup.step !== TwoFactorSetupStep.EMAIL_VERIFICATION) return outOfOrder('This step is already done.');
+    if (setup.emailCodeHash && setup.emailCodeExpiresAt <= this.clock.now()) {
+      return new AppError(ErrorCode.CODE_EXPIRED, 'The code has expired. Ask for a new code.');
     }
-    const left = EMAIL_CODE_MAX_FAILURES - failures;
+    return new AppError(ErrorCode.CODE_EXPIRED, 'This code no longer works after too many wrong tries. Ask for a new code.');
+  }
+
+  /** A wrong code used up one try: the fifth voids the code; the user's budget may lock setup. Returns the error to throw. */
+  private async countWrongEmailCode(
+    session: AuthenticatedSession,
+    reserved: { codeHash: Buffer; failures: number },
+    attempt: Attempt,
+  ): Promise<AppError> {
+    if (reserved.failures >= EMAIL_CODE_MAX_FAILURES) {
+      await this.setups.query(`UPDATE two_factor_setups SET email_code_hash = NULL WHERE user_id = $1 AND email_code_hash = $2`, [
+        session.userId,
+        reserved.codeHash,
+      ]);
+    }
+    const { lockedNow, lockedForSeconds } = await attempt.end(false);
+    if (lockedNow) {
+      await this.securityEvents.record({ type: SecurityEventType.ACCOUNT_LOCKED, userId: session.userId });
+      const until = addSeconds(this.clock.now(), lockedForSeconds);
+      this.mail.sendNotice(session.user.email, MailKind.TWO_FACTOR_SETUP_PAUSED, { until: until.toUTCString() });
+      return AppError.tooManyAttempts(
+        lockedForSeconds,
+        `Too many wrong email codes: setting up 2-step verification is paused for ${formatWait(lockedForSeconds)}. We sent you an email.`,
+      );
+    }
+    const left = EMAIL_CODE_MAX_FAILURES - reserved.failures;
     if (left <= 0) {
       return new AppError(ErrorCode.INVALID_CODE, 'That code is not right, and it no longer works after 5 wrong tries. Ask for a new code.', { attemptsRemaining: 0 });
     }

@@ -4,8 +4,11 @@ import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
+import { PasskeysModule } from '../passkeys/passkeys.module';
 import { RecoveryCodesModule } from '../recovery-codes/recovery-codes.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
+import { UsersModule } from '../users/users.module';
+import { ExpiredSetupsPruner } from './expired-setups.pruner';
 import { TotpCredentialEntity } from './entities/totp-credential.entity';
 import { TwoFactorSetupEntity } from './entities/two-factor-setup.entity';
 import { TotpCredentials } from './totp-credentials';
@@ -19,12 +22,14 @@ import { TwoFactorService } from './two-factor.service';
   imports: [
     TypeOrmModule.forFeature([TotpCredentialEntity, TwoFactorSetupEntity]),
     AuthModule,
+    UsersModule,
     OrganizationsModule,
     RecoveryCodesModule,
     MailModule,
     AuditModule,
     ThrottlingModule,
+    PasskeysModule,
   ],
-  providers: [TwoFactorCrypto, TotpCredentials, TwoFactorSetupService, TwoFactorService, TwoFactorResolver],
+  providers: [TwoFactorCrypto, TotpCredentials, TwoFactorSetupService, TwoFactorService, TwoFactorResolver, ExpiredSetupsPruner],
 })
 export class TwoFactorModule {}

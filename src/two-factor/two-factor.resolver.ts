@@ -7,7 +7,8 @@ import { DisableTwoFactorInput, MAX_CODE_INPUT_LENGTH, VerifyLoginSecondFactorIn
 import { RecoveryCodes, TotpEnrollment, TwoFactorSetup, TwoFactorStatus } from './models/two-factor.models';
 import { TwoFactorSetupService } from './two-factor-setup.service';
 import { TwoFactorService } from './two-factor.service';
-import { AppError } from '../common/app-error';
+import { AppError, ErrorCode as Code, ServerErrorCode } from '../common/app-error';
+import { describeOperation } from '../common/error-codes';
 import { PASSWORD_MAX_LENGTH } from '../auth/dto/auth.inputs';
 
 /** Scalar arguments are not class-validated: bound their size here, before any work. */
@@ -24,70 +25,117 @@ export class TwoFactorResolver {
   ) {}
 
   @AllowDuringForcedTwoFactorSetup()
-  @Query(() => TwoFactorStatus)
+  @Query(() => TwoFactorStatus, { description: "The user's 2FA: on or off, recovery codes left, an unfinished setup's step, and whether (and by when) an organization requires it. Open during forced setup." })
   twoFactorStatus(@CurrentSession() session: AuthenticatedSession): Promise<TwoFactorStatus> {
     return this.twoFactor.status(session);
   }
 
   @AllowPendingSecondFactor()
-  @Mutation(() => AuthPayload)
+  @Mutation(() => AuthPayload, {
+    description: describeOperation(
+      'The second step of login, called with the pending token from login: exactly one of a code from the authenticator app or a recovery code. Returns a new full token (the pending one stops working) and, with rememberDevice: true, a trustedDeviceToken. 5 wrong codes end the pending session (attemptsRemaining: 0; sign in again); 10 wrong codes in a row lock the account\'s second factor for 15 minutes and mail the user.',
+      [Code.BAD_USER_INPUT, Code.INVALID_CODE, Code.TOO_MANY_ATTEMPTS, Code.FAILED_PRECONDITION, Code.UNAUTHENTICATED],
+    ),
+  })
   verifyLoginSecondFactor(
     @CurrentSession() session: AuthenticatedSession,
-    @Args('input') input: VerifyLoginSecondFactorInput,
+    @Args('input', { description: 'code or recoveryCode, and rememberDevice.' }) input: VerifyLoginSecondFactorInput,
   ): Promise<AuthPayload> {
     return this.twoFactor.verifyLoginSecondFactor(session, input);
   }
 
   @AllowDuringForcedTwoFactorSetup()
   @Mutation(() => TwoFactorSetup, {
-    description: 'Begins (or restarts) setup and emails a verification code to the login email. Nothing is saved to the account until completeTwoFactorSetup.',
+    description: describeOperation(
+      'Step 1 of 4. Begins (or restarts) setup and emails a 6-digit verification code to the login email (valid 10 minutes; a new one at most once a minute). Nothing is saved to the account until completeTwoFactorSetup; an unfinished setup expires after 30 minutes.',
+      [Code.CONFLICT, Code.TOO_MANY_ATTEMPTS, ServerErrorCode.SERVICE_UNAVAILABLE],
+    ),
   })
   startTwoFactorSetup(@CurrentSession() session: AuthenticatedSession): Promise<TwoFactorSetup> {
     return this.setup.start(session);
   }
 
   @AllowDuringForcedTwoFactorSetup()
-  @Mutation(() => TotpEnrollment)
-  verifyTwoFactorSetupEmail(@CurrentSession() session: AuthenticatedSession, @Args('code') code: string): Promise<TotpEnrollment> {
+  @Mutation(() => TotpEnrollment, {
+    description: describeOperation(
+      'Step 2 of 4. Checks the emailed code and returns the authenticator-app enrollment: otpauth URI, QR code and manual key. 5 wrong tries void the code (attemptsRemaining: 0; ask for a new one).',
+      [Code.BAD_USER_INPUT, Code.INVALID_CODE, Code.CODE_EXPIRED, Code.FAILED_PRECONDITION, Code.CONFLICT],
+    ),
+  })
+  verifyTwoFactorSetupEmail(
+    @CurrentSession() session: AuthenticatedSession,
+    @Args('code', { description: 'The 6-digit code from the email.' }) code: string,
+  ): Promise<TotpEnrollment> {
     return this.setup.verifyEmail(session, boundedArg(code, 'code', MAX_CODE_INPUT_LENGTH));
   }
 
   @AllowDuringForcedTwoFactorSetup()
-  @Mutation(() => RecoveryCodes, { description: 'Checks a code from the authenticator app and returns the recovery codes to save.' })
-  confirmTwoFactorSetup(@CurrentSession() session: AuthenticatedSession, @Args('code') code: string): Promise<RecoveryCodes> {
+  @Mutation(() => RecoveryCodes, {
+    description: describeOperation(
+      'Step 3 of 4. Checks a code from the authenticator app and returns the 10 recovery codes to save (shown only now).',
+      [Code.BAD_USER_INPUT, Code.INVALID_CODE, Code.CODE_EXPIRED, Code.FAILED_PRECONDITION, Code.CONFLICT],
+    ),
+  })
+  confirmTwoFactorSetup(
+    @CurrentSession() session: AuthenticatedSession,
+    @Args('code', { description: 'The current 6-digit code from the authenticator app.' }) code: string,
+  ): Promise<RecoveryCodes> {
     return this.setup.confirmApp(session, boundedArg(code, 'code', MAX_CODE_INPUT_LENGTH));
   }
 
   @AllowDuringForcedTwoFactorSetup()
-  @Mutation(() => AuthPayload, { description: 'recoveryCodesSaved must be true. Turns 2FA on and raises the session to fully signed in.' })
+  @Mutation(() => AuthPayload, {
+    description: describeOperation(
+      'Step 4 of 4. Turns 2FA on and returns a new full token (the current one stops working). Every other session of the user ends: none of them gave a second factor.',
+      [Code.BAD_USER_INPUT, Code.CODE_EXPIRED, Code.FAILED_PRECONDITION, Code.CONFLICT],
+    ),
+  })
   completeTwoFactorSetup(
     @CurrentSession() session: AuthenticatedSession,
-    @Args('recoveryCodesSaved') recoveryCodesSaved: boolean,
+    @Args('recoveryCodesSaved', { description: 'Must be true: the user says the recovery codes are saved.' }) recoveryCodesSaved: boolean,
   ): Promise<AuthPayload> {
     return this.setup.complete(session, recoveryCodesSaved);
   }
 
   @AllowDuringForcedTwoFactorSetup()
-  @Mutation(() => Boolean)
+  @Mutation(() => Boolean, { description: 'Drops an unfinished setup at any step; nothing was saved to the account. Always true.' })
   cancelTwoFactorSetup(@CurrentSession() session: AuthenticatedSession): Promise<boolean> {
     return this.setup.cancel(session);
   }
 
-  @Mutation(() => RecoveryCodes, { description: 'Needs the password. Returns a new set; the old set keeps working until confirmRecoveryCodesReissue.' })
-  reissueRecoveryCodes(@CurrentSession() session: AuthenticatedSession, @Args('password') password: string): Promise<RecoveryCodes> {
+  @Mutation(() => RecoveryCodes, {
+    description: describeOperation(
+      'Needs the password (wrong ones count against the login limit). Returns a new set of 10; the old set keeps working until confirmRecoveryCodesReissue.',
+      [Code.BAD_USER_INPUT, Code.INVALID_CREDENTIALS, Code.TOO_MANY_ATTEMPTS, Code.FAILED_PRECONDITION],
+    ),
+  })
+  reissueRecoveryCodes(
+    @CurrentSession() session: AuthenticatedSession,
+    @Args('password', { description: "The user's password, at most 128 characters." }) password: string,
+  ): Promise<RecoveryCodes> {
     return this.twoFactor.reissueRecoveryCodes(session, boundedArg(password, 'password', PASSWORD_MAX_LENGTH));
   }
 
-  @Mutation(() => TwoFactorStatus, { description: 'recoveryCodesSaved must be true. From here on only the new set works.' })
+  @Mutation(() => TwoFactorStatus, {
+    description: describeOperation('From here on only the new set from reissueRecoveryCodes works.', [Code.BAD_USER_INPUT, Code.FAILED_PRECONDITION]),
+  })
   confirmRecoveryCodesReissue(
     @CurrentSession() session: AuthenticatedSession,
-    @Args('recoveryCodesSaved') recoveryCodesSaved: boolean,
+    @Args('recoveryCodesSaved', { description: 'Must be true: the user says the new codes are saved.' }) recoveryCodesSaved: boolean,
   ): Promise<TwoFactorStatus> {
     return this.twoFactor.confirmRecoveryCodesReissue(session, recoveryCodesSaved);
   }
 
-  @Mutation(() => TwoFactorStatus)
-  disableTwoFactor(@CurrentSession() session: AuthenticatedSession, @Args('input') input: DisableTwoFactorInput): Promise<TwoFactorStatus> {
+  @Mutation(() => TwoFactorStatus, {
+    description: describeOperation(
+      'Turns 2FA off with the password and one working code (app or recovery). Removes the secret, the recovery codes and all trusted devices, and mails the user.',
+      [Code.BAD_USER_INPUT, Code.INVALID_CREDENTIALS, Code.INVALID_CODE, Code.TOO_MANY_ATTEMPTS, Code.FAILED_PRECONDITION],
+    ),
+  })
+  disableTwoFactor(
+    @CurrentSession() session: AuthenticatedSession,
+    @Args('input', { description: 'The password and exactly one of code and recoveryCode.' }) input: DisableTwoFactorInput,
+  ): Promise<TwoFactorStatus> {
     return this.twoFactor.disable(session, input);
   }
 }

@@ -1,8 +1,11 @@
-import { forwardRef, Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
-import { AuthService, deviceName, type IssuedSession } from '../auth/auth.service';
+import { AccountsService } from '../auth/accounts.service';
+import { type IssuedSession, SessionsService } from '../auth/sessions.service';
+import { TrustedDevicesService } from '../auth/trusted-devices.service';
+import { deviceName } from '../auth/utils/device-name.util';
 import type { AuthPayload } from '../auth/models/auth-payload.model';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
@@ -11,8 +14,11 @@ import { currentRequestContext } from '../common/request-context';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { type ClaimedPasskeyAnswer, PasskeysService } from '../passkeys/passkeys.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
+import { formatWait } from '../throttling/lock-ladder';
 import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
+import { UsersService } from '../users/users.service';
 import type { DisableTwoFactorInput, VerifyLoginSecondFactorInput } from './dto/two-factor.inputs';
 import { RecoveryCodes, TwoFactorStatus } from './models/two-factor.models';
 import { TotpCredentials } from './totp-credentials';
@@ -22,9 +28,11 @@ import { TwoFactorSetupService } from './two-factor-setup.service';
 export const LOW_RECOVERY_CODES = 3;
 
 /** A second factor as the user gave it: exactly one of the two. */
-type SecondFactor = { kind: 'totp'; code: string } | { kind: 'recovery'; code: string };
+type SecondFactor = { kind: 'totp'; code: string } | { kind: 'recovery'; code: string } | { kind: 'passkey'; claimed: ClaimedPasskeyAnswer | null };
 
 class WrongSecondFactor extends Error {}
+/** The right code, already used (a resubmit): refused, but not a guess. */
+class ReusedSecondFactor extends Error {}
 
 /** Using 2FA once it is on: the second step of login, disabling, recovery-code reissue, and status. */
 @Injectable()
@@ -34,23 +42,37 @@ export class TwoFactorService {
     private readonly totpCredentials: TotpCredentials,
     private readonly recoveryCodes: RecoveryCodesService,
     private readonly setup: TwoFactorSetupService,
-    private readonly auth: AuthService,
-    @Inject(forwardRef(() => OrganizationsService)) private readonly organizations: OrganizationsService,
+    private readonly accounts: AccountsService,
+    private readonly sessions: SessionsService,
+    private readonly trustedDevices: TrustedDevicesService,
+    private readonly users: UsersService,
+    private readonly organizations: OrganizationsService,
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsService,
     private readonly throttling: ThrottlingService,
+    private readonly passkeys: PasskeysService,
     private readonly clock: Clock,
   ) {}
 
   async status(session: AuthenticatedSession): Promise<TwoFactorStatus> {
     const enabledAt = session.user.twoFactorEnabledAt;
-    const [recoveryCodesRemaining, setupStep, requiredByOrganization, deadline] = await Promise.all([
+    const [recoveryCodesRemaining, setupStep, requiringOrganizations, deadline, passkeyCount] = await Promise.all([
       enabledAt ? this.recoveryCodes.countRemaining(session.userId) : Promise.resolve(0),
       enabledAt ? Promise.resolve(null) : this.setup.pendingStep(session.userId),
-      this.organizations.requiresTwoFactor(session.userId),
+      this.organizations.listRequiringTwoFactor(session.userId),
       enabledAt ? Promise.resolve(null) : this.organizations.twoFactorSetupDeadline(session.userId),
+      enabledAt ? this.passkeys.count(session.userId) : Promise.resolve(0),
     ]);
-    return { enabled: enabledAt !== null, enabledAt, recoveryCodesRemaining, setupStep, requiredByOrganization, setupRequiredBy: deadline };
+    return {
+      enabled: enabledAt !== null,
+      enabledAt,
+      recoveryCodesRemaining,
+      passkeyCount,
+      setupStep,
+      requiredByOrganization: requiringOrganizations.length > 0,
+      requiringOrganizations,
+      setupRequiredBy: deadline,
+    };
   }
 
   /**
@@ -62,17 +84,25 @@ export class TwoFactorService {
     if (session.level !== 'PASSWORD') {
       throw new AppError(ErrorCode.FAILED_PRECONDITION, 'This session is already fully signed in.');
     }
-    const factor = exactlyOneFactor(input.code, input.recoveryCode);
+    const given = exactlyOneLoginFactor(input);
     const attempt = await this.throttling.secondFactorAttempt(session.userId);
+    // A passkey answer spends its challenge before the transaction: a wrong answer cannot give it back.
+    let factor: SecondFactor;
+    try {
+      factor = 'passkeyResponse' in given ? { kind: 'passkey', claimed: await this.passkeys.claimLoginAnswer(session, given.passkeyResponse) } : given;
+    } catch (error) {
+      await attempt.release();
+      throw error;
+    }
     let remainingRecoveryCodes: number | null = null;
     let issued: IssuedSession;
     try {
       issued = await this.dataSource.transaction(async (db) => {
-        const fullSession = await this.auth.replaceWithFullSession(session.sessionId, session.user, db);
+        const fullSession = await this.sessions.replaceWithFullSession(session.sessionId, session.user, db);
         remainingRecoveryCodes = await this.useSecondFactor(session.userId, factor, db);
         await this.securityEvents.record({ type: SecurityEventType.SECOND_FACTOR_SUCCEEDED, userId: session.userId }, db);
         if (input.rememberDevice) {
-          fullSession.trustedDeviceToken = await this.auth.createTrustedDevice(session.userId, db);
+          fullSession.trustedDeviceToken = await this.trustedDevices.create(session.userId, db);
           await this.securityEvents.record({ type: SecurityEventType.TRUSTED_DEVICE_ADDED, userId: session.userId }, db);
         }
         return fullSession;
@@ -80,7 +110,7 @@ export class TwoFactorService {
     } catch (error) {
       if (!(error instanceof WrongSecondFactor)) {
         await attempt.release();
-        throw error;
+        throw error instanceof ReusedSecondFactor ? codeAlreadyUsed() : error;
       }
       const wrongCode = await this.countWrongLoginCode(session);
       await this.endFailedAttempt(session, attempt);
@@ -93,28 +123,29 @@ export class TwoFactorService {
         device: deviceName(currentRequestContext()?.userAgent ?? null) ?? 'An unnamed browser',
       });
     }
-    return this.auth.payloadFor(issued);
+    return this.sessions.payloadFor(issued);
   }
 
   /** Needs the password and one working code; removes the secret, the codes and all trusted devices. */
   async disable(session: AuthenticatedSession, input: DisableTwoFactorInput): Promise<TwoFactorStatus> {
     const factor = exactlyOneFactor(input.code, input.recoveryCode);
     if (!session.user.twoFactorEnabledAt) throw new AppError(ErrorCode.FAILED_PRECONDITION, '2-step verification is not on.');
-    await this.auth.requirePassword(session.userId, input.password);
+    await this.accounts.requirePassword(session.userId, input.password);
     const attempt = await this.throttling.secondFactorAttempt(session.userId);
     try {
       await this.dataSource.transaction(async (db) => {
         await this.useSecondFactor(session.userId, factor, db);
         await this.totpCredentials.delete(session.userId, db);
         await this.recoveryCodes.deleteAll(session.userId, db);
-        await this.auth.setTwoFactorEnabled(session.userId, null, db);
-        await this.auth.revokeAllTrustedDevices(session.userId, db);
+        await this.passkeys.deleteAll(session.userId, db);
+        await this.users.setTwoFactorEnabled(session.userId, null, db);
+        await this.trustedDevices.revokeAll(session.userId, db);
         await this.securityEvents.record({ type: SecurityEventType.TWO_FACTOR_DISABLED, userId: session.userId }, db);
       });
     } catch (error) {
       if (!(error instanceof WrongSecondFactor)) {
         await attempt.release();
-        throw error;
+        throw error instanceof ReusedSecondFactor ? codeAlreadyUsed() : error;
       }
       await this.endFailedAttempt(session, attempt);
       throw invalidCode();
@@ -127,7 +158,7 @@ export class TwoFactorService {
   /** A new set to save; the old set keeps working until the user confirms. */
   async reissueRecoveryCodes(session: AuthenticatedSession, password: string): Promise<RecoveryCodes> {
     this.requireTwoFactorOn(session);
-    await this.auth.requirePassword(session.userId, password);
+    await this.accounts.requirePassword(session.userId, password);
     return this.recoveryCodes.createPendingSet(session.userId);
   }
 
@@ -148,8 +179,14 @@ export class TwoFactorService {
 
   /** Uses the code once; throws WrongSecondFactor. Returns the recovery codes left when one was used. */
   private async useSecondFactor(userId: string, factor: SecondFactor, db: EntityManager): Promise<number | null> {
+    if (factor.kind === 'passkey') {
+      if (!(await this.passkeys.verifyClaimedAnswer(factor.claimed, db))) throw new WrongSecondFactor();
+      return null;
+    }
     if (factor.kind === 'totp') {
-      if (!(await this.totpCredentials.acceptCode(userId, factor.code, db))) throw new WrongSecondFactor();
+      const check = await this.totpCredentials.acceptCode(userId, factor.code, db);
+      if (check === 'wrong') throw new WrongSecondFactor();
+      if (check === 'already-used') throw new ReusedSecondFactor();
       return null;
     }
     const remaining = await this.recoveryCodes.consume(userId, factor.code, db);
@@ -167,13 +204,13 @@ export class TwoFactorService {
     this.mail.sendNotice(session.user.email, MailKind.ACCOUNT_LOCKED, { until: until.toUTCString() });
     throw AppError.tooManyAttempts(
       lockedForSeconds,
-      `Too many wrong codes: sign-in with a second factor is paused for this account for ${lockedForSeconds / 60} minutes. We sent you an email.`,
+      `Too many wrong codes: sign-in with a second factor is paused for this account for ${formatWait(lockedForSeconds)}. We sent you an email.`,
     );
   }
 
   private async countWrongLoginCode(session: AuthenticatedSession): Promise<AppError> {
     await this.securityEvents.record({ type: SecurityEventType.SECOND_FACTOR_FAILED, userId: session.userId });
-    const left = await this.auth.recordSecondFactorFailure(session.sessionId);
+    const left = await this.sessions.recordSecondFactorFailure(session.sessionId);
     if (left === 0) {
       return new AppError(ErrorCode.INVALID_CODE, 'That code is not right, and this sign-in has ended after 5 wrong codes. Sign in again with your password.', { attemptsRemaining: 0 });
     }
@@ -190,7 +227,7 @@ export class TwoFactorService {
   }
 }
 
-function exactlyOneFactor(code: string | null | undefined, recoveryCode: string | null | undefined): SecondFactor {
+function exactlyOneFactor(code: string | null | undefined, recoveryCode: string | null | undefined): Exclude<SecondFactor, { kind: 'passkey' }> {
   const hasCode = typeof code === 'string' && code.length > 0;
   const hasRecoveryCode = typeof recoveryCode === 'string' && recoveryCode.length > 0;
   if (hasCode === hasRecoveryCode) {
@@ -200,6 +237,21 @@ function exactlyOneFactor(code: string | null | undefined, recoveryCode: string 
   return hasCode ? { kind: 'totp', code: code! } : { kind: 'recovery', code: recoveryCode! };
 }
 
+/** At login a passkey answer is a third way: exactly one of the three. */
+function exactlyOneLoginFactor(input: VerifyLoginSecondFactorInput): Exclude<SecondFactor, { kind: 'passkey' }> | { passkeyResponse: string } {
+  const { code, recoveryCode, passkeyResponse } = input;
+  if (typeof passkeyResponse !== 'string' || passkeyResponse.length === 0) return exactlyOneFactor(code, recoveryCode);
+  if (code || recoveryCode) {
+    const message = 'give exactly one of code, recoveryCode and passkeyResponse';
+    throw AppError.badInput([{ field: 'code', message }, { field: 'recoveryCode', message }, { field: 'passkeyResponse', message }]);
+  }
+  return { passkeyResponse };
+}
+
 function invalidCode(extras: Record<string, unknown> = {}): AppError {
   return new AppError(ErrorCode.INVALID_CODE, 'That code is not right, or it was already used. Try the newest code from your app.', extras);
+}
+
+function codeAlreadyUsed(): AppError {
+  return new AppError(ErrorCode.INVALID_CODE, 'That code was already used. Wait for the next code in your app and enter it.');
 }

@@ -3,7 +3,7 @@ import type { GraphQLResult, TestApp } from './test-app';
 /** One small helper per operation; each returns `{ data, errors }` as the client would see them. */
 
 export const USER_FIELDS = 'id email name twoFactorEnabled createdAt';
-export const AUTH_FIELDS = `accessToken status expiresAt trustedDeviceToken user { ${USER_FIELDS} }`;
+export const AUTH_FIELDS = `accessToken status expiresAt trustedDeviceToken trustedDeviceRejected user { ${USER_FIELDS} }`;
 export const DEFAULT_PASSWORD = 'correct horse battery staple';
 
 export interface SignedIn {
@@ -41,10 +41,25 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${Date.now().toString(36)}-${counter}@example.com`;
 }
 
+/**
+ * The newest full session of each user the tests signed up, by email: helpers that must act as the
+ * user (accepting an invitation in `addMember`) take it from here.
+ */
+const latestSessions = new Map<string, string>();
+
+export function rememberSession(email: string, token: string): void {
+  latestSessions.set(email.trim().toLowerCase(), token);
+}
+
+export function latestSessionOf(email: string): string | undefined {
+  return latestSessions.get(email.trim().toLowerCase());
+}
+
 /** Signs a new user up and returns their full session. */
 export async function newUser(t: TestApp, email = uniqueEmail(), password = DEFAULT_PASSWORD): Promise<SignedIn> {
   const result = await signUp(t, { email, password, name: 'Test User' });
   if (!result.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(result.errors)}`);
+  rememberSession(email, result.data.signUp.accessToken);
   return { email, password, token: result.data.signUp.accessToken, userId: result.data.signUp.user.id };
 }
 

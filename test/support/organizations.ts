@@ -1,4 +1,5 @@
-import { USER_FIELDS } from './operations';
+import { acceptInvitation, invitationTokenFor, inviteOrganizationMember } from './invitations';
+import { latestSessionOf, USER_FIELDS } from './operations';
 import type { TestApp } from './test-app';
 
 /** One helper per organizations operation; each returns `{ data, errors }` as the client sees them. */
@@ -56,8 +57,18 @@ export async function newOrganization(t: TestApp, ownerToken: string, name = 'Ac
   return result.data.createOrganization.id;
 }
 
-/** Adds an existing user to an organization with a role; fails the test when refused. */
+/**
+ * Brings a user the tests signed up into an organization with a role, the way a new colleague
+ * comes in: invited by email, then accepting with their newest session and the mailed token.
+ * Fails the test when refused.
+ */
 export async function addMember(t: TestApp, managerToken: string, organizationId: string, email: string, role = 'MEMBER'): Promise<void> {
-  const result = await addOrganizationMember(t, managerToken, { organizationId, email, role });
-  if (!result.data?.addOrganizationMember) throw new Error(`addOrganizationMember failed: ${JSON.stringify(result.errors)}`);
+  const memberToken = latestSessionOf(email);
+  if (!memberToken) throw new Error(`addMember: ${email} was not signed up through newUser`);
+  const mailsBefore = t.inbox.messages.length;
+  const invited = await inviteOrganizationMember(t, managerToken, { organizationId, email, role });
+  if (!invited.data?.inviteOrganizationMember) throw new Error(`inviteOrganizationMember failed: ${JSON.stringify(invited.errors)}`);
+  const token = await invitationTokenFor(t, email, mailsBefore);
+  const accepted = await acceptInvitation(t, memberToken, token);
+  if (!accepted.data?.acceptOrganizationInvitation) throw new Error(`acceptOrganizationInvitation failed: ${JSON.stringify(accepted.errors)}`);
 }

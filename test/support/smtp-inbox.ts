@@ -10,11 +10,18 @@ export interface ReceivedMail {
   raw: string;
 }
 
+/** The subject of a verification-code mail, in English or Korean. */
+const VERIFICATION_SUBJECT = /verification code|인증번호/i;
+
 /** A real SMTP server in this process that keeps what it receives, for tests to read. */
 export class SmtpInbox {
   readonly messages: ReceivedMail[] = [];
   /** While true the server refuses every message, as a mail server that is down would. */
   refusing = false;
+  /** How long the server takes to accept a message once it has it (a slow mail server). */
+  delayMs = 0;
+  /** Messages whose data has started arriving, accepted or not yet. */
+  receiving = 0;
   private server!: SMTPServer;
   private port = 0;
 
@@ -35,8 +42,10 @@ export class SmtpInbox {
       logger: false,
       onData: (stream, _session, callback) => {
         const chunks: Buffer[] = [];
+        this.receiving += 1;
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
+        stream.on('end', async () => {
+          if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
           if (this.refusing) return callback(new Error('451 mail service unavailable'));
           const raw = Buffer.concat(chunks).toString('utf8');
           simpleParser(raw)
@@ -73,9 +82,9 @@ export class SmtpInbox {
   /** The newest verification code mailed to `to`, read from the delivered text. */
   async latestVerificationCode(to: string): Promise<string> {
     const count = this.messages.length;
-    const newest = [...this.messages].reverse().find((m) => m.to.includes(to) && /verification code/i.test(m.subject));
-    const mail = newest ?? (await this.waitFor(to, /verification code/i, count));
-    const code = /is (\d{6})\./.exec(mail.text)?.[1];
+    const newest = [...this.messages].reverse().find((m) => m.to.includes(to) && VERIFICATION_SUBJECT.test(m.subject));
+    const mail = newest ?? (await this.waitFor(to, VERIFICATION_SUBJECT, count));
+    const code = /(?:is |는 )(\d{6})/.exec(mail.text)?.[1];
     if (!code) throw new Error(`No code in mail: ${mail.text}`);
     return code;
   }

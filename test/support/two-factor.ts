@@ -1,6 +1,6 @@
 import { totpCodeAt } from '../../src/two-factor/utils/totp.util';
 import type { FakeClock } from './fake-clock';
-import { AUTH_FIELDS, type SignedIn } from './operations';
+import { AUTH_FIELDS, newUser, rememberSession, type SignedIn } from './operations';
 import type { TestApp } from './test-app';
 
 /** Operation helpers for two-step verification, and the phone's side of it. */
@@ -42,6 +42,18 @@ export const trustedDevices = (t: TestApp, token?: string) =>
 export const revokeTrustedDevice = (t: TestApp, token: string | undefined, id: string) =>
   t.gql('mutation($id: ID!) { revokeTrustedDevice(id: $id) }', { id }, token);
 
+/** A 6-digit code that is not this one (nor a neighbour a window could accept). */
+export function wrongCode(code: string): string {
+  return String((Number(code) + 500_000) % 1_000_000).padStart(6, '0');
+}
+
+/** Signs a new user up and turns 2FA on through the API; the session is the new full one. */
+export async function newUserWithTwoFactor(t: TestApp): Promise<SignedIn & EnabledTwoFactor> {
+  const user = await newUser(t);
+  const enabled = await enableTwoFactor(t, user);
+  return { ...user, ...enabled, token: enabled.token };
+}
+
 /** The code the user's authenticator app shows at the fake clock's time. */
 export function totpCode(secret: string, clock: FakeClock): string {
   return totpCodeAt(secret, clock.epochSeconds());
@@ -70,5 +82,7 @@ export async function enableTwoFactor(t: TestApp, user: SignedIn): Promise<Enabl
   const completed = await completeSetup(t, user.token);
   if (completed.errors) throw new Error(`completeTwoFactorSetup: ${JSON.stringify(completed.errors)}`);
   t.clock.advanceSeconds(30);
-  return { secret, recoveryCodes: confirmed.data!.confirmTwoFactorSetup.codes, token: completed.data!.completeTwoFactorSetup.accessToken };
+  const token = completed.data!.completeTwoFactorSetup.accessToken as string;
+  rememberSession(user.email, token);
+  return { secret, recoveryCodes: confirmed.data!.confirmTwoFactorSetup.codes, token };
 }

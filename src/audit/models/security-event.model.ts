@@ -14,36 +14,73 @@ export enum SecurityEventType {
   TRUSTED_DEVICE_ADDED = 'TRUSTED_DEVICE_ADDED',
   TRUSTED_DEVICE_REVOKED = 'TRUSTED_DEVICE_REVOKED',
   PASSWORD_CHANGED = 'PASSWORD_CHANGED',
+  PASSWORD_CHECK_FAILED = 'PASSWORD_CHECK_FAILED',
   LOGGED_OUT_EVERYWHERE = 'LOGGED_OUT_EVERYWHERE',
   ORGANIZATION_MEMBER_ADDED = 'ORGANIZATION_MEMBER_ADDED',
   ORGANIZATION_MEMBER_REMOVED = 'ORGANIZATION_MEMBER_REMOVED',
   ORGANIZATION_ROLE_CHANGED = 'ORGANIZATION_ROLE_CHANGED',
   ORGANIZATION_SECURITY_SETTINGS_CHANGED = 'ORGANIZATION_SECURITY_SETTINGS_CHANGED',
+  PASSKEY_ADDED = 'PASSKEY_ADDED',
+  PASSKEY_REMOVED = 'PASSKEY_REMOVED',
+  ORGANIZATION_INVITATION_SENT = 'ORGANIZATION_INVITATION_SENT',
+  ORGANIZATION_INVITATION_ACCEPTED = 'ORGANIZATION_INVITATION_ACCEPTED',
+  ORGANIZATION_INVITATION_REVOKED = 'ORGANIZATION_INVITATION_REVOKED',
 }
 
-registerEnumType(SecurityEventType, { name: 'SecurityEventType' });
+registerEnumType(SecurityEventType, {
+  name: 'SecurityEventType',
+  description: 'What happened.',
+  valuesMap: {
+    SIGNED_UP: { description: 'The account was created.' },
+    LOGIN_SUCCEEDED: { description: 'The password was right (the second factor may still follow).' },
+    LOGIN_FAILED: { description: 'A wrong password at login.' },
+    SECOND_FACTOR_SUCCEEDED: { description: 'A login was completed with a code, a recovery code or a passkey.' },
+    SECOND_FACTOR_FAILED: { description: 'A wrong second-factor code at login.' },
+    ACCOUNT_LOCKED: { description: "Too many wrong codes: the account's second factor is paused, and the user was mailed." },
+    TWO_FACTOR_ENABLED: { description: 'Setup was completed; other sessions ended.' },
+    TWO_FACTOR_DISABLED: { description: '2FA was turned off.' },
+    RECOVERY_CODE_USED: { description: 'A recovery code was spent.' },
+    RECOVERY_CODES_REISSUED: { description: 'A new set of recovery codes replaced the old one.' },
+    TRUSTED_DEVICE_ADDED: { description: 'A browser was remembered at the second factor.' },
+    TRUSTED_DEVICE_REVOKED: { description: 'A trusted device was revoked.' },
+    PASSWORD_CHANGED: { description: 'The password was changed; other sessions and trusted devices ended.' },
+    PASSWORD_CHECK_FAILED: {
+      description: 'A wrong password inside a session (changePassword, reissueRecoveryCodes, disableTwoFactor): it counts against the login limit.',
+    },
+    LOGGED_OUT_EVERYWHERE: { description: 'Every session and trusted device was ended.' },
+    ORGANIZATION_MEMBER_ADDED: { description: 'A member joined an organization (actor: who added them).' },
+    ORGANIZATION_MEMBER_REMOVED: { description: 'A member left or was removed (actor: who removed them).' },
+    ORGANIZATION_ROLE_CHANGED: { description: "A member's role changed (actor: who changed it)." },
+    ORGANIZATION_SECURITY_SETTINGS_CHANGED: { description: "An organization's 2FA requirement changed." },
+    PASSKEY_ADDED: { description: 'A passkey or security key was registered as a second factor.' },
+    PASSKEY_REMOVED: { description: 'A passkey or security key was removed.' },
+    ORGANIZATION_INVITATION_SENT: { description: 'An OWNER or ADMIN (user) invited someone by email; the invitee is not named, so the log does not tell whether the address has an account.' },
+    ORGANIZATION_INVITATION_ACCEPTED: { description: 'The invitee (user) accepted an invitation and joined the organization.' },
+    ORGANIZATION_INVITATION_REVOKED: { description: 'An OWNER or ADMIN (user) revoked a pending invitation.' },
+  },
+});
 
-@ObjectType()
+@ObjectType({ description: 'One security-relevant thing that happened to an account or an organization.' })
 export class SecurityEvent {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Grows with every event.' })
   id: string;
 
-  @Field(() => SecurityEventType)
+  @Field(() => SecurityEventType, { description: 'What happened.' })
   type: SecurityEventType;
 
-  @Field()
+  @Field({ description: 'When it happened.' })
   occurredAt: Date;
 
   /** Resolved to `user` and `actor` by the auth module's field resolver. */
   userId: string | null;
   actorUserId: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The organization it concerns, for organization events.' })
   organizationId: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Client address of the request that caused it.' })
   ipAddress: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'User agent of the request that caused it.' })
   userAgent: string | null;
 }

@@ -1,26 +1,26 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { NormalisedEmail } from '../../users/dto/normalised-email.decorator';
 
-const normaliseEmail = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 128;
 
-@InputType()
+@InputType({ description: 'A new account.' })
 export class SignUpInput {
-  @Field()
-  @Transform(normaliseEmail)
+  @Field({ description: 'Login email, at most 254 characters. Stored trimmed, Unicode NFC and lower-cased; refused when it contains invisible characters or mixes alphabets (a Cyrillic "о" among Latin letters).' })
+  @NormalisedEmail()
   @MaxLength(254)
   @IsEmail({}, { message: 'must be an email address' })
   email: string;
 
-  @Field()
+  @Field({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, any characters.` })
   @IsString()
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` })
   password: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Display name, trimmed, at most 100 characters.' })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
@@ -28,35 +28,35 @@ export class SignUpInput {
   name?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'Email and password, and the trusted-device token if this browser has one.' })
 export class LoginInput {
-  @Field()
-  @Transform(normaliseEmail)
+  @Field({ description: 'Login email, in any case (normalised as at sign-up).' })
+  @NormalisedEmail()
   @MaxLength(254)
   @IsEmail({}, { message: 'must be an email address' })
   email: string;
 
   /** Only the upper bound: a wrong-length password is simply a wrong password. */
-  @Field()
+  @Field({ description: `At most ${PASSWORD_MAX_LENGTH} characters.` })
   @IsString()
   @MaxLength(PASSWORD_MAX_LENGTH)
   password: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'From an earlier verifyLoginSecondFactor with rememberDevice: true. Forget it when the answer says trustedDeviceRejected.' })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   trustedDeviceToken?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'The current password (step-up check) and the new one.' })
 export class ChangePasswordInput {
-  @Field()
+  @Field({ description: 'Checked against the login limit: wrong ones count like failed logins.' })
   @IsString()
   @MaxLength(PASSWORD_MAX_LENGTH)
   currentPassword: string;
 
-  @Field()
+  @Field({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.` })
   @IsString()
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` })
   newPassword: string;

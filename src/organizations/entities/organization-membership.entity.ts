@@ -15,4 +15,8 @@ export class OrganizationMembershipEntity {
 
   @Column({ name: 'joined_at', type: 'timestamptz' })
   joinedAt: Date;
+
+  /** The requirement start the 2FA reminder was mailed for, so each requirement reminds once. */
+  @Column({ name: 'two_factor_reminder_for', type: 'timestamptz', nullable: true })
+  twoFactorReminderFor: Date | null;
 }

@@ -1,48 +1,48 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { User } from '../../auth/models/user.model';
+import { User } from '../../users/models/user.model';
 import { OrganizationRole } from './organization-role.model';
 
-@ObjectType()
+@ObjectType({ description: "An organization's 2FA requirement." })
 export class OrganizationSecuritySettings {
-  @Field()
+  @Field({ description: 'Members without 2FA must set it up (after the grace period).' })
   requireTwoFactor: boolean;
 
   @Field(() => Int, { description: 'Hours that members without 2FA keep working after the requirement is turned on; 0 means at once.' })
   twoFactorGracePeriodHours: number;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'Last change; null if never changed.' })
   updatedAt: Date | null;
 
-  @Field(() => User, { nullable: true })
+  @Field(() => User, { nullable: true, description: 'Who made the last change.' })
   updatedBy: User | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A team that can require 2FA of its members.' })
 export class Organization {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Stable id (a UUID); give it to the operations that take organizationId.' })
   id: string;
 
-  @Field()
+  @Field({ description: 'Display name.' })
   name: string;
 
-  @Field(() => OrganizationRole)
+  @Field(() => OrganizationRole, { description: "The signed-in user's role here." })
   myRole: OrganizationRole;
 
-  @Field(() => OrganizationSecuritySettings)
+  @Field(() => OrganizationSecuritySettings, { description: 'The 2FA requirement.' })
   securitySettings: OrganizationSecuritySettings;
 
-  @Field()
+  @Field({ description: 'When it was created.' })
   createdAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A user in an organization; user.twoFactorEnabled is their 2FA status.' })
 export class OrganizationMember {
-  @Field(() => User)
+  @Field(() => User, { description: 'The member.' })
   user: User;
 
-  @Field(() => OrganizationRole)
+  @Field(() => OrganizationRole, { description: 'Their role here.' })
   role: OrganizationRole;
 
-  @Field()
+  @Field({ description: 'When they were added.' })
   joinedAt: Date;
 }

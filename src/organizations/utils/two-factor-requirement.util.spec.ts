@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requirementStart } from './two-factor-requirement.util';
+import { memberSetupDeadline, requirementStart } from './two-factor-requirement.util';
 
 const earlier = new Date('2026-03-01T00:00:00Z');
 const now = new Date('2026-03-02T09:00:00Z');
@@ -16,5 +16,20 @@ describe('requirementStart', () => {
   it('is null when the requirement is off', () => {
     expect(requirementStart(earlier, false, now)).toBeNull();
     expect(requirementStart(null, false, now)).toBeNull();
+  });
+});
+
+describe('memberSetupDeadline', () => {
+  it('counts the grace period from the requirement for a member who was already in', () => {
+    expect(memberSetupDeadline(now, earlier, 48)).toEqual(new Date('2026-03-04T09:00:00Z'));
+  });
+
+  it('counts it from the joining for a member who joins after the requirement began', () => {
+    const joined = new Date('2026-03-05T09:00:00Z');
+    expect(memberSetupDeadline(now, joined, 48)).toEqual(new Date('2026-03-07T09:00:00Z'));
+  });
+
+  it('is the later moment itself with no grace period', () => {
+    expect(memberSetupDeadline(earlier, now, 0)).toEqual(now);
   });
 });

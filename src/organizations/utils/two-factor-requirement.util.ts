@@ -11,3 +11,17 @@ export function requirementStart(currentStart: Date | null, requireTwoFactor: bo
   if (!requireTwoFactor) return null;
   return currentStart ?? now;
 }
+
+/**
+ * A member's own deadline to set up 2FA: the grace period counts from the later of the
+ * requirement's start and the member's joining (GitLab's rule), so someone who joins long after
+ * the requirement began still gets the whole grace period. `twoFactorSetupDeadline` computes the
+ * same thing in SQL for the guard.
+ */
+export function memberSetupDeadline(requirementStartedAt: Date, joinedAt: Date, gracePeriodHours: number): Date {
+  const countsFrom = Math.max(requirementStartedAt.getTime(), joinedAt.getTime());
+  return new Date(countsFrom + gracePeriodHours * 3_600_000);
+}
+
+/** A reminder is mailed once a day before the deadline, when the grace period is longer than that. */
+export const TWO_FACTOR_REMINDER_HOURS_BEFORE = 24;

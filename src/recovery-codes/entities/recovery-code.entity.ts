@@ -15,9 +15,12 @@ export class RecoveryCodeEntity {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
-  /** SHA-256 of the canonical code. */
+  /** A hash of the canonical code, made as `hashVersion` says (see recovery-code.util). */
   @Column({ name: 'code_hash', type: 'bytea' })
   codeHash: Buffer;
+
+  @Column({ name: 'hash_version', type: 'smallint', default: 1 })
+  hashVersion: number;
 
   @Column({ type: 'varchar', length: 16 })
   status: RecoveryCodeStatus;

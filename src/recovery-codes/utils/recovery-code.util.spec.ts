@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   generateRecoveryCode,
   generateRecoveryCodeSet,
-  hashRecoveryCode,
+  keyedRecoveryCodeHash,
+  legacyRecoveryCodeHash,
   normaliseRecoveryCode,
+  rekeyLegacyRecoveryCodeHash,
   RECOVERY_CODE_ALPHABET,
 } from './recovery-code.util';
 
@@ -37,10 +39,20 @@ describe('recovery codes', () => {
     }
   });
 
-  it('hash to SHA-256 of the canonical form, so every way of typing a code matches', () => {
-    const a = hashRecoveryCode(normaliseRecoveryCode('AB1C0-DE2FG')!);
-    const b = hashRecoveryCode(normaliseRecoveryCode('ab1c0de2fg')!);
+  it('hash under a key and bound to the user, so every way of typing a code matches but a plain hash does not', () => {
+    const key = Buffer.alloc(32, 7);
+    const a = keyedRecoveryCodeHash(normaliseRecoveryCode('AB1C0-DE2FG')!, 'user-1', key);
+    const b = keyedRecoveryCodeHash(normaliseRecoveryCode('ab1c0de2fg')!, 'user-1', key);
     expect(a.equals(b)).toBe(true);
     expect(a).toHaveLength(32);
+    expect(a.equals(legacyRecoveryCodeHash('ab1c0de2fg'))).toBe(false);
+    expect(a.equals(keyedRecoveryCodeHash('ab1c0de2fg', 'user-2', key))).toBe(false);
+    expect(a.equals(keyedRecoveryCodeHash('ab1c0de2fg', 'user-1', Buffer.alloc(32, 8)))).toBe(false);
+  });
+
+  it('re-key a legacy SHA-256 row to the same hash the code gives today', () => {
+    const key = Buffer.alloc(32, 7);
+    const rekeyed = rekeyLegacyRecoveryCodeHash(legacyRecoveryCodeHash('ab1c0de2fg'), 'user-1', key);
+    expect(rekeyed.equals(keyedRecoveryCodeHash('ab1c0de2fg', 'user-1', key))).toBe(true);
   });
 });

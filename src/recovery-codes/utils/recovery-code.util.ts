@@ -1,9 +1,6 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, createHmac, randomInt } from 'node:crypto';
 
-/**
- * Crockford's base32 alphabet: no I, L, O or U, so nothing reads as something else. Ten symbols carry
- * 50 bits, enough that a plain SHA-256 cannot be reversed by guessing.
- */
+/** Crockford's base32 alphabet: no I, L, O or U, so nothing reads as something else. Ten symbols carry 50 bits. */
 export const RECOVERY_CODE_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 export const RECOVERY_CODE_LENGTH = 10;
 export const RECOVERY_CODES_PER_SET = 10;
@@ -35,6 +32,28 @@ export function normaliseRecoveryCode(input: string): string | null {
   return canonical.length === RECOVERY_CODE_LENGTH && [...canonical].every((c) => RECOVERY_CODE_ALPHABET.includes(c)) ? canonical : null;
 }
 
-export function hashRecoveryCode(canonical: string): Buffer {
+/** How a stored hash was made: the column `hash_version`. */
+export enum RecoveryCodeHashVersion {
+  /** Plain SHA-256 of the canonical code, as stored before keyed hashes: crackable from a database copy (50 bits). */
+  LEGACY_SHA256 = 1,
+  /** HMAC-SHA-256 under the recovery-code key, over the user id and the SHA-256 of the code. */
+  KEYED = 2,
+}
+
+/** The legacy hash, still needed to recognise (and re-key) rows written before keyed hashes. */
+export function legacyRecoveryCodeHash(canonical: string): Buffer {
   return createHash('sha256').update(canonical, 'utf8').digest();
+}
+
+/**
+ * The stored hash: keyed (a database copy alone cannot be searched) and bound to the user (one pass
+ * over the code space cannot test every user's codes at once). It wraps the legacy SHA-256, so rows
+ * stored before keyed hashes are re-keyed from what is stored, without the codes.
+ */
+export function keyedRecoveryCodeHash(canonical: string, userId: string, key: Buffer): Buffer {
+  return rekeyLegacyRecoveryCodeHash(legacyRecoveryCodeHash(canonical), userId, key);
+}
+
+export function rekeyLegacyRecoveryCodeHash(legacyHash: Buffer, userId: string, key: Buffer): Buffer {
+  return createHmac('sha256', key).update(`${userId}:`, 'utf8').update(legacyHash).digest();
 }

@@ -1,6 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PASSWORD_MAX_LENGTH } from '../../auth/dto/auth.inputs';
+import { MAX_WEBAUTHN_RESPONSE_LENGTH } from '../../passkeys/utils/webauthn-json.util';
 
 /** Generous for "123 456" or "ab1c0-de2fg" typed with spaces; anything longer is not a code. */
 export const MAX_CODE_INPUT_LENGTH = 32;
@@ -21,17 +22,26 @@ abstract class SecondFactorCodeInput {
   recoveryCode?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'The second factor at login: exactly one of code and recoveryCode.' })
 export class VerifyLoginSecondFactorInput extends SecondFactorCodeInput {
+  @Field(() => String, {
+    nullable: true,
+    description: "The JSON text of a WebAuthn AuthenticationResponseJSON answering startPasskeySecondFactor's options. Give exactly one of code, recoveryCode and passkeyResponse.",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_WEBAUTHN_RESPONSE_LENGTH)
+  passkeyResponse?: string | null;
+
   @Field(() => Boolean, { nullable: true, description: 'Issue a trustedDeviceToken so this device skips the second factor next time.' })
   @IsOptional()
   @IsBoolean()
   rememberDevice?: boolean | null;
 }
 
-@InputType()
+@InputType({ description: 'The password and one working code: exactly one of code and recoveryCode.' })
 export class DisableTwoFactorInput extends SecondFactorCodeInput {
-  @Field()
+  @Field({ description: 'Checked against the login limit: wrong ones count like failed logins.' })
   @IsString()
   @MaxLength(PASSWORD_MAX_LENGTH)
   password: string;

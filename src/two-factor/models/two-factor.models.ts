@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Organization } from '../../organizations/models/organization.model';
 
 export enum TwoFactorSetupStep {
   EMAIL_VERIFICATION = 'EMAIL_VERIFICATION',
@@ -6,24 +7,41 @@ export enum TwoFactorSetupStep {
   RECOVERY_CODES = 'RECOVERY_CODES',
 }
 
-registerEnumType(TwoFactorSetupStep, { name: 'TwoFactorSetupStep' });
+registerEnumType(TwoFactorSetupStep, {
+  name: 'TwoFactorSetupStep',
+  description: 'Where an unfinished 2FA setup waits.',
+  valuesMap: {
+    EMAIL_VERIFICATION: { description: 'A code was emailed: next is verifyTwoFactorSetupEmail.' },
+    AUTHENTICATOR_APP: { description: 'The email is verified and the app secret shown: next is confirmTwoFactorSetup with a code from the app.' },
+    RECOVERY_CODES: { description: 'The app is confirmed and recovery codes shown: next is completeTwoFactorSetup.' },
+  },
+});
 
-@ObjectType()
+@ObjectType({ description: "The user's two-step verification." })
 export class TwoFactorStatus {
-  @Field()
+  @Field({ description: 'True once setup is completed.' })
   enabled: boolean;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When 2FA was turned on; null while off.' })
   enabledAt: Date | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Unused recovery codes (0 while off). At 3 or fewer, suggest reissueRecoveryCodes.' })
   recoveryCodesRemaining: number;
+
+  @Field(() => Int, { description: 'How many passkeys the user has registered.' })
+  passkeyCount: number;
 
   @Field(() => TwoFactorSetupStep, { nullable: true, description: 'The step an unfinished setup waits at; null when none is in progress.' })
   setupStep: TwoFactorSetupStep | null;
 
   @Field({ description: 'True when an organization the user belongs to requires 2FA.' })
   requiredByOrganization: boolean;
+
+  @Field(() => [Organization], {
+    description:
+      'The organizations of the user that require 2FA, so the user can see who set the requirement (and leave one with removeOrganizationMember on themselves). Empty when none does.',
+  })
+  requiringOrganizations: Organization[];
 
   @Field(() => Date, {
     nullable: true,
@@ -32,9 +50,9 @@ export class TwoFactorStatus {
   setupRequiredBy: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A setup just started by startTwoFactorSetup.' })
 export class TwoFactorSetup {
-  @Field(() => TwoFactorSetupStep)
+  @Field(() => TwoFactorSetupStep, { description: 'EMAIL_VERIFICATION: the code is on its way.' })
   step: TwoFactorSetupStep;
 
   @Field({ description: 'The login email the verification code was sent to.' })
@@ -44,7 +62,7 @@ export class TwoFactorSetup {
   expiresAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'What the authenticator app needs: scan qrCodeDataUrl or type manualEntryKey.' })
 export class TotpEnrollment {
   @Field({ description: 'otpauth://totp/ISSUER:ACCOUNT?secret=...&issuer=ISSUER&algorithm=SHA1&digits=6&period=30' })
   otpauthUri: string;
@@ -55,27 +73,27 @@ export class TotpEnrollment {
   @Field({ description: 'The base32 secret for manual entry (key type: time based).' })
   manualEntryKey: string;
 
-  @Field()
+  @Field({ description: 'The name the app shows for the service (TOTP_ISSUER, default DFINERY).' })
   issuer: string;
 
-  @Field()
+  @Field({ description: 'The login email, as the app shows it under the issuer.' })
   accountName: string;
 
-  @Field()
+  @Field({ description: 'SHA1.' })
   algorithm: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: '6.' })
   digits: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Seconds per code: 30.' })
   period: number;
 }
 
-@ObjectType()
+@ObjectType({ description: '10 one-time codes (xxxxx-xxxxx) that stand in for the authenticator app.' })
 export class RecoveryCodes {
   @Field(() => [String], { description: 'Shown once. Each code works once.' })
   codes: string[];
 
-  @Field()
+  @Field({ description: 'When this set was made.' })
   generatedAt: Date;
 }

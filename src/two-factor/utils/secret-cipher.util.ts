@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 
 /**
  * AES-256-GCM for TOTP secrets at rest. The stored form names the key it was made with, so keys can
@@ -54,8 +54,4 @@ export function needsReencryption(stored: string, key: Buffer): boolean {
  */
 export function hmacCode(code: string, key: Buffer, ownerId: string): Buffer {
   return createHmac('sha256', key).update(`${ownerId}:${code}`).digest();
-}
-
-export function sameBytes(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }

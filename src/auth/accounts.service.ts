@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SecurityEventType } from '../audit/models/security-event.model';
+import { SecurityEventsService } from '../audit/security-events.service';
+import { AppError, ErrorCode } from '../common/app-error';
+import type { AuthenticatedSession } from '../common/authenticated-session';
+import { currentRequestContext } from '../common/request-context';
+import { ThrottlingService } from '../throttling/throttling.service';
+import { UsersService } from '../users/users.service';
+import type { ChangePasswordInput, LoginInput, SignUpInput } from './dto/auth.inputs';
+import { SessionLevel } from './entities/session.entity';
+import { type IssuedSession, SessionsService } from './sessions.service';
+import { TrustedDevicesService } from './trusted-devices.service';
+import { hashPassword, spendPasswordCheckTime, verifyPassword } from './utils/password-hasher';
+
+/** Passwords: sign-up, login, changing the password, and the step-up check before sensitive changes. */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly trustedDevices: TrustedDevicesService,
+    private readonly securityEvents: SecurityEventsService,
+    private readonly throttling: ThrottlingService,
+  ) {}
+
+  async signUp(input: SignUpInput): Promise<IssuedSession> {
+    const passwordHash = await hashPassword(input.password);
+    return this.dataSource.transaction(async (db) => {
+      const language = currentRequestContext()?.language ?? null;
+      const user = await this.users.create({ email: input.email, name: input.name ?? null, passwordHash, language }, db);
+      await this.securityEvents.record({ type: SecurityEventType.SIGNED_UP, userId: user.id }, db);
+      return this.sessions.issue(user, SessionLevel.FULL, db);
+    });
+  }
+
+  async login(input: LoginInput): Promise<IssuedSession> {
+    const attempt = await this.throttling.passwordAttempt(input.email);
+    const user = await this.users.findByEmail(input.email);
+    const passwordMatches = user ? await verifyPassword(user.passwordHash, input.password) : await spendPasswordCheckTime(input.password);
+    await attempt.end(Boolean(user && passwordMatches));
+    if (!user || !passwordMatches) {
+      await this.securityEvents.record({ type: SecurityEventType.LOGIN_FAILED, userId: user?.id ?? null });
+      throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct.');
+    }
+    await this.users.rememberLanguage(user, currentRequestContext()?.language);
+    const presentedDevice = Boolean(input.trustedDeviceToken);
+    const trustedDevice = presentedDevice && (await this.trustedDevices.use(user.id, input.trustedDeviceToken));
+    const skipsSecondFactor = !user.twoFactorEnabledAt || trustedDevice;
+    const issued = await this.sessions.issue(user, skipsSecondFactor ? SessionLevel.FULL : SessionLevel.PASSWORD);
+    // Told so the browser forgets a token that will never work again (expired, revoked, or not this user's).
+    issued.trustedDeviceRejected = presentedDevice && !trustedDevice;
+    await this.securityEvents.record({ type: SecurityEventType.LOGIN_SUCCEEDED, userId: user.id });
+    return issued;
+  }
+
+  async changePassword(session: AuthenticatedSession, input: ChangePasswordInput): Promise<void> {
+    await this.requirePassword(session.userId, input.currentPassword);
+    const passwordHash = await hashPassword(input.newPassword);
+    await this.dataSource.transaction(async (db) => {
+      await this.users.setPasswordHash(session.userId, passwordHash, db);
+      await this.sessions.revokeAll(session.userId, db, session.sessionId);
+      await this.trustedDevices.revokeAll(session.userId, db);
+      await this.securityEvents.record({ type: SecurityEventType.PASSWORD_CHANGED, userId: session.userId }, db);
+    });
+  }
+
+  /**
+   * Step-up check before a sensitive change. It counts against the same per-account limit as login
+   * (keyed by the email), so a stolen session cannot guess the password faster than a stranger could,
+   * and while the account is locked even the right password is refused. Failures are recorded.
+   */
+  async requirePassword(userId: string, password: string): Promise<void> {
+    const user = await this.users.findByIdOrFail(userId);
+    const attempt = await this.throttling.passwordAttempt(user.email);
+    const passwordMatches = await verifyPassword(user.passwordHash, password);
+    await attempt.end(passwordMatches);
+    if (!passwordMatches) {
+      await this.securityEvents.record({ type: SecurityEventType.PASSWORD_CHECK_FAILED, userId });
+      throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'The password is not correct.');
+    }
+  }
+}

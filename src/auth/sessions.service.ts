@@ -1,0 +1,198 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
+import { EntityManager, IsNull, Not, Repository } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { SecurityEventType } from '../audit/models/security-event.model';
+import { SecurityEventsService } from '../audit/security-events.service';
+import { AppError } from '../common/app-error';
+import type { AuthenticatedSession } from '../common/authenticated-session';
+import { addMinutes, addSeconds, Clock } from '../common/clock';
+import { currentRequestContext } from '../common/request-context';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { OrganizationsService } from '../organizations/organizations.service';
+import { toUser } from '../users/models/user.model';
+import { SessionEntity, SessionLevel } from './entities/session.entity';
+import { AuthPayload, AuthStatus } from './models/auth-payload.model';
+import { TrustedDevicesService } from './trusted-devices.service';
+import { generateOpaqueToken, hashOpaqueToken, looksLikeOpaqueToken, SESSION_TOKEN_PREFIX } from './utils/opaque-token.util';
+
+export const PENDING_SESSION_MINUTES = 10;
+export const MAX_SECOND_FACTOR_FAILURES_PER_SESSION = 5;
+/** last_seen_at is refreshed at most this often, so the guard does not write on every request. */
+const LAST_SEEN_RESOLUTION_SECONDS = 60;
+
+/** The account as a session sees it (no password hash). */
+export type SessionUser = AuthenticatedSession['user'];
+
+/** A session just created, with the only copy of its token. */
+export interface IssuedSession {
+  token: string;
+  session: SessionEntity;
+  user: SessionUser;
+  trustedDeviceToken?: string;
+  trustedDeviceRejected?: boolean;
+}
+
+interface SessionRow {
+  session_id: string;
+  user_id: string;
+  level: SessionLevel;
+  expires_at: Date;
+  last_seen_at: Date;
+  email: string;
+  name: string | null;
+  two_factor_enabled_at: Date | null;
+  created_at: Date;
+}
+
+/** Sessions: issuing, resolving a bearer token, upgrading after the second factor, and ending them. */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly organizations: OrganizationsService,
+    private readonly trustedDevices: TrustedDevicesService,
+    private readonly securityEvents: SecurityEventsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A new session with a new token; PASSWORD sessions are short and only finish the second step. */
+  async issue(user: SessionUser, level: SessionLevel, db: EntityManager = this.sessions.manager): Promise<IssuedSession> {
+    const token = generateOpaqueToken(SESSION_TOKEN_PREFIX);
+    const now = this.clock.now();
+    const request = currentRequestContext();
+    const session = db.create(SessionEntity, {
+      userId: user.id,
+      tokenHash: hashOpaqueToken(token),
+      level,
+      secondFactorFailures: 0,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: level === SessionLevel.PASSWORD ? addMinutes(now, PENDING_SESSION_MINUTES) : addSeconds(now, this.config.sessionTtlHours * 3600),
+      revokedAt: null,
+      ipAddress: request?.ipAddress ?? null,
+      userAgent: request?.userAgent ?? null,
+    });
+    await db.insert(SessionEntity, session);
+    return { token, session, user };
+  }
+
+  /**
+   * Resolves a bearer token to its live session, or null. It runs on every request, so it is one
+   * indexed query, sent as a named prepared statement straight to the pool: PostgreSQL plans it
+   * once per connection instead of on every call. It joins the users table for the same reason
+   * (one round trip per request instead of two).
+   */
+  async authenticate(token: string): Promise<AuthenticatedSession | null> {
+    if (!looksLikeOpaqueToken(token, SESSION_TOKEN_PREFIX)) return null;
+    const now = this.clock.now();
+    const pool = (this.sessions.manager.connection.driver as PostgresDriver).master as Pool;
+    const { rows } = await pool.query<SessionRow>({
+      name: 'auth-session-by-token',
+      text: `SELECT s.id AS session_id, s.user_id, s.level, s.expires_at, s.last_seen_at,
+                    u.email, u.name, u.two_factor_enabled_at, u.created_at
+               FROM sessions s JOIN users u ON u.id = s.user_id
+              WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
+      values: [hashOpaqueToken(token), now],
+    });
+    const row = rows[0];
+    if (!row) return null;
+    if (now.getTime() - row.last_seen_at.getTime() > LAST_SEEN_RESOLUTION_SECONDS * 1000) {
+      await this.sessions.update({ id: row.session_id }, { lastSeenAt: now });
+    }
+    return {
+      sessionId: row.session_id,
+      userId: row.user_id,
+      level: row.level,
+      expiresAt: row.expires_at,
+      user: {
+        id: row.user_id,
+        email: row.email,
+        name: row.name,
+        twoFactorEnabledAt: row.two_factor_enabled_at,
+        createdAt: row.created_at,
+      },
+    };
+  }
+
+  /** The AuthPayload a client sees for a session it was just given. */
+  async payloadFor(issued: IssuedSession): Promise<AuthPayload> {
+    return {
+      accessToken: issued.token,
+      status: await this.statusOf(issued.session.level, issued.user),
+      expiresAt: issued.session.expiresAt,
+      trustedDeviceToken: issued.trustedDeviceToken ?? null,
+      trustedDeviceRejected: issued.trustedDeviceRejected ?? false,
+      user: toUser(issued.user),
+    };
+  }
+
+  /** True when an organization requires 2FA of this user, who has none, and its grace period is over. */
+  async isOverdueForTwoFactorSetup(user: { id: string; twoFactorEnabledAt: Date | null }): Promise<boolean> {
+    if (user.twoFactorEnabledAt) return false;
+    const deadline = await this.organizations.twoFactorSetupDeadline(user.id);
+    return deadline !== null && deadline.getTime() <= this.clock.now().getTime();
+  }
+
+  /**
+   * Replaces a session by a FULL one with a new token (no session fixation). The old session is
+   * revoked by a conditional UPDATE, so of many concurrent calls for one session exactly one wins;
+   * the row stays locked until the caller's transaction ends.
+   */
+  async replaceWithFullSession(sessionId: string, user: SessionUser, db: EntityManager): Promise<IssuedSession> {
+    const revoked = await db
+      .createQueryBuilder()
+      .update(SessionEntity)
+      .set({ revokedAt: this.clock.now() })
+      .where('id = :sessionId AND user_id = :userId AND revoked_at IS NULL AND expires_at > :now', { sessionId, userId: user.id, now: this.clock.now() })
+      .execute();
+    if (revoked.affected !== 1) throw AppError.unauthenticated('This session has ended. Sign in again.');
+    return this.issue(user, SessionLevel.FULL, db);
+  }
+
+  /**
+   * Counts a wrong second-factor code against a pending session; the fifth ends it, and the user
+   * must enter the password again. Returns how many tries the session has left.
+   */
+  async recordSecondFactorFailure(sessionId: string): Promise<number> {
+    // For UPDATE … RETURNING the postgres driver answers [rows, rowCount].
+    const [rows] = (await this.sessions.query(
+      `UPDATE sessions
+          SET second_factor_failures = second_factor_failures + 1,
+              revoked_at = CASE WHEN second_factor_failures + 1 >= $2 THEN $3 ELSE revoked_at END
+        WHERE id = $1
+      RETURNING second_factor_failures`,
+      [sessionId, MAX_SECOND_FACTOR_FAILURES_PER_SESSION, this.clock.now()],
+    )) as [Array<{ second_factor_failures: number }>, number];
+    const failures = rows[0]?.second_factor_failures ?? MAX_SECOND_FACTOR_FAILURES_PER_SESSION;
+    return Math.max(0, MAX_SECOND_FACTOR_FAILURES_PER_SESSION - failures);
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  }
+
+  async logoutEverywhere(userId: string): Promise<void> {
+    await this.sessions.manager.transaction(async (db) => {
+      await this.revokeAll(userId, db);
+      await this.trustedDevices.revokeAll(userId, db);
+      await this.securityEvents.record({ type: SecurityEventType.LOGGED_OUT_EVERYWHERE, userId }, db);
+    });
+  }
+
+  /** Ends every live session of the user, but the one named (the caller's own, after a password change). */
+  async revokeAll(userId: string, db: EntityManager, exceptSessionId?: string): Promise<void> {
+    await db.update(
+      SessionEntity,
+      { userId, revokedAt: IsNull(), ...(exceptSessionId ? { id: Not(exceptSessionId) } : {}) },
+      { revokedAt: this.clock.now() },
+    );
+  }
+
+  private async statusOf(level: SessionLevel, user: SessionUser): Promise<AuthStatus> {
+    if (level === SessionLevel.PASSWORD) return AuthStatus.SECOND_FACTOR_REQUIRED;
+    return (await this.isOverdueForTwoFactorSetup(user)) ? AuthStatus.TWO_FACTOR_SETUP_REQUIRED : AuthStatus.AUTHENTICATED;
+  }
+}

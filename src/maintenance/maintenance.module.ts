@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { DataPruningService } from './data-pruning.service';
+
+/**
+ * Housekeeping that runs on a timer. It owns no tables: modules mark their pruners with
+ * `@PrunesExpiredData()` and this module runs them.
+ */
+@Module({
+  imports: [DiscoveryModule, ScheduleModule.forRoot()],
+  providers: [DataPruningService],
+  exports: [DataPruningService],
+})
+export class MaintenanceModule {}

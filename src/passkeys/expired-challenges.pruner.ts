@@ -1,0 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import { type ExpiredDataPruner, PrunesExpiredData } from '../maintenance/expired-data-pruner';
+import { PasskeysService } from './passkeys.service';
+
+/** A WebAuthn challenge past its 5 minutes can no longer be answered (every answer checks expires_at). */
+@PrunesExpiredData()
+@Injectable()
+export class ExpiredChallengesPruner implements ExpiredDataPruner {
+  readonly prunes = 'WebAuthn challenges';
+
+  constructor(private readonly passkeys: PasskeysService) {}
+
+  pruneExpired(now: Date, batchSize: number): Promise<number> {
+    return this.passkeys.pruneExpired(now, batchSize);
+  }
+}

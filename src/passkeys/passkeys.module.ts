@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { MailModule } from '../mail/mail.module';
+import { ExpiredChallengesPruner } from './expired-challenges.pruner';
+import { PasskeyEntity } from './entities/passkey.entity';
+import { WebAuthnChallengeEntity } from './entities/webauthn-challenge.entity';
+import { PasskeysResolver } from './passkeys.resolver';
+import { PasskeysService } from './passkeys.service';
+
+/** WebAuthn credentials and challenges. The two-factor module asks it to check a passkey at login. */
+@Module({
+  imports: [TypeOrmModule.forFeature([PasskeyEntity, WebAuthnChallengeEntity]), AuthModule, AuditModule, MailModule],
+  providers: [PasskeysService, PasskeysResolver, ExpiredChallengesPruner],
+  exports: [PasskeysService],
+})
+export class PasskeysModule {}

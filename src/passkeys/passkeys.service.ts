@@ -1,0 +1,274 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  type AuthenticationResponseJSON,
+  type AuthenticatorTransport,
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  type RegistrationResponseJSON,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+} from '@simplewebauthn/server';
+import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { SecurityEventType } from '../audit/models/security-event.model';
+import { SecurityEventsService } from '../audit/security-events.service';
+import { AccountsService } from '../auth/accounts.service';
+import { AppError, ErrorCode } from '../common/app-error';
+import type { AuthenticatedSession } from '../common/authenticated-session';
+import { addMinutes, Clock } from '../common/clock';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MailKind } from '../mail/mail-templates';
+import { MailService } from '../mail/mail.service';
+import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
+import type { FinishPasskeyRegistrationInput } from './dto/passkey.inputs';
+import { MAX_PASSKEY_NAME_LENGTH } from './dto/passkey.inputs';
+import { PasskeyEntity } from './entities/passkey.entity';
+import { type WebAuthnCeremony, WebAuthnChallengeEntity } from './entities/webauthn-challenge.entity';
+import type { Passkey } from './models/passkey.model';
+import { parseWebAuthnResponse, type WebAuthnResponseJson } from './utils/webauthn-json.util';
+
+export const WEBAUTHN_CHALLENGE_MINUTES = 5;
+
+/** A login answer whose challenge was spent, waiting for its signature check. */
+export interface ClaimedPasskeyAnswer {
+  userId: string;
+  response: WebAuthnResponseJson;
+  challenge: string;
+}
+const CHALLENGE_BYTES = 32;
+/** Enough for every key a person owns; also bounds excludeCredentials and allowCredentials. */
+export const MAX_PASSKEYS_PER_USER = 20;
+
+/** Passkeys and security keys: registering, listing, naming, removing, and checking one at login. */
+@Injectable()
+export class PasskeysService {
+  constructor(
+    @InjectRepository(PasskeyEntity) private readonly passkeys: Repository<PasskeyEntity>,
+    @InjectRepository(WebAuthnChallengeEntity) private readonly challenges: Repository<WebAuthnChallengeEntity>,
+    private readonly dataSource: DataSource,
+    private readonly accounts: AccountsService,
+    private readonly securityEvents: SecurityEventsService,
+    private readonly mail: MailService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creation options for the browser; needs 2FA on and the password again (step-up). */
+  async startRegistration(session: AuthenticatedSession, password: string): Promise<string> {
+    requireTwoFactorOn(session);
+    await this.accounts.requirePassword(session.userId, password);
+    const existing = await this.passkeys.find({ where: { userId: session.userId }, select: { credentialId: true, transports: true } });
+    if (existing.length >= MAX_PASSKEYS_PER_USER) {
+      throw new AppError(ErrorCode.FAILED_PRECONDITION, `You already have ${MAX_PASSKEYS_PER_USER} passkeys. Remove one before adding another.`);
+    }
+    const challenge = await this.createChallenge(session.userId, 'REGISTRATION', null);
+    const options = await generateRegistrationOptions({
+      rpName: this.config.totpIssuer,
+      rpID: this.config.webauthnRpId,
+      userName: session.user.email,
+      userDisplayName: session.user.name ?? session.user.email,
+      userID: isoBase64URL.toBuffer(isoBase64URL.fromUTF8String(session.userId)),
+      challenge: isoBase64URL.toBuffer(challenge),
+      timeout: WEBAUTHN_CHALLENGE_MINUTES * 60_000,
+      attestationType: 'none',
+      excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransport[] })),
+      authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
+    });
+    return JSON.stringify(options);
+  }
+
+  async finishRegistration(session: AuthenticatedSession, input: FinishPasskeyRegistrationInput): Promise<Passkey> {
+    requireTwoFactorOn(session);
+    const name = passkeyName(input.name);
+    const { response, challenge } = parseWebAuthnResponse(input.response, 'response');
+    if (!(await this.consumeChallenge(challenge, session.userId, 'REGISTRATION', null))) throw passkeyRefused();
+    let verified;
+    try {
+      verified = await verifyRegistrationResponse({
+        response: response as unknown as RegistrationResponseJSON,
+        expectedChallenge: challenge,
+        expectedOrigin: this.config.publicUrl,
+        expectedRPID: this.config.webauthnRpId,
+        requireUserVerification: false,
+      });
+    } catch {
+      throw passkeyRefused();
+    }
+    if (!verified.verified) throw passkeyRefused();
+    const { credential, credentialBackedUp } = verified.registrationInfo;
+    const passkey = this.passkeys.create({
+      userId: session.userId,
+      credentialId: credential.id,
+      publicKey: Buffer.from(credential.publicKey),
+      signCount: String(credential.counter),
+      transports: credential.transports ?? [],
+      backedUp: credentialBackedUp,
+      name,
+      createdAt: this.clock.now(),
+      lastUsedAt: null,
+    });
+    try {
+      await this.dataSource.transaction(async (db) => {
+        await db.insert(PasskeyEntity, passkey);
+        await this.securityEvents.record({ type: SecurityEventType.PASSKEY_ADDED, userId: session.userId }, db);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError(ErrorCode.INVALID_CODE, 'This passkey is already registered.');
+      throw error;
+    }
+    this.mail.sendNotice(session.user.email, MailKind.PASSKEY_ADDED, { name });
+    return passkey;
+  }
+
+  list(userId: string): Promise<Passkey[]> {
+    return this.passkeys.find({ where: { userId }, order: { createdAt: 'ASC' } });
+  }
+
+  count(userId: string): Promise<number> {
+    return this.passkeys.countBy({ userId });
+  }
+
+  async rename(userId: string, id: string, newName: string): Promise<Passkey> {
+    const name = passkeyName(newName);
+    const result = await this.passkeys.update({ id, userId }, { name });
+    if (!result.affected) throw AppError.notFound('The passkey');
+    return this.passkeys.findOneByOrFail({ id, userId });
+  }
+
+  /** Needs the password again. */
+  async remove(session: AuthenticatedSession, id: string, password: string): Promise<void> {
+    await this.accounts.requirePassword(session.userId, password);
+    const removed = await this.dataSource.transaction(async (db) => {
+      const [rows] = (await db.query(`DELETE FROM passkeys WHERE id = $1 AND user_id = $2 RETURNING name`, [id, session.userId])) as [Array<{ name: string }>, number];
+      if (rows.length === 0) return null;
+      await this.securityEvents.record({ type: SecurityEventType.PASSKEY_REMOVED, userId: session.userId }, db);
+      return rows[0].name;
+    });
+    if (removed === null) throw AppError.notFound('The passkey');
+    this.mail.sendNotice(session.user.email, MailKind.PASSKEY_REMOVED, { name: removed });
+  }
+
+  /** Request options for a pending session of a user who has passkeys. */
+  async startSecondFactor(session: AuthenticatedSession): Promise<string> {
+    if (session.level !== 'PASSWORD') throw new AppError(ErrorCode.FAILED_PRECONDITION, 'This session is already fully signed in.');
+    const owned = await this.passkeys.find({ where: { userId: session.userId }, select: { credentialId: true, transports: true } });
+    if (owned.length === 0) {
+      throw new AppError(ErrorCode.FAILED_PRECONDITION, 'This account has no passkey. Use a code from your authenticator app or a recovery code.');
+    }
+    const challenge = await this.createChallenge(session.userId, 'AUTHENTICATION', session.sessionId);
+    const options = await generateAuthenticationOptions({
+      rpID: this.config.webauthnRpId,
+      challenge: isoBase64URL.toBuffer(challenge),
+      timeout: WEBAUTHN_CHALLENGE_MINUTES * 60_000,
+      allowCredentials: owned.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransport[] })),
+      userVerification: 'preferred',
+    });
+    return JSON.stringify(options);
+  }
+
+  /**
+   * The first half of the passkey answer at login: parses it (malformed JSON is BAD_USER_INPUT) and
+   * spends this session's challenge, before and outside the transaction that checks it, so a wrong
+   * answer cannot give the challenge back. Null when the challenge is not this session's or is gone.
+   */
+  async claimLoginAnswer(session: { userId: string; sessionId: string }, responseText: string): Promise<ClaimedPasskeyAnswer | null> {
+    const { response, challenge } = parseWebAuthnResponse(responseText, 'passkeyResponse');
+    if (!(await this.consumeChallenge(challenge, session.userId, 'AUTHENTICATION', session.sessionId))) return null;
+    return { userId: session.userId, response, challenge };
+  }
+
+  /**
+   * The second half, inside the caller's transaction (the second step of login): true when the
+   * signature, origin, rp id and counter check out. Any wrong answer is false, which the caller
+   * counts like a wrong code.
+   */
+  async verifyClaimedAnswer(claimed: ClaimedPasskeyAnswer | null, db: EntityManager): Promise<boolean> {
+    if (!claimed) return false;
+    const { response, challenge } = claimed;
+    const passkey = await db.findOneBy(PasskeyEntity, { userId: claimed.userId, credentialId: response.id });
+    if (!passkey) return false;
+    const storedCount = Number(passkey.signCount);
+    let verified;
+    try {
+      // The library refuses a counter that does not rise when either side is non-zero (a cloned key).
+      verified = await verifyAuthenticationResponse({
+        response: response as unknown as AuthenticationResponseJSON,
+        expectedChallenge: challenge,
+        expectedOrigin: this.config.publicUrl,
+        expectedRPID: this.config.webauthnRpId,
+        credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: storedCount },
+        requireUserVerification: false,
+      });
+    } catch {
+      return false;
+    }
+    if (!verified.verified) return false;
+    const { newCounter, credentialBackedUp } = verified.authenticationInfo;
+    // Conditional on the counter read above: of two assertions racing with one key, one moves it.
+    const updated = await db
+      .createQueryBuilder()
+      .update(PasskeyEntity)
+      .set({ signCount: String(newCounter), lastUsedAt: this.clock.now(), backedUp: credentialBackedUp })
+      .where('id = :id AND sign_count = :storedCount', { id: passkey.id, storedCount })
+      .execute();
+    return updated.affected === 1;
+  }
+
+  /** Disabling 2FA (or an admin reset) takes the passkeys with it. */
+  async deleteAll(userId: string, db: EntityManager): Promise<void> {
+    await db.delete(PasskeyEntity, { userId });
+    await db.delete(WebAuthnChallengeEntity, { userId });
+  }
+
+  /** For the data-pruning job: challenges past their 5 minutes, a batch at a time. */
+  pruneExpired(now: Date, batchSize: number): Promise<number> {
+    return deleteBatchBelow(this.dataSource, 'webauthn_challenges', 'expires_at', now, batchSize);
+  }
+
+  private async createChallenge(userId: string, ceremony: WebAuthnCeremony, sessionId: string | null): Promise<string> {
+    const challenge = isoBase64URL.fromBuffer(randomBytes(CHALLENGE_BYTES));
+    await this.challenges.insert({ challenge, userId, ceremony, sessionId, expiresAt: addMinutes(this.clock.now(), WEBAUTHN_CHALLENGE_MINUTES) });
+    return challenge;
+  }
+
+  /**
+   * Spends a challenge: one DELETE … RETURNING, so of concurrent answers (on any instance) exactly
+   * one gets it, and only for the user, ceremony and session it was issued to, within its 5 minutes.
+   */
+  private async consumeChallenge(challenge: string, userId: string, ceremony: WebAuthnCeremony, sessionId: string | null): Promise<boolean> {
+    const [rows] = (await this.challenges.query(
+      `DELETE FROM webauthn_challenges
+        WHERE challenge = $1 AND user_id = $2 AND ceremony = $3 AND session_id IS NOT DISTINCT FROM $4 AND expires_at > $5
+      RETURNING challenge`,
+      [challenge, userId, ceremony, sessionId, this.clock.now()],
+    )) as [unknown[], number];
+    return rows.length === 1;
+  }
+}
+
+function requireTwoFactorOn(session: AuthenticatedSession): void {
+  if (!session.user.twoFactorEnabledAt) {
+    throw new AppError(ErrorCode.FAILED_PRECONDITION, 'Turn on 2-step verification with an authenticator app before adding a passkey.');
+  }
+}
+
+function passkeyName(raw: string): string {
+  const name = raw.trim();
+  if (name.length === 0 || name.length > MAX_PASSKEY_NAME_LENGTH) {
+    throw AppError.badInput([{ field: 'name', message: `must be 1 to ${MAX_PASSKEY_NAME_LENGTH} characters` }]);
+  }
+  return name;
+}
+
+function passkeyRefused(): AppError {
+  return new AppError(
+    ErrorCode.INVALID_CODE,
+    'The passkey answer was not accepted: it was for another or an expired request, or from another site. Start again.',
+  );
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+}
