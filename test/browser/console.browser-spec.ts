@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
+import { acceptInvitation, invitationTokenFor, inviteOrganizationMember } from '../support/invitations';
 import type { TestApp } from '../support/test-app';
 import { totpCode } from '../support/two-factor';
 import { type ConsolePage, launchChromium, mailedCode, openConsole, screenshot, startConsoleServer } from './support/console-browser';
@@ -68,11 +69,12 @@ describe('web console', () => {
     await heading(page, en.account.title);
   }
 
-  async function signUpThroughApi(email: string) {
-    const { errors } = await t.gql('mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }', {
+  async function signUpThroughApi(email: string): Promise<string> {
+    const { data, errors } = await t.gql('mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }', {
       input: { email, password: PASSWORD },
     });
     expect(errors).toBeUndefined();
+    return data!.signUp.accessToken;
   }
 
   /** The English enrollment from 'Activate 2-Step Verification' to '2-step verification completed'. */
@@ -296,7 +298,7 @@ describe('web console', () => {
   });
 
   it('in Korean: refuses Security Settings with the API\'s reason until the admin has 2FA, then requires it', async () => {
-    await signUpThroughApi('member@example.com');
+    const memberToken = await signUpThroughApi('member@example.com');
     const page = await open({ locale: 'ko-KR' });
     await heading(page, '로그인');
     await page.getByRole('link', { name: '회원가입' }).click();
@@ -331,9 +333,13 @@ describe('web console', () => {
     );
     expect(refused.errors?.[0]?.message).toBe(en.errors.settingsNeedOwnTwoFactor);
 
+    // A new colleague comes in by invitation (its screens come with that capability).
+    const mailsBefore = t.inbox.messages.length;
+    const invited = await inviteOrganizationMember(t, login.data!.login.accessToken, { organizationId: organizations.data!.myOrganizations[0].id, email: 'member@example.com', role: 'MEMBER' });
+    expect(invited.errors).toBeUndefined();
+    const accepted = await acceptInvitation(t, memberToken, await invitationTokenFor(t, 'member@example.com', mailsBefore));
+    expect(accepted.errors).toBeUndefined();
     await page.getByRole('link', { name: '멤버', exact: true }).click();
-    await page.getByLabel('멤버의 로그인 이메일').fill('member@example.com');
-    await button(page, '추가').click();
     const memberRow = page.getByRole('row').filter({ hasText: 'member@example.com' });
     await memberRow.getByText('사용 안 함').waitFor();
 
@@ -342,10 +348,10 @@ describe('web console', () => {
     await button(page, '계정관리').click();
     await button(page, '2단계 인증 활성').click();
     await heading(page, '이메일 인증 요청');
-    const mailsBefore = t.inbox.messages.length;
+    const mailsBeforeSetup = t.inbox.messages.length;
     await button(page, '이메일 인증 요청').click();
     await heading(page, '이메일 확인');
-    await page.getByLabel('인증번호', { exact: true }).fill(await mailedCode(t, 'admin@example.com', mailsBefore));
+    await page.getByLabel('인증번호', { exact: true }).fill(await mailedCode(t, 'admin@example.com', mailsBeforeSetup));
     await button(page, '인증').click();
     await heading(page, '2단계 인증 앱으로 QR코드 스캔');
     for (const label of ['계정 이름', '내 키', '키 유형', '시간 기준']) await page.locator('.manual-key').getByText(label, { exact: true }).waitFor();

@@ -289,7 +289,7 @@ export const en = {
     alreadyEnabled: '2-step verification is already on.',
     alreadyMember: 'This user is already a member of the organization.',
     NOT_FOUND: 'We could not find that. It may have been removed; reload the page.',
-    noSuchAccount: 'No account uses this email. Ask the person to sign up first.',
+    noSuchAccount: 'Only people already in another organization you manage can be added directly. Invite anyone else by email.',
     FAILED_PRECONDITION: 'This step is not available now. Reload the page and start again.',
     settingsNeedOwnTwoFactor: "Turn on two-step verification for your own account before changing the organization's security settings.",
     lastOwner: 'An organization needs at least one owner. Make another member an owner first.',

@@ -287,7 +287,7 @@ export const ko: Dictionary = {
     alreadyEnabled: '2단계 인증이 이미 켜져 있습니다.',
     alreadyMember: '이미 조직의 멤버인 사용자입니다.',
     NOT_FOUND: '찾을 수 없습니다. 삭제되었을 수 있으니 페이지를 새로 고치세요.',
-    noSuchAccount: '이 이메일을 쓰는 계정이 없습니다. 먼저 회원가입을 요청하세요.',
+    noSuchAccount: '내가 관리하는 다른 조직에 이미 있는 사람만 바로 추가할 수 있습니다. 그 밖의 사람은 이메일로 초대하세요.',
     FAILED_PRECONDITION: '지금은 이 단계를 진행할 수 없습니다. 페이지를 새로 고치고 다시 시작하세요.',
     settingsNeedOwnTwoFactor: '조직의 보안 설정을 변경하려면 먼저 내 계정의 2단계 인증을 설정하세요.',
     lastOwner: '조직에는 소유자가 한 명 이상 있어야 합니다. 먼저 다른 멤버를 소유자로 지정하세요.',
