@@ -1,5 +1,6 @@
 // Installs the console's own dependencies (web/ keeps React 19 apart from GraphiQL's React 18).
-// A copy of the repository without web/ (e.g. a server-only Docker stage) installs without it.
+// A copy without web/ (the Docker runtime stage copies only what the server needs) installs without it;
+// package.json's postinstall skips this file when the copy lacks scripts/ too.
 const { existsSync } = require('node:fs');
 const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
