@@ -19,7 +19,7 @@ export default defineConfig({
       {
         plugins: [swcPlugin()],
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.spec.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['src/**/*.spec.ts', 'web/src/**/*.spec.ts'], environment: 'node' },
       },
       {
         plugins: [swcPlugin()],
@@ -44,6 +44,19 @@ export default defineConfig({
           globalSetup: ['./test/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [swcPlugin()],
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.browser-spec.ts'],
+          environment: 'node',
+          // Builds web/ (codegen from schema.gql, type-check, Vite) before any page opens.
+          globalSetup: ['./test/support/global-setup.ts', './test/browser/support/build-console.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

@@ -13,6 +13,7 @@ import { requestContextMiddleware } from './common/request-context';
 import { securityHeaders } from './common/security-headers';
 import type { AppConfig } from './config/app-config';
 import { graphiqlRouter } from './graphql/graphiql-page';
+import { webConsoleRouter } from './web-console/web-console';
 
 /** Large enough for any legitimate operation, small enough that nobody streams megabytes at us. */
 export const MAX_REQUEST_BODY = '256kb';
@@ -76,6 +77,7 @@ export async function createApp(
   app.use(securityHeaders());
   app.use(requestContextMiddleware);
   if (config.graphiql) app.use(graphiqlRouter());
+  app.use(webConsoleRouter());
   app.use(express.json({ limit: MAX_REQUEST_BODY }));
   app.use(requestProblemHandler);
   app.use(rejectUnusableText);

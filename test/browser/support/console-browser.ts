@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../../support/test-app';
+
+export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'test-output', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The test app (fake clock, in-process SMTP, own database) listening on a free port. */
+export async function startConsoleServer(): Promise<{ t: TestApp; baseUrl: string }> {
+  const t = await startTestApp();
+  await t.app.listen(0, '127.0.0.1');
+  const { port } = t.app.getHttpServer().address() as AddressInfo;
+  return { t, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+export function launchChromium(): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface ConsolePage {
+  context: BrowserContext;
+  page: Page;
+  /** Every console error and uncaught exception the page produced. */
+  problems: string[];
+}
+
+export async function openConsole(
+  browser: Browser,
+  baseUrl: string,
+  options: { locale?: string; width?: number; height?: number } = {},
+): Promise<ConsolePage> {
+  const context = await browser.newContext({
+    locale: options.locale ?? 'en-US',
+    viewport: { width: options.width ?? 1024, height: options.height ?? 720 },
+    acceptDownloads: true,
+  });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  await page.goto(baseUrl);
+  return { context, page, problems };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The 6-digit code of the first mail to `to` that arrived after `after` messages (any language). */
+export async function mailedCode(t: TestApp, to: string, after: number): Promise<string> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const mail = t.inbox.messages.slice(after).find((m) => m.to.includes(to) && /\b\d{6}\b/.test(`${m.subject} ${m.text}`));
+    if (mail) return /\b(\d{6})\b/.exec(`${mail.subject} ${mail.text}`)![1]!;
+    if (Date.now() > deadline) throw new Error(`No code mailed to ${to}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,61 @@
+import type { Dictionary } from '../i18n/en';
+import { ApiError, type FieldProblem } from './client';
+
+/**
+ * Turns an API error into a sentence a person can act on, in the console's language. The code
+ * decides; the operation refines the sentence where one code means different things (a CONFLICT at
+ * sign-up is a taken email, at setup an enabled 2FA). The server's English message is never shown,
+ * so a Korean screen stays Korean.
+ */
+export function describeError(error: unknown, t: Dictionary): string {
+  if (!(error instanceof ApiError)) return t.errors.NETWORK;
+  const e = t.errors;
+  const { operation, extensions } = error;
+  switch (error.code) {
+    case 'TOO_MANY_ATTEMPTS':
+      return e.TOO_MANY_ATTEMPTS(Math.max(1, Math.ceil((extensions.retryAfterSeconds ?? 60) / 60)));
+    case 'INVALID_CODE': {
+      const left = extensions.attemptsRemaining;
+      if (left === undefined) return e.INVALID_CODE;
+      if (left > 0) return e.invalidCodeTriesLeft(left);
+      return operation === 'VerifyLoginSecondFactor' ? e.loginEndedAfterWrongCodes : e.invalidEmailCodeUsedUp;
+    }
+    case 'BAD_USER_INPUT':
+      return describeFields(extensions.fields ?? [], t);
+    case 'CODE_EXPIRED':
+      return operation === 'VerifyTwoFactorSetupEmail' ? e.CODE_EXPIRED : e.setupExpired;
+    case 'CONFLICT':
+      if (operation === 'SignUp') return e.emailTaken;
+      if (operation === 'AddOrganizationMember') return e.alreadyMember;
+      if (operation.includes('TwoFactorSetup')) return e.alreadyEnabled;
+      return e.CONFLICT;
+    case 'NOT_FOUND':
+      return operation === 'AddOrganizationMember' ? e.noSuchAccount : e.NOT_FOUND;
+    case 'FAILED_PRECONDITION':
+      if (operation === 'UpdateOrganizationSecuritySettings') return e.settingsNeedOwnTwoFactor;
+      if (operation === 'UpdateOrganizationMemberRole' || operation === 'RemoveOrganizationMember') return e.lastOwner;
+      if (operation === 'ConfirmRecoveryCodesReissue') return e.nothingToConfirm;
+      if (operation === 'ReissueRecoveryCodes' || operation === 'DisableTwoFactor') return e.twoFactorNotOn;
+      return e.FAILED_PRECONDITION;
+    case 'INVALID_CREDENTIALS':
+      return operation === 'Login' ? e.INVALID_CREDENTIALS : e.wrongPassword;
+    case 'INTERNAL_SERVER_ERROR':
+      return e.INTERNAL_SERVER_ERROR(extensions.requestId ?? '—');
+    case 'UNAUTHENTICATED':
+    case 'SECOND_FACTOR_REQUIRED':
+    case 'TWO_FACTOR_SETUP_REQUIRED':
+    case 'FORBIDDEN':
+    case 'SERVICE_UNAVAILABLE':
+    case 'NETWORK':
+      return e[error.code];
+  }
+}
+
+function describeFields(fields: FieldProblem[], t: Dictionary): string {
+  const known = t.errors.fields;
+  const lines = [...new Set(fields.map((f) => f.field))].map((field) => {
+    const entry = known[field as keyof typeof known] ?? known.other;
+    return t.errors.badField(entry.name, entry.problem);
+  });
+  return lines.length > 0 ? `${t.errors.BAD_USER_INPUT} ${lines.join(' ')}` : t.errors.BAD_USER_INPUT;
+}

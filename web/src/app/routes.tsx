@@ -1,0 +1,47 @@
+import type { ReactNode } from 'react';
+import { DisableScreen } from '../screens/two-factor/DisableScreen';
+import { DevicesTab } from '../screens/devices/DevicesTab';
+import { EventsTab } from '../screens/security-events/EventsTab';
+import { ForcedSetupScreen } from '../screens/forced-setup/ForcedSetupScreen';
+import { OrganizationScreen } from '../screens/organizations/OrganizationScreen';
+import { OrganizationsScreen } from '../screens/organizations/OrganizationsScreen';
+import { PasswordTab } from '../screens/password/PasswordTab';
+import { ReissueScreen } from '../screens/two-factor/ReissueScreen';
+import { SecondStep } from '../screens/second-step/SecondStep';
+import { SetupScreen } from '../screens/two-factor/SetupScreen';
+import { SignIn } from '../screens/sign-in/SignIn';
+import { SignUp } from '../screens/sign-up/SignUp';
+import { TwoFactorTab } from '../screens/two-factor/TwoFactorTab';
+import type { Phase } from './session';
+
+export interface Route {
+  path: string;
+  /** The session phase the screen belongs to; any other phase is sent to its own start screen. */
+  phase: Exclude<Phase, 'loading'>;
+  render(params: Record<string, string>): ReactNode;
+}
+
+/** Every screen of the console. A new screen is a folder under screens/ and one line here. */
+export const ROUTES: Route[] = [
+  { path: '/sign-in', phase: 'signedOut', render: () => <SignIn /> },
+  { path: '/sign-up', phase: 'signedOut', render: () => <SignUp /> },
+  { path: '/second-step', phase: 'secondFactor', render: () => <SecondStep /> },
+  { path: '/forced-setup', phase: 'forcedSetup', render: () => <ForcedSetupScreen /> },
+  { path: '/account/two-factor', phase: 'signedIn', render: () => <TwoFactorTab /> },
+  { path: '/account/two-factor/setup', phase: 'signedIn', render: () => <SetupScreen /> },
+  { path: '/account/two-factor/reissue', phase: 'signedIn', render: () => <ReissueScreen /> },
+  { path: '/account/two-factor/disable', phase: 'signedIn', render: () => <DisableScreen /> },
+  { path: '/account/devices', phase: 'signedIn', render: () => <DevicesTab /> },
+  { path: '/account/password', phase: 'signedIn', render: () => <PasswordTab /> },
+  { path: '/account/events', phase: 'signedIn', render: () => <EventsTab /> },
+  { path: '/organizations', phase: 'signedIn', render: () => <OrganizationsScreen /> },
+  { path: '/organizations/:id/:tab', phase: 'signedIn', render: ({ id, tab }) => <OrganizationScreen key={id} id={id!} tab={tab!} /> },
+];
+
+/** Where each phase starts. */
+export const START_OF_PHASE: Record<Exclude<Phase, 'loading'>, string> = {
+  signedOut: '/sign-in',
+  secondFactor: '/second-step',
+  forcedSetup: '/forced-setup',
+  signedIn: '/account/two-factor',
+};

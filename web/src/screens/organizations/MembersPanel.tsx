@@ -1,0 +1,122 @@
+import { useCallback, useEffect, useState } from 'react';
+import { request } from '../../api/client';
+import { useSession } from '../../app/session';
+import type { OrganizationMembersQuery as Members, OrganizationRole } from '../../gql/graphql';
+import { useI18n } from '../../i18n';
+import { ErrorText, Field, Form, useAction } from '../../components/forms';
+import type { Organization } from './OrganizationScreen';
+import {
+  AddOrganizationMemberDocument,
+  OrganizationMembersDocument,
+  RemoveOrganizationMemberDocument,
+  UpdateOrganizationMemberRoleDocument,
+} from './operations';
+
+const ROLES: OrganizationRole[] = ['OWNER', 'ADMIN', 'MEMBER'];
+
+/** Members with their 2FA status and roles; add, change role, remove (OWNER and ADMIN only). */
+export function MembersPanel({ organization }: { organization: Organization }) {
+  const { t, formatDateTime } = useI18n();
+  const session = useSession();
+  const organizationId = organization.id;
+  const [members, setMembers] = useState<Members['organizationMembers'] | null>(null);
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<OrganizationRole>('MEMBER');
+  const load = useAction(
+    useCallback(async () => setMembers((await request(OrganizationMembersDocument, { organizationId })).organizationMembers), [organizationId]),
+  );
+  const change = useAction(async (userId: string, newRole: OrganizationRole) => {
+    await request(UpdateOrganizationMemberRoleDocument, { input: { organizationId, userId, role: newRole } });
+    await load.run();
+  });
+  const remove = useAction(async (userId: string) => {
+    await request(RemoveOrganizationMemberDocument, { input: { organizationId, userId } });
+    await load.run();
+  });
+  const add = useAction(async () => {
+    await request(AddOrganizationMemberDocument, { input: { organizationId, email, role } });
+    setEmail('');
+    await load.run();
+  });
+  const { run: loadMembers } = load;
+  useEffect(() => {
+    void loadMembers();
+  }, [loadMembers]);
+
+  return (
+    <>
+      <h2>{t.organizations.membersTab}</h2>
+      <ErrorText error={load.error ?? change.error ?? remove.error} />
+      {members && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.organizations.member}</th>
+                <th scope="col">{t.organizations.twoFactor}</th>
+                <th scope="col">{t.organizations.role}</th>
+                <th scope="col">{t.organizations.joined}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t.organizations.remove}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {members.map((member) => (
+                <tr key={member.user.id}>
+                  <td>
+                    {member.user.email}
+                    {member.user.name && <span className="hint"> ({member.user.name})</span>}
+                  </td>
+                  <td>
+                    <span className={member.user.twoFactorEnabled ? 'badge on' : 'badge off'}>{member.user.twoFactorEnabled ? t.on : t.off}</span>
+                  </td>
+                  <td>
+                    <select
+                      aria-label={t.organizations.roleOf(member.user.email)}
+                      value={member.role}
+                      disabled={change.busy}
+                      onChange={(e) => void change.run(member.user.id, e.target.value as OrganizationRole)}
+                    >
+                      {ROLES.map((value) => (
+                        <option key={value} value={value}>
+                          {t.organizations.roles[value]}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>{formatDateTime(member.joinedAt)}</td>
+                  <td>
+                    {member.user.id !== session.user?.id && (
+                      <button type="button" aria-label={t.organizations.removeLabel(member.user.email)} disabled={remove.busy} onClick={() => void remove.run(member.user.id)}>
+                        {t.organizations.remove}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h3>{t.organizations.addTitle}</h3>
+      <Form onSubmit={() => void add.run()}>
+        <Field label={t.organizations.addEmail} type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <div className="field">
+          <label htmlFor="new-member-role">{t.organizations.addRole}</label>
+          <select id="new-member-role" value={role} onChange={(e) => setRole(e.target.value as OrganizationRole)}>
+            {ROLES.map((value) => (
+              <option key={value} value={value}>
+                {t.organizations.roles[value]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <ErrorText error={add.error} />
+        <button type="submit" className="primary" disabled={add.busy}>
+          {t.organizations.add}
+        </button>
+      </Form>
+    </>
+  );
+}

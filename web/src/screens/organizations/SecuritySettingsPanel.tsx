@@ -1,0 +1,53 @@
+import { useState } from 'react';
+import { request } from '../../api/client';
+import { useI18n } from '../../i18n';
+import { Checkbox, ErrorText, Field, Form, Notice, useAction } from '../../components/forms';
+import type { Organization } from './OrganizationScreen';
+import { UpdateOrganizationSecuritySettingsDocument } from './operations';
+
+/**
+ * 'Organization Management > Security Settings'. The console does not pre-judge who may save: the
+ * API refuses an admin without 2FA, and its reason is what the person reads.
+ */
+export function SecuritySettingsPanel({ organization, reload }: { organization: Organization; reload: () => void }) {
+  const { t, formatDateTime } = useI18n();
+  const settings = organization.securitySettings;
+  const [requireTwoFactor, setRequireTwoFactor] = useState(settings.requireTwoFactor);
+  const [graceHours, setGraceHours] = useState(String(settings.twoFactorGracePeriodHours));
+  const [saved, setSaved] = useState(false);
+  const save = useAction(async () => {
+    setSaved(false);
+    await request(UpdateOrganizationSecuritySettingsDocument, {
+      input: { organizationId: organization.id, requireTwoFactor, twoFactorGracePeriodHours: Number(graceHours) },
+    });
+    setSaved(true);
+    reload();
+  });
+
+  return (
+    <>
+      <h2>{t.organizations.securityTab}</h2>
+      <Form onSubmit={() => void save.run()}>
+        <Checkbox label={t.organizations.requireTwoFactor} checked={requireTwoFactor} onChange={(e) => setRequireTwoFactor(e.target.checked)} />
+        <p className="hint">{t.organizations.requireHint}</p>
+        <Field
+          label={t.organizations.graceHours}
+          hint={t.organizations.graceHint}
+          type="number"
+          min={0}
+          max={720}
+          step={1}
+          required
+          value={graceHours}
+          onChange={(e) => setGraceHours(e.target.value)}
+        />
+        <ErrorText error={save.error} />
+        {saved && <Notice>{t.saved}</Notice>}
+        <button type="submit" className="primary" disabled={save.busy}>
+          {t.save}
+        </button>
+      </Form>
+      {settings.updatedAt && settings.updatedBy && <p className="hint">{t.organizations.lastChanged(formatDateTime(settings.updatedAt), settings.updatedBy.email)}</p>}
+    </>
+  );
+}

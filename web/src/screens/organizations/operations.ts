@@ -1,0 +1,62 @@
+import { graphql } from '../../gql';
+
+export const MyOrganizationsDocument = graphql(`
+  query MyOrganizations {
+    myOrganizations { id name myRole }
+  }
+`);
+
+export const CreateOrganizationDocument = graphql(`
+  mutation CreateOrganization($input: CreateOrganizationInput!) {
+    createOrganization(input: $input) { id name myRole }
+  }
+`);
+
+export const OrganizationDocument = graphql(`
+  query Organization($id: ID!) {
+    organization(id: $id) {
+      id
+      name
+      myRole
+      securitySettings { requireTwoFactor twoFactorGracePeriodHours updatedAt updatedBy { email } }
+    }
+  }
+`);
+
+export const OrganizationMembersDocument = graphql(`
+  query OrganizationMembers($organizationId: ID!) {
+    organizationMembers(organizationId: $organizationId) { role joinedAt user { id email name twoFactorEnabled } }
+  }
+`);
+
+export const AddOrganizationMemberDocument = graphql(`
+  mutation AddOrganizationMember($input: AddOrganizationMemberInput!) {
+    addOrganizationMember(input: $input) { role }
+  }
+`);
+
+export const UpdateOrganizationMemberRoleDocument = graphql(`
+  mutation UpdateOrganizationMemberRole($input: UpdateOrganizationMemberRoleInput!) {
+    updateOrganizationMemberRole(input: $input) { role }
+  }
+`);
+
+export const RemoveOrganizationMemberDocument = graphql(`
+  mutation RemoveOrganizationMember($input: RemoveOrganizationMemberInput!) {
+    removeOrganizationMember(input: $input)
+  }
+`);
+
+export const UpdateOrganizationSecuritySettingsDocument = graphql(`
+  mutation UpdateOrganizationSecuritySettings($input: UpdateOrganizationSecuritySettingsInput!) {
+    updateOrganizationSecuritySettings(input: $input) { requireTwoFactor twoFactorGracePeriodHours updatedAt updatedBy { email } }
+  }
+`);
+
+export const OrganizationSecurityEventsDocument = graphql(`
+  query OrganizationSecurityEvents($organizationId: ID!) {
+    organizationSecurityEvents(organizationId: $organizationId, first: 50) {
+      id type occurredAt ipAddress userAgent user { email } actor { email }
+    }
+  }
+`);
