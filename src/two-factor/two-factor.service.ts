@@ -215,7 +215,8 @@ export class TwoFactorService {
       member.email,
       MailKind.TWO_FACTOR_RESET_BY_ADMIN,
       {
-        actor: session.user.name || session.user.email,
+        // The address too: a name alone may not tell the member which admin to ask.
+        actor: session.user.name ? `${session.user.name} (${session.user.email})` : session.user.email,
         organization: reset.organizationName,
         when: this.clock.now().toUTCString(),
         requiresTwoFactor: reset.requiredNow,
