@@ -60,6 +60,7 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Mutation.removeOrganizationMember': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.revokeOrganizationInvitation': [],
   'Mutation.renamePasskey': [],
+  'Mutation.resetMemberTwoFactor': [],
   'Mutation.revokeTrustedDevice': [],
   'Mutation.signUp': ['PUBLIC'],
   'Mutation.startPasskeyRegistration': [],

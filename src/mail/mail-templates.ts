@@ -17,6 +17,7 @@ export enum MailKind {
   ORGANIZATION_MEMBER_ADDED = 'ORGANIZATION_MEMBER_ADDED',
   TWO_FACTOR_REQUIRED = 'TWO_FACTOR_REQUIRED',
   TWO_FACTOR_REQUIRED_REMINDER = 'TWO_FACTOR_REQUIRED_REMINDER',
+  TWO_FACTOR_RESET_BY_ADMIN = 'TWO_FACTOR_RESET_BY_ADMIN',
 }
 
 interface TemplateSource {
@@ -115,6 +116,14 @@ const english: Record<MailKind, TemplateSource> = {
       'Open the 2-Step Verification tab of your account to start.',
     ],
   },
+  TWO_FACTOR_RESET_BY_ADMIN: {
+    subject: 'An administrator turned off 2-step verification for your account',
+    paragraphs: [
+      '{{actor}}, an administrator of {{organization}}, reset 2-step verification for your account at {{when}}. Your authenticator app, recovery codes, passkeys and remembered devices no longer work, and you were signed out everywhere.',
+      'What to do next: sign in with your password and set up 2-step verification again from the 2-Step Verification tab.{{#if requiresTwoFactor}} An organization you belong to requires it, so you will be asked to set it up right after signing in.{{/if}}',
+      'If you did not ask for this, contact {{actor}} or another administrator of {{organization}} at once, and change your password.',
+    ],
+  },
 };
 
 const korean: Record<MailKind, TemplateSource> = {
@@ -202,6 +211,14 @@ const korean: Record<MailKind, TemplateSource> = {
     paragraphs: [
       '{{organization}}은(는) 2단계 인증을 요구하지만 회원님의 계정에는 아직 설정되어 있지 않습니다. {{deadline}}까지 설정하세요. 이후에는 로그인 후 2단계 인증 설정만 할 수 있습니다.',
       '계정의 2단계 인증 탭에서 설정을 시작하세요.',
+    ],
+  },
+  TWO_FACTOR_RESET_BY_ADMIN: {
+    subject: '관리자가 회원님 계정의 2단계 인증을 해제했습니다',
+    paragraphs: [
+      '{{when}}에 {{organization}}의 관리자 {{actor}}님이 회원님 계정의 2단계 인증을 초기화했습니다. 인증 앱, 복구 코드, 패스키와 기억된 기기는 더 이상 사용할 수 없으며, 모든 기기에서 로그아웃되었습니다.',
+      '다음 단계: 비밀번호로 로그인한 뒤 2단계 인증 탭에서 2단계 인증을 다시 설정하세요.{{#if requiresTwoFactor}} 소속 조직에서 2단계 인증을 요구하므로 로그인 직후 설정 화면으로 이동합니다.{{/if}}',
+      '직접 요청하지 않았다면 즉시 {{actor}}님이나 {{organization}}의 다른 관리자에게 문의하고 비밀번호를 변경하세요.',
     ],
   },
 };

@@ -389,6 +389,15 @@ export class OrganizationsService {
     return this.requireManager(callerId, requireOrganizationId(rawOrganizationId));
   }
 
+  /**
+   * A member's role and joining, read inside the caller's transaction (inManagedOrganization);
+   * NOT_FOUND when the user is not a member of this organization.
+   */
+  async findMember(db: EntityManager, organizationId: string, rawUserId: string): Promise<{ userId: string; role: OrganizationRole; joinedAt: Date }> {
+    const membership = await findMembershipOrFail(db, organizationId, requireMemberId(rawUserId));
+    return { userId: membership.userId, role: membership.role, joinedAt: membership.joinedAt };
+  }
+
   async isMember(organizationId: string, userId: string, db: EntityManager = this.memberships.manager): Promise<boolean> {
     return db.existsBy(OrganizationMembershipEntity, { organizationId, userId });
   }

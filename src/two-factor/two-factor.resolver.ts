@@ -3,7 +3,8 @@ import { AllowDuringForcedTwoFactorSetup, AllowPendingSecondFactor } from '../au
 import { AuthPayload } from '../auth/models/auth-payload.model';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { CurrentSession } from '../common/current-session.decorator';
-import { DisableTwoFactorInput, MAX_CODE_INPUT_LENGTH, VerifyLoginSecondFactorInput } from './dto/two-factor.inputs';
+import { DisableTwoFactorInput, MAX_CODE_INPUT_LENGTH, ResetMemberTwoFactorInput, VerifyLoginSecondFactorInput } from './dto/two-factor.inputs';
+import { OrganizationMember } from '../organizations/models/organization.model';
 import { RecoveryCodes, TotpEnrollment, TwoFactorSetup, TwoFactorStatus } from './models/two-factor.models';
 import { TwoFactorSetupService } from './two-factor-setup.service';
 import { TwoFactorService } from './two-factor.service';
@@ -137,5 +138,18 @@ export class TwoFactorResolver {
     @Args('input', { description: 'The password and exactly one of code and recoveryCode.' }) input: DisableTwoFactorInput,
   ): Promise<TwoFactorStatus> {
     return this.twoFactor.disable(session, input);
+  }
+
+  @Mutation(() => OrganizationMember, {
+    description: describeOperation(
+      "OWNER or ADMIN with 2FA on, confirming with a fresh code or recovery code of their own. An ADMIN cannot reset an OWNER and nobody resets themselves (FORBIDDEN). Turns the member's 2FA off: authenticator, recovery codes, passkeys and trusted devices are removed, every session of the member ends, the member is mailed, and TWO_FACTOR_RESET_BY_ADMIN is recorded with the caller as actor. Where an organization requires 2FA, the member must set it up again at the next login. A member without 2FA (or one another admin has just reset) is FAILED_PRECONDITION, as is a caller without 2FA; an organization or member that is not the caller's to see is NOT_FOUND. Wrong codes count toward the caller's own second-factor lock.",
+      [Code.BAD_USER_INPUT, Code.NOT_FOUND, Code.FORBIDDEN, Code.FAILED_PRECONDITION, Code.INVALID_CODE, Code.TOO_MANY_ATTEMPTS],
+    ),
+  })
+  resetMemberTwoFactor(
+    @CurrentSession() session: AuthenticatedSession,
+    @Args('input', { description: "The organization, the member, and exactly one of the caller's code and recoveryCode." }) input: ResetMemberTwoFactorInput,
+  ): Promise<OrganizationMember> {
+    return this.twoFactor.resetMemberTwoFactor(session, input);
   }
 }

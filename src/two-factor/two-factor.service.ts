@@ -13,13 +13,16 @@ import { addSeconds, Clock } from '../common/clock';
 import { currentRequestContext } from '../common/request-context';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
+import type { OrganizationMember } from '../organizations/models/organization.model';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { mayResetSecondFactorOf } from '../organizations/utils/role-rules.util';
 import { type ClaimedPasskeyAnswer, PasskeysService } from '../passkeys/passkeys.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 import { formatWait } from '../throttling/lock-ladder';
 import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
+import { toUser } from '../users/models/user.model';
 import { UsersService } from '../users/users.service';
-import type { DisableTwoFactorInput, VerifyLoginSecondFactorInput } from './dto/two-factor.inputs';
+import type { DisableTwoFactorInput, ResetMemberTwoFactorInput, VerifyLoginSecondFactorInput } from './dto/two-factor.inputs';
 import { RecoveryCodes, TwoFactorStatus } from './models/two-factor.models';
 import { TotpCredentials } from './totp-credentials';
 import { TwoFactorSetupService } from './two-factor-setup.service';
@@ -153,6 +156,74 @@ export class TwoFactorService {
     await attempt.end(true);
     this.mail.sendNotice(session.user.email, MailKind.TWO_FACTOR_DISABLED);
     return this.status({ ...session, user: { ...session.user, twoFactorEnabledAt: null } });
+  }
+
+  /**
+   * An OWNER or ADMIN turns off the 2FA of a member who lost their second factor, confirming with a
+   * fresh code of their own. It runs with the organization locked (inManagedOrganization: NOT_FOUND
+   * before FORBIDDEN), and the member's 2FA is switched off by a conditional UPDATE that holds the
+   * member's row: of two admins at once, even of two organizations, one resets and the other is told
+   * there is nothing left to reset. Everything the member could sign in with beyond the password
+   * goes in the same transaction.
+   */
+  async resetMemberTwoFactor(session: AuthenticatedSession, input: ResetMemberTwoFactorInput): Promise<OrganizationMember> {
+    const factor = exactlyOneFactor(input.code, input.recoveryCode);
+    const attempt = await this.throttling.secondFactorAttempt(session.userId);
+    let remainingRecoveryCodes: number | null = null;
+    let reset: { userId: string; role: OrganizationMember['role']; joinedAt: Date; organizationName: string; requiredNow: boolean };
+    try {
+      reset = await this.organizations.inManagedOrganization(session.userId, input.organizationId, async (db, callerRole, organization) => {
+        const member = await this.organizations.findMember(db, organization.id, input.userId);
+        if (member.userId === session.userId) {
+          throw AppError.forbidden('You cannot reset your own 2-step verification: turn it off yourself (disableTwoFactor), or ask another owner or admin.');
+        }
+        if (!mayResetSecondFactorOf(callerRole, member.role)) {
+          throw AppError.forbidden("Only an owner can reset an owner's 2-step verification.");
+        }
+        if (!session.user.twoFactorEnabledAt) {
+          throw new AppError(ErrorCode.FAILED_PRECONDITION, "Turn on 2-step verification for your own account before resetting a member's.");
+        }
+        if (!(await this.users.turnTwoFactorOffIfOn(member.userId, db))) {
+          throw new AppError(ErrorCode.FAILED_PRECONDITION, 'This member does not have 2-step verification on (any more): there is nothing to reset.');
+        }
+        remainingRecoveryCodes = await this.useSecondFactor(session.userId, factor, db);
+        await this.totpCredentials.delete(member.userId, db);
+        await this.recoveryCodes.deleteAll(member.userId, db);
+        await this.passkeys.deleteAll(member.userId, db);
+        await this.trustedDevices.revokeAll(member.userId, db);
+        await this.sessions.revokeAll(member.userId, db);
+        await this.securityEvents.record(
+          { type: SecurityEventType.TWO_FACTOR_RESET_BY_ADMIN, userId: member.userId, actorUserId: session.userId, organizationId: organization.id },
+          db,
+        );
+        const requiredNow = (await this.organizations.twoFactorSetupDeadline(member.userId, db)) !== null;
+        return { ...member, organizationName: organization.name, requiredNow };
+      });
+    } catch (error) {
+      if (!(error instanceof WrongSecondFactor)) {
+        await attempt.release();
+        throw error instanceof ReusedSecondFactor ? codeAlreadyUsed() : error;
+      }
+      await this.endFailedAttempt(session, attempt);
+      throw invalidCode();
+    }
+    await attempt.end(true);
+    this.noticeRecoveryCodeUse(session.user.email, remainingRecoveryCodes);
+    const member = await this.users.findById(reset.userId);
+    if (!member) throw AppError.notFound('The member');
+    this.mail.sendNotice(
+      member.email,
+      MailKind.TWO_FACTOR_RESET_BY_ADMIN,
+      {
+        // The address too: a name alone may not tell the member which admin to ask.
+        actor: session.user.name ? `${session.user.name} (${session.user.email})` : session.user.email,
+        organization: reset.organizationName,
+        when: this.clock.now().toUTCString(),
+        requiresTwoFactor: reset.requiredNow,
+      },
+      member.language,
+    );
+    return { user: toUser(member), role: reset.role, joinedAt: reset.joinedAt };
   }
 
   /** A new set to save; the old set keeps working until the user confirms. */

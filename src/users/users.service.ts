@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, Not, QueryFailedError, Repository } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error';
 import { Clock } from '../common/clock';
 import type { Language } from '../common/language';
@@ -75,6 +75,15 @@ export class UsersService {
   /** The account's 2FA switch; the two-factor module calls it inside its own transaction. */
   async setTwoFactorEnabled(userId: string, enabledAt: Date | null, db: EntityManager): Promise<void> {
     await db.update(UserEntity, { id: userId }, { twoFactorEnabledAt: enabledAt });
+  }
+
+  /**
+   * Turns 2FA off only if it is on; false when it already was off. The conditional UPDATE locks the
+   * user row until commit, so of two concurrent callers exactly one sees `true`.
+   */
+  async turnTwoFactorOffIfOn(userId: string, db: EntityManager): Promise<boolean> {
+    const result = await db.update(UserEntity, { id: userId, twoFactorEnabledAt: Not(IsNull()) }, { twoFactorEnabledAt: null });
+    return (result.affected ?? 0) === 1;
   }
 }
 

@@ -25,6 +25,7 @@ export enum SecurityEventType {
   ORGANIZATION_INVITATION_SENT = 'ORGANIZATION_INVITATION_SENT',
   ORGANIZATION_INVITATION_ACCEPTED = 'ORGANIZATION_INVITATION_ACCEPTED',
   ORGANIZATION_INVITATION_REVOKED = 'ORGANIZATION_INVITATION_REVOKED',
+  TWO_FACTOR_RESET_BY_ADMIN = 'TWO_FACTOR_RESET_BY_ADMIN',
 }
 
 registerEnumType(SecurityEventType, {
@@ -57,6 +58,9 @@ registerEnumType(SecurityEventType, {
     ORGANIZATION_INVITATION_SENT: { description: 'An OWNER or ADMIN (user) invited someone by email; the invitee is not named, so the log does not tell whether the address has an account.' },
     ORGANIZATION_INVITATION_ACCEPTED: { description: 'The invitee (user) accepted an invitation and joined the organization.' },
     ORGANIZATION_INVITATION_REVOKED: { description: 'An OWNER or ADMIN (user) revoked a pending invitation.' },
+    TWO_FACTOR_RESET_BY_ADMIN: {
+      description: "An OWNER or ADMIN (actor) turned the member's (user) 2FA off after a lost second factor: authenticator, recovery codes, passkeys, trusted devices and sessions ended.",
+    },
   },
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OrganizationRole } from '../models/organization-role.model';
-import { isManagerRole, mayMoveBetweenRoles } from './role-rules.util';
+import { isManagerRole, mayMoveBetweenRoles, mayResetSecondFactorOf } from './role-rules.util';
 
 const { OWNER, ADMIN, MEMBER } = OrganizationRole;
 
@@ -28,5 +28,14 @@ describe('mayMoveBetweenRoles', () => {
     expect(mayMoveBetweenRoles(ADMIN, MEMBER, OWNER)).toBe(false);
     expect(mayMoveBetweenRoles(ADMIN, OWNER, ADMIN)).toBe(false);
     expect(mayMoveBetweenRoles(ADMIN, OWNER, null)).toBe(false);
+  });
+});
+
+describe('mayResetSecondFactorOf', () => {
+  it('lets an OWNER reset anyone, an ADMIN anyone but an OWNER, and a MEMBER nobody', () => {
+    const members = [OWNER, ADMIN, MEMBER];
+    expect(members.map((m) => mayResetSecondFactorOf(OWNER, m))).toEqual([true, true, true]);
+    expect(members.map((m) => mayResetSecondFactorOf(ADMIN, m))).toEqual([false, true, true]);
+    expect(members.map((m) => mayResetSecondFactorOf(MEMBER, m))).toEqual([false, false, false]);
   });
 });

@@ -17,3 +17,11 @@ export function mayMoveBetweenRoles(
   const touchesOwner = from === OrganizationRole.OWNER || to === OrganizationRole.OWNER;
   return !touchesOwner || actorRole === OrganizationRole.OWNER;
 }
+
+/**
+ * Whether a manager with `actorRole` may reset the second factor of a member with `memberRole`:
+ * only an OWNER can take an OWNER's factors, as only an OWNER can take the OWNER role.
+ */
+export function mayResetSecondFactorOf(actorRole: OrganizationRole, memberRole: OrganizationRole): boolean {
+  return isManagerRole(actorRole) && (memberRole !== OrganizationRole.OWNER || actorRole === OrganizationRole.OWNER);
+}

@@ -1,4 +1,4 @@
-import { Field, InputType } from '@nestjs/graphql';
+import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PASSWORD_MAX_LENGTH } from '../../auth/dto/auth.inputs';
 import { MAX_WEBAUTHN_RESPONSE_LENGTH } from '../../passkeys/utils/webauthn-json.util';
@@ -45,4 +45,31 @@ export class DisableTwoFactorInput extends SecondFactorCodeInput {
   @IsString()
   @MaxLength(PASSWORD_MAX_LENGTH)
   password: string;
+}
+
+@InputType({ description: "Whose second factor to reset, and the caller's own fresh code: exactly one of code and recoveryCode." })
+export class ResetMemberTwoFactorInput {
+  // Ids are only checked to be strings: one that is not a UUID names nothing the caller can see (NOT_FOUND).
+  @Field(() => ID, { description: 'Organization.id of an organization where the caller is OWNER or ADMIN.' })
+  @IsString()
+  organizationId: string;
+
+  @Field(() => ID, { description: "The member's User.id." })
+  @IsString()
+  userId: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The caller's own current authenticator code; give this or recoveryCode (a fresh second factor for a dangerous action).",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_CODE_INPUT_LENGTH)
+  code?: string | null;
+
+  @Field(() => String, { nullable: true, description: "One of the caller's own saved recovery codes; give this or code." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_CODE_INPUT_LENGTH)
+  recoveryCode?: string | null;
 }
