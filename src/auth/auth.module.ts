@@ -2,13 +2,16 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { UsersModule } from '../users/users.module';
 import { AccountsService } from './accounts.service';
 import { AuthResolver } from './auth.resolver';
 import { ExpiredSessionsPruner } from './expired-sessions.pruner';
+import { ExpiredPasswordResetTokensPruner } from './expired-password-reset-tokens.pruner';
 import { ExpiredTrustedDevicesPruner } from './expired-trusted-devices.pruner';
+import { PasswordResetsService } from './password-resets.service';
 import { SessionEntity } from './entities/session.entity';
 import { TrustedDeviceEntity } from './entities/trusted-device.entity';
 import { AccessGuard } from './guards/access.guard';
@@ -17,7 +20,7 @@ import { TrustedDevicesService } from './trusted-devices.service';
 
 /**
  * Signing in: passwords (AccountsService), sessions (SessionsService), trusted devices
- * (TrustedDevicesService), and the global guard that resolves the session on every request.
+ * (TrustedDevicesService), forgotten passwords (PasswordResetsService), and the global guard that resolves the session on every request.
  */
 @Module({
   imports: [
@@ -27,6 +30,7 @@ import { TrustedDevicesService } from './trusted-devices.service';
     OrganizationsModule,
     AuditModule,
     ThrottlingModule,
+    MailModule,
   ],
   providers: [
     AccountsService,
@@ -36,6 +40,8 @@ import { TrustedDevicesService } from './trusted-devices.service';
     { provide: APP_GUARD, useClass: AccessGuard },
     ExpiredSessionsPruner,
     ExpiredTrustedDevicesPruner,
+    PasswordResetsService,
+    ExpiredPasswordResetTokensPruner,
   ],
   exports: [AccountsService, SessionsService, TrustedDevicesService],
 })

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
-import { EntityManager, IsNull, Not, Repository } from 'typeorm';
+import { EntityManager, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
@@ -14,6 +14,7 @@ import { OrganizationsService } from '../organizations/organizations.service';
 import { toUser } from '../users/models/user.model';
 import { SessionEntity, SessionLevel } from './entities/session.entity';
 import { AuthPayload, AuthStatus } from './models/auth-payload.model';
+import type { Session } from './models/session.model';
 import { TrustedDevicesService } from './trusted-devices.service';
 import { generateOpaqueToken, hashOpaqueToken, looksLikeOpaqueToken, SESSION_TOKEN_PREFIX } from './utils/opaque-token.util';
 
@@ -168,6 +169,33 @@ export class SessionsService {
     )) as [Array<{ second_factor_failures: number }>, number];
     const failures = rows[0]?.second_factor_failures ?? MAX_SECOND_FACTOR_FAILURES_PER_SESSION;
     return Math.max(0, MAX_SECOND_FACTOR_FAILURES_PER_SESSION - failures);
+  }
+
+  /** The user's live sessions (not expired, not revoked), newest first. */
+  async listLive(userId: string, currentSessionId: string): Promise<Session[]> {
+    const rows = await this.sessions.find({
+      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+    return rows.map((row) => ({
+      id: row.id,
+      current: row.id === currentSessionId,
+      level: row.level,
+      createdAt: row.createdAt,
+      lastSeenAt: row.lastSeenAt,
+      expiresAt: row.expiresAt,
+      ipAddress: row.ipAddress,
+      userAgent: row.userAgent,
+    }));
+  }
+
+  /** Ends one live session of this user; NOT_FOUND (and nothing ends) for anyone else's. */
+  async revokeOwn(userId: string, sessionId: string): Promise<void> {
+    await this.sessions.manager.transaction(async (db) => {
+      const result = await db.update(SessionEntity, { id: sessionId, userId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+      if (!result.affected) throw AppError.notFound('The session');
+      await this.securityEvents.record({ type: SecurityEventType.SESSION_REVOKED, userId }, db);
+    });
   }
 
   async logout(sessionId: string): Promise<void> {

@@ -18,6 +18,8 @@ export enum MailKind {
   TWO_FACTOR_REQUIRED = 'TWO_FACTOR_REQUIRED',
   TWO_FACTOR_REQUIRED_REMINDER = 'TWO_FACTOR_REQUIRED_REMINDER',
   TWO_FACTOR_RESET_BY_ADMIN = 'TWO_FACTOR_RESET_BY_ADMIN',
+  PASSWORD_RESET_LINK = 'PASSWORD_RESET_LINK',
+  PASSWORD_RESET = 'PASSWORD_RESET',
 }
 
 interface TemplateSource {
@@ -83,6 +85,21 @@ const english: Record<MailKind, TemplateSource> = {
   PASSKEY_REMOVED: {
     subject: 'A passkey was removed from your account',
     paragraphs: ['The passkey "{{name}}" was removed from your account at {{when}}.', SIGNATURE_EN],
+  },
+  PASSWORD_RESET_LINK: {
+    subject: 'Reset your password',
+    paragraphs: [
+      'Someone asked to reset the password of your account. Open this link to choose a new one: {{link}}',
+      'The link works once and is valid for {{minutes}} minutes. A newer request replaces it. Never share it with anyone.',
+      'If you did not ask for this, you can ignore this message: your password stays as it is.',
+    ],
+  },
+  PASSWORD_RESET: {
+    subject: 'Your password was reset',
+    paragraphs: [
+      'The password of your account was reset at {{when}}. Every session and every trusted device was signed out; 2-step verification stays as it was.',
+      SIGNATURE_EN,
+    ],
   },
   ORGANIZATION_INVITATION: {
     subject: 'You are invited to join {{organization}}',
@@ -180,6 +197,21 @@ const korean: Record<MailKind, TemplateSource> = {
   PASSKEY_REMOVED: {
     subject: '패스키가 삭제되었습니다',
     paragraphs: ['{{when}}에 계정에서 패스키 "{{name}}"이(가) 삭제되었습니다.', SIGNATURE_KO],
+  },
+  PASSWORD_RESET_LINK: {
+    subject: '비밀번호 재설정',
+    paragraphs: [
+      '계정의 비밀번호 재설정이 요청되었습니다. 새 비밀번호를 정하려면 다음 링크를 여세요: {{link}}',
+      '이 링크는 한 번만 사용할 수 있으며 {{minutes}}분 동안 유효합니다. 새로 요청하면 이 링크는 무효가 됩니다. 누구와도 공유하지 마세요.',
+      '요청하지 않았다면 이 메일은 무시하셔도 됩니다. 비밀번호는 바뀌지 않습니다.',
+    ],
+  },
+  PASSWORD_RESET: {
+    subject: '비밀번호가 재설정되었습니다',
+    paragraphs: [
+      '{{when}}에 계정의 비밀번호가 재설정되었습니다. 모든 세션과 신뢰할 수 있는 기기에서 로그아웃되었으며, 2단계 인증은 그대로 유지됩니다.',
+      SIGNATURE_KO,
+    ],
   },
   ORGANIZATION_INVITATION: {
     subject: '{{organization}}에 초대되었습니다',

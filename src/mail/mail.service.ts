@@ -23,7 +23,7 @@ export interface MailTransportStatus {
 }
 
 /** Mail whose code or link is needed to finish an action: sent while the user waits, counted per recipient. */
-export type CodeOrLinkMailKind = MailKind.VERIFICATION_CODE | MailKind.ORGANIZATION_INVITATION;
+export type CodeOrLinkMailKind = MailKind.VERIFICATION_CODE | MailKind.ORGANIZATION_INVITATION | MailKind.PASSWORD_RESET_LINK;
 
 /** Mail that carries a code or a one-time link, already counted against its recipient's limit. */
 export interface ReservedMail {

@@ -26,6 +26,9 @@ export enum SecurityEventType {
   ORGANIZATION_INVITATION_ACCEPTED = 'ORGANIZATION_INVITATION_ACCEPTED',
   ORGANIZATION_INVITATION_REVOKED = 'ORGANIZATION_INVITATION_REVOKED',
   TWO_FACTOR_RESET_BY_ADMIN = 'TWO_FACTOR_RESET_BY_ADMIN',
+  PASSWORD_RESET_REQUESTED = 'PASSWORD_RESET_REQUESTED',
+  PASSWORD_RESET = 'PASSWORD_RESET',
+  SESSION_REVOKED = 'SESSION_REVOKED',
 }
 
 registerEnumType(SecurityEventType, {
@@ -61,6 +64,9 @@ registerEnumType(SecurityEventType, {
     TWO_FACTOR_RESET_BY_ADMIN: {
       description: "An OWNER or ADMIN (actor) turned the member's (user) 2FA off after a lost second factor: authenticator, recovery codes, passkeys, trusted devices and sessions ended.",
     },
+    PASSWORD_RESET_REQUESTED: { description: 'A password reset link was mailed (requestPasswordReset for a known email).' },
+    PASSWORD_RESET: { description: 'The password was set from a reset link; every session and trusted device ended.' },
+    SESSION_REVOKED: { description: 'The user ended one of their sessions (revokeSession).' },
   },
 });
 

@@ -61,3 +61,16 @@ export class ChangePasswordInput {
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` })
   newPassword: string;
 }
+
+@InputType({ description: 'The token from the reset link and the new password.' })
+export class ResetPasswordInput {
+  @Field({ description: 'The token from the reset link in the mail.' })
+  @IsString()
+  @MaxLength(100)
+  token: string;
+
+  @Field({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.` })
+  @IsString()
+  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` })
+  newPassword: string;
+}

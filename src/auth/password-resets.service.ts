@@ -1,0 +1,118 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { SecurityEventType } from '../audit/models/security-event.model';
+import { SecurityEventsService } from '../audit/security-events.service';
+import { AppError, ErrorCode } from '../common/app-error';
+import { addMinutes, Clock } from '../common/clock';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
+import { MailKind } from '../mail/mail-templates';
+import { MailService } from '../mail/mail.service';
+import { UsersService } from '../users/users.service';
+import { SessionsService } from './sessions.service';
+import { TrustedDevicesService } from './trusted-devices.service';
+import { hashPassword } from './utils/password-hasher';
+import {
+  generatePasswordResetToken,
+  hashPasswordResetToken,
+  looksLikePasswordResetToken,
+  passwordResetLink,
+} from './utils/password-reset-token.util';
+
+export const PASSWORD_RESET_MINUTES = 30;
+/**
+ * requestPasswordReset never answers sooner than this, for a known email or not: the known path
+ * does a few more queries, and the floor hides that difference from a stopwatch.
+ */
+const REQUEST_RESPONSE_FLOOR_MS = 150;
+
+/** Forgotten password: a mailed single-use link that sets a new password (a first factor only: 2FA stays). */
+@Injectable()
+export class PasswordResetsService {
+  private readonly logger = new Logger(PasswordResetsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly trustedDevices: TrustedDevicesService,
+    private readonly securityEvents: SecurityEventsService,
+    private readonly mail: MailService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Always resolves (true to the caller), for a known email or not. Both paths count a mail
+   * against the address (the per-email limit; per client address the guard counts public
+   * requests), make and hash a token, and wait for the same floor. The mail is not awaited.
+   */
+  async request(email: string): Promise<void> {
+    const started = performance.now();
+    try {
+      const reserved = await this.mail.reserve(email).catch((error: unknown) => {
+        // Past the per-address limit the answer stays the same: nothing tells a stranger what happened.
+        if (error instanceof AppError && error.code === ErrorCode.TOO_MANY_ATTEMPTS) return null;
+        throw error;
+      });
+      const token = generatePasswordResetToken();
+      const tokenHash = hashPasswordResetToken(token);
+      const user = await this.users.findByEmail(email);
+      if (reserved && user) {
+        const now = this.clock.now();
+        const expiresAt = addMinutes(now, PASSWORD_RESET_MINUTES);
+        await this.dataSource.transaction(async (db) => {
+          // One row per user: a newer request overwrites the hash, which voids the older link.
+          await db.query(
+            `INSERT INTO password_reset_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`,
+            [user.id, tokenHash, now, expiresAt],
+          );
+          await this.securityEvents.record({ type: SecurityEventType.PASSWORD_RESET_REQUESTED, userId: user.id }, db);
+        });
+        const values = { link: passwordResetLink(this.config.publicUrl, token), minutes: PASSWORD_RESET_MINUTES };
+        reserved.send(MailKind.PASSWORD_RESET_LINK, values, user.language).catch((error: Error) => {
+          this.logger.error(`Password reset mail not delivered: ${error.message}`);
+        });
+      }
+    } finally {
+      const remaining = REQUEST_RESPONSE_FLOOR_MS - (performance.now() - started);
+      if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
+    }
+  }
+
+  /**
+   * Spends the token (one DELETE … RETURNING: of two concurrent resets with one token, exactly one
+   * gets the row) and sets the password; every session and trusted device ends. 2FA is untouched.
+   */
+  async reset(token: string, newPassword: string): Promise<void> {
+    if (!looksLikePasswordResetToken(token)) throw invalidToken();
+    const passwordHash = await hashPassword(newPassword);
+    const userId = await this.dataSource.transaction(async (db) => {
+      const [rows] = (await db.query(`DELETE FROM password_reset_tokens WHERE token_hash = $1 RETURNING user_id, expires_at`, [
+        hashPasswordResetToken(token),
+      ])) as [Array<{ user_id: string; expires_at: Date }>, number];
+      const spent = rows[0];
+      if (!spent) throw invalidToken();
+      if (spent.expires_at.getTime() <= this.clock.now().getTime()) return null;
+      await this.users.setPasswordHash(spent.user_id, passwordHash, db);
+      await this.sessions.revokeAll(spent.user_id, db);
+      await this.trustedDevices.revokeAll(spent.user_id, db);
+      await this.securityEvents.record({ type: SecurityEventType.PASSWORD_RESET, userId: spent.user_id }, db);
+      return spent.user_id;
+    });
+    // The expired token's row is gone too (the transaction committed the DELETE): it can never work.
+    if (!userId) throw new AppError(ErrorCode.CODE_EXPIRED, 'This reset link has expired. Ask for a new one.');
+    const user = await this.users.findByIdOrFail(userId);
+    this.mail.sendNotice(user.email, MailKind.PASSWORD_RESET, {}, user.language);
+  }
+
+  /** Deletes up to batchSize expired tokens; for the data-pruning job. */
+  pruneExpired(now: Date, batchSize: number): Promise<number> {
+    return deleteBatchBelow(this.dataSource, 'password_reset_tokens', 'expires_at', now, batchSize);
+  }
+}
+
+function invalidToken(): AppError {
+  return new AppError(ErrorCode.INVALID_CODE, 'This reset link is not valid (already used, replaced by a newer one, or mistyped). Ask for a new one.');
+}
