@@ -3,6 +3,7 @@ import { SessionLevel } from '../entities/session.entity';
 
 registerEnumType(SessionLevel, {
   name: 'SessionLevel',
+  description: 'How far a session has signed in.',
   valuesMap: {
     PASSWORD: { description: 'Password accepted, second factor pending.' },
     FULL: { description: 'Fully signed in.' },
