@@ -28,7 +28,7 @@ import { enableTwoFactor } from './support/two-factor';
 /** The contract frontend teams build against, in the shared folder beside this repository. */
 const CONTRACT_FILE = join(__dirname, '..', '..', 'shared', 'api', 'contract.graphql');
 /** The binding additions to the contract that this server serves already (`extend` definitions beside new types). */
-const NEXT_CONTRACT_FILES = ['passkeys.graphql', 'invitations.graphql'].map((file) => join(__dirname, '..', '..', 'shared', 'api', 'next', file));
+const NEXT_CONTRACT_FILES = ['passkeys.graphql', 'invitations.graphql', 'account-recovery.graphql'].map((file) => join(__dirname, '..', '..', 'shared', 'api', 'next', file));
 
 let t: TestApp;
 beforeAll(async () => {
