@@ -50,7 +50,14 @@ describe('Dockerfile', () => {
     expect(stages.runtime).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
     expect(stages.runtime).toMatch(/^USER (?!root)\w+$/m);
     expect(stages.runtime).toMatch(/^HEALTHCHECK .*\/health\/ready/m);
-    expect(stages.runtime).toMatch(/^CMD \["node", "dist\/src\/main\.js"\]$/m);
+    expect(stages.runtime).toMatch(/^CMD \["node", (?:"--[\w-]+=\d+", )*"dist\/src\/main\.js"\]$/m);
+  });
+
+  it('runs the server with the node flags of `npm start` (the heap cap the benchmark measured)', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(stages.runtime!)![1]!) as string[];
+    expect(pkg.scripts.start).toMatch(/--max-old-space-size=\d+/);
+    expect(cmd.join(' ')).toBe(pkg.scripts.start);
   });
 
   it('compiles only what runs: the build config leaves out bench/ and the tests', () => {
