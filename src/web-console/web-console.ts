@@ -10,9 +10,14 @@ export function webConsoleDirectory(): string | undefined {
   return CANDIDATES.find((dir) => existsSync(join(dir, 'index.html')));
 }
 
+/** Paths of the links we mail (password reset, invitation); each opens the console's screen of the same path. */
+export const MAILED_LINK_PATHS = ['/reset-password', '/invitations/accept'] as const;
+
 /**
  * Serves the reference console (web/, built by Vite) at `/`. Its routes live after the `#`, so the
- * server only ever serves index.html and the hashed files under /assets, which never change.
+ * server only ever serves index.html and the hashed files under /assets, which never change. A
+ * mailed link (`/reset-password?token=…`) is sent on to the same route after the `#`, so the token
+ * leaves the address the browser sends to servers from then on.
  */
 let warned = false;
 
@@ -25,6 +30,12 @@ export function webConsoleRouter(directory = webConsoleDirectory()): Router {
     return router;
   }
   router.use('/assets', express.static(join(directory, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
+  router.get([...MAILED_LINK_PATHS], (req, res) => {
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.redirect(302, `/#${req.path}${query}`);
+  });
   router.get('/', (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(join(directory, 'index.html'));

@@ -10,7 +10,7 @@ export function App() {
   const path = usePath();
 
   const found = ROUTES.map((route) => ({ route, params: matchPath(route.path, path) })).find((candidate) => candidate.params);
-  const allowed = found && found.route.phase === session.phase;
+  const allowed = found && session.phase !== 'loading' && (found.route.phase === 'any' || found.route.phase === session.phase);
 
   // A screen of another phase (or none) sends the person to the start of the phase they are in.
   useEffect(() => {

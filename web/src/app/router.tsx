@@ -5,12 +5,18 @@ import { useEffect, useState } from 'react';
  * the console's paths.
  */
 export function currentPath(): string {
-  const path = window.location.hash.replace(/^#/, '');
+  const path = window.location.hash.replace(/^#/, '').split('?')[0]!;
   return path.startsWith('/') ? path : '/';
 }
 
+/** The query after the hash route (`#/reset-password?token=…`), as mailed links carry it. */
+export function currentQuery(): URLSearchParams {
+  const hash = window.location.hash;
+  return new URLSearchParams(hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : '');
+}
+
 export function navigate(path: string): void {
-  if (currentPath() !== path) window.location.hash = path;
+  if (window.location.hash.replace(/^#/, '') !== path) window.location.hash = path;
 }
 
 export function usePath(): string {

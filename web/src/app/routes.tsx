@@ -16,8 +16,11 @@ import type { Phase } from './session';
 
 export interface Route {
   path: string;
-  /** The session phase the screen belongs to; any other phase is sent to its own start screen. */
-  phase: Exclude<Phase, 'loading'>;
+  /**
+   * The session phase the screen belongs to; any other phase is sent to its own start screen.
+   * `any`: a screen a mailed link opens whatever the phase (the screen itself decides what to show).
+   */
+  phase: Exclude<Phase, 'loading'> | 'any';
   render(params: Record<string, string>): ReactNode;
 }
 
