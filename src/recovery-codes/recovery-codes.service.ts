@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
@@ -11,10 +11,7 @@ import {
   legacyRecoveryCodeHash,
   normaliseRecoveryCode,
   RecoveryCodeHashVersion,
-  rekeyLegacyRecoveryCodeHash,
 } from './utils/recovery-code.util';
-
-const REKEY_BATCH = 500;
 
 export interface IssuedRecoveryCodes {
   /** The only time the plain codes exist: they are returned once and stored as hashes. */
@@ -27,8 +24,7 @@ export interface IssuedRecoveryCodes {
  * replaces the old set in the same transaction, so there is never a moment with no working set.
  */
 @Injectable()
-export class RecoveryCodesService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(RecoveryCodesService.name);
+export class RecoveryCodesService {
   /** The current key first; keys of ENCRYPTION_KEYS_PREVIOUS keep codes hashed before a rotation working. */
   private readonly keys: Buffer[];
 
@@ -41,28 +37,9 @@ export class RecoveryCodesService implements OnApplicationBootstrap {
     this.keys = [config.encryptionKey, ...config.previousEncryptionKeys].map((key) => deriveCodeKey(Buffer.from(key, 'base64'), 'recovery-codes'));
   }
 
-  /**
-   * Re-keys codes stored as plain SHA-256 (before keyed hashes) from what is stored. Idempotent and
-   * conditional per row, so instances starting together do not conflict.
-   */
-  async onApplicationBootstrap(): Promise<void> {
-    let rekeyed = 0;
-    for (;;) {
-      const legacy = await this.recoveryCodes.find({
-        select: { id: true, userId: true, codeHash: true },
-        where: { hashVersion: RecoveryCodeHashVersion.LEGACY_SHA256 },
-        take: REKEY_BATCH,
-      });
-      if (legacy.length === 0) break;
-      for (const row of legacy) {
-        await this.recoveryCodes.update(
-          { id: row.id, hashVersion: RecoveryCodeHashVersion.LEGACY_SHA256 },
-          { codeHash: rekeyLegacyRecoveryCodeHash(row.codeHash, row.userId, this.keys[0]), hashVersion: RecoveryCodeHashVersion.KEYED },
-        );
-      }
-      rekeyed += legacy.length;
-    }
-    if (rekeyed > 0) this.logger.log(`Re-keyed ${rekeyed} recovery codes stored as plain SHA-256`);
+  /** The key new hashes are made with (the legacy re-keying job uses it too). */
+  currentKey(): Buffer {
+    return this.keys[0];
   }
 
   /** Replaces any pending set with a new one and returns its codes. */
