@@ -9,6 +9,8 @@ import { FinishPasskeyRegistrationDocument, PasskeysDocument, RemovePasskeyDocum
 type Passkey = PasskeysQuery['passkeys'][number];
 /** What the section shows under the list: nothing, or one form at a time. */
 type Panel = { kind: 'add' } | { kind: 'rename' | 'remove'; passkey: Passkey } | null;
+/** What was just done, kept untranslated so the notice follows a change of language. */
+type Done = { kind: 'added'; name: string } | { kind: 'renamed' | 'removed' } | null;
 
 const MAX_NAME_LENGTH = 64;
 
@@ -17,7 +19,7 @@ export function PasskeysSection() {
   const { t, formatDateTime } = useI18n();
   const [passkeys, setPasskeys] = useState<Passkey[] | null>(null);
   const [panel, setPanel] = useState<Panel>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [done, setDone] = useState<Done>(null);
   const load = useAction(useCallback(async () => setPasskeys((await request(PasskeysDocument)).passkeys), []));
   const { run: loadPasskeys } = load;
   useEffect(() => {
@@ -25,12 +27,12 @@ export function PasskeysSection() {
   }, [loadPasskeys]);
 
   const open = (next: Panel) => {
-    setNotice(null);
+    setDone(null);
     setPanel(next);
   };
-  const finished = (message: string) => {
+  const finished = (what: Done) => {
     setPanel(null);
-    setNotice(message);
+    setDone(what);
     void loadPasskeys();
   };
 
@@ -39,7 +41,7 @@ export function PasskeysSection() {
       <h2 id="passkeys-title">{t.passkeys.title}</h2>
       <p>{t.passkeys.intro}</p>
       <ErrorText error={load.error} />
-      <Notice>{notice}</Notice>
+      <Notice>{done && (done.kind === 'added' ? t.passkeys.addedNotice(done.name) : t.passkeys[done.kind])}</Notice>
       {passkeys && passkeys.length === 0 && <p>{t.passkeys.none}</p>}
       {passkeys && passkeys.length > 0 && (
         <div className="table-wrap">
@@ -60,13 +62,15 @@ export function PasskeysSection() {
                   <td>{passkey.name}</td>
                   <td>{formatDateTime(passkey.createdAt)}</td>
                   <td>{passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : t.never}</td>
-                  <td className="row-actions">
-                    <button type="button" aria-label={t.passkeys.renameLabel(passkey.name)} onClick={() => open({ kind: 'rename', passkey })}>
-                      {t.passkeys.rename}
-                    </button>
-                    <button type="button" className="danger" aria-label={t.passkeys.removeLabel(passkey.name)} onClick={() => open({ kind: 'remove', passkey })}>
-                      {t.passkeys.remove}
-                    </button>
+                  <td>
+                    <div className="row-actions">
+                      <button type="button" aria-label={t.passkeys.renameLabel(passkey.name)} onClick={() => open({ kind: 'rename', passkey })}>
+                        {t.passkeys.rename}
+                      </button>
+                      <button type="button" className="danger" aria-label={t.passkeys.removeLabel(passkey.name)} onClick={() => open({ kind: 'remove', passkey })}>
+                        {t.passkeys.remove}
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -84,12 +88,12 @@ export function PasskeysSection() {
         ) : (
           <p className="warning">{t.passkeys.unsupported}</p>
         ))}
-      {panel?.kind === 'add' && <AddPasskeyForm onCancel={() => setPanel(null)} onAdded={(name) => finished(t.passkeys.addedNotice(name))} />}
+      {panel?.kind === 'add' && <AddPasskeyForm onCancel={() => setPanel(null)} onAdded={(name) => finished({ kind: 'added', name })} />}
       {panel?.kind === 'rename' && (
-        <RenamePasskeyForm key={panel.passkey.id} passkey={panel.passkey} onCancel={() => setPanel(null)} onRenamed={() => finished(t.passkeys.renamed)} />
+        <RenamePasskeyForm key={panel.passkey.id} passkey={panel.passkey} onCancel={() => setPanel(null)} onRenamed={() => finished({ kind: 'renamed' })} />
       )}
       {panel?.kind === 'remove' && (
-        <RemovePasskeyForm key={panel.passkey.id} passkey={panel.passkey} onCancel={() => setPanel(null)} onRemoved={() => finished(t.passkeys.removed)} />
+        <RemovePasskeyForm key={panel.passkey.id} passkey={panel.passkey} onCancel={() => setPanel(null)} onRemoved={() => finished({ kind: 'removed' })} />
       )}
     </section>
   );
