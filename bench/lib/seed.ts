@@ -56,7 +56,8 @@ export async function seedAtScale(databaseUrl: string, users: number, log: (mess
     );
     await step(
       'recovery_codes',
-      // hash_version 2 (keyed): seeded as legacy rows, they would all be re-keyed at the server's next start.
+      // hash_version 2 (keyed): seeded as legacy rows, the server's background job would re-key them all
+      // during the scenarios, and its load would be measured with them.
       `INSERT INTO recovery_codes (user_id, code_hash, status, created_at, hash_version)
        SELECT ${userId('i')}, sha256(convert_to('seed-code-' || i || '-' || k, 'UTF8')), 'ACTIVE', now() - interval '100 days', 2
          FROM generate_series(10, $1::int, 10) i, generate_series(1, 10) k`,

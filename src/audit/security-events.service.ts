@@ -4,6 +4,7 @@ import { EntityManager, Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { currentRequestContext } from '../common/request-context';
+import type { StatementParams } from '../common/statement-params';
 import { SecurityEventEntity } from './entities/security-event.entity';
 import { SecurityEvent, SecurityEventType } from './models/security-event.model';
 
@@ -45,6 +46,18 @@ export class SecurityEventsService {
       userAgent: request?.userAgent ?? null,
       occurredAt: this.clock.now(),
     });
+  }
+
+  /**
+   * The same record as an INSERT to put in a larger statement: events of `types`, in that order,
+   * for `userId` with the client of the current request, inserted only when `when` (SQL) holds.
+   */
+  insertSql(params: StatementParams, types: SecurityEventType[], userId: string, when: string): string {
+    const request = currentRequestContext();
+    return `INSERT INTO security_events (type, user_id, ip_address, user_agent, occurred_at)
+      SELECT e.type, ${params.add(userId)}::uuid, ${params.add(request?.ipAddress ?? null)}, ${params.add(request?.userAgent ?? null)}, ${params.add(this.clock.now())}
+        FROM unnest(${params.add(types)}::varchar[]) WITH ORDINALITY AS e(type, n)
+       WHERE ${when} ORDER BY e.n`;
   }
 
   listForUser(userId: string, first?: number | null): Promise<SecurityEvent[]> {

@@ -30,8 +30,7 @@ export class AccountsService {
     return this.dataSource.transaction(async (db) => {
       const language = currentRequestContext()?.language ?? null;
       const user = await this.users.create({ email: input.email, name: input.name ?? null, passwordHash, language }, db);
-      await this.securityEvents.record({ type: SecurityEventType.SIGNED_UP, userId: user.id }, db);
-      return this.sessions.issue(user, SessionLevel.FULL, db);
+      return this.sessions.issue(user, SessionLevel.FULL, db, [SecurityEventType.SIGNED_UP]);
     });
   }
 
@@ -48,10 +47,9 @@ export class AccountsService {
     const presentedDevice = Boolean(input.trustedDeviceToken);
     const trustedDevice = presentedDevice && (await this.trustedDevices.use(user.id, input.trustedDeviceToken));
     const skipsSecondFactor = !user.twoFactorEnabledAt || trustedDevice;
-    const issued = await this.sessions.issue(user, skipsSecondFactor ? SessionLevel.FULL : SessionLevel.PASSWORD);
+    const issued = await this.sessions.issue(user, skipsSecondFactor ? SessionLevel.FULL : SessionLevel.PASSWORD, undefined, [SecurityEventType.LOGIN_SUCCEEDED]);
     // Told so the browser forgets a token that will never work again (expired, revoked, or not this user's).
     issued.trustedDeviceRejected = presentedDevice && !trustedDevice;
-    await this.securityEvents.record({ type: SecurityEventType.LOGIN_SUCCEEDED, userId: user.id });
     return issued;
   }
 

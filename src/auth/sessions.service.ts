@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
@@ -9,6 +10,7 @@ import { AppError } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { addMinutes, addSeconds, Clock } from '../common/clock';
 import { currentRequestContext } from '../common/request-context';
+import { type SecondFactorWrite, StatementParams } from '../common/statement-params';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { toUser } from '../users/models/user.model';
@@ -59,12 +61,61 @@ export class SessionsService {
     private readonly clock: Clock,
   ) {}
 
-  /** A new session with a new token; PASSWORD sessions are short and only finish the second step. */
-  async issue(user: SessionUser, level: SessionLevel, db: EntityManager = this.sessions.manager): Promise<IssuedSession> {
+  /**
+   * A new session with a new token; PASSWORD sessions are short and only finish the second step.
+   * The events of `record` are written in the same statement.
+   */
+  async issue(user: SessionUser, level: SessionLevel, db: EntityManager = this.sessions.manager, record: SecurityEventType[] = []): Promise<IssuedSession> {
+    const params = new StatementParams();
+    const { sql, issued } = this.insertSql(params, user, level, 'TRUE');
+    await db.query(
+      record.length === 0 ? sql : `WITH issued AS (${sql} RETURNING id) ${this.securityEvents.insertSql(params, record, user.id, 'EXISTS (SELECT 1 FROM issued)')}`,
+      params.values,
+    );
+    return issued;
+  }
+
+  /**
+   * The second step of login, in one statement: when the pending session is live (its row locked)
+   * and the second factor's conditional write passes, the session is replaced by a FULL one with
+   * a new token (no session fixation), the events are recorded and, if asked, the browser is
+   * remembered. Otherwise nothing is written. Of concurrent calls for one session exactly one
+   * wins; of concurrent uses of one code, the factor's conditional write lets one through.
+   */
+  async completeSecondStep(
+    pending: { sessionId: string; user: SessionUser },
+    factorWrite: SecondFactorWrite | null,
+    record: SecurityEventType[],
+    rememberDevice: boolean,
+  ): Promise<{ live: boolean; issued: IssuedSession | null }> {
+    const params = new StatementParams();
+    const userId = params.add(pending.user.id);
+    const now = params.add(this.clock.now());
+    const live = `SELECT id FROM sessions WHERE id = ${params.add(pending.sessionId)} AND user_id = ${userId} AND revoked_at IS NULL AND expires_at > ${now} FOR UPDATE`;
+    const used = factorWrite ? `${factorWrite(params, 'EXISTS (SELECT 1 FROM live)')} RETURNING 1` : 'SELECT 1 WHERE false';
+    const full = this.insertSql(params, pending.user, SessionLevel.FULL, 'EXISTS (SELECT 1 FROM revoked)');
+    const device = rememberDevice ? this.trustedDevices.insertSql(params, pending.user.id, 'EXISTS (SELECT 1 FROM revoked)') : null;
+    const [row] = (await this.sessions.query(
+      `WITH live AS (${live}),
+            used AS (${used}),
+            revoked AS (UPDATE sessions SET revoked_at = ${now} WHERE id = (SELECT id FROM live) AND EXISTS (SELECT 1 FROM used) RETURNING id),
+            issued AS (${full.sql} RETURNING id),
+            ${device ? `device AS (${device.sql}),` : ''}
+            events AS (${this.securityEvents.insertSql(params, record, pending.user.id, 'EXISTS (SELECT 1 FROM revoked)')})
+       SELECT EXISTS (SELECT 1 FROM live) AS live, EXISTS (SELECT 1 FROM issued) AS issued`,
+      params.values,
+    )) as Array<{ live: boolean; issued: boolean }>;
+    if (!row.issued) return { live: row.live, issued: null };
+    return { live: true, issued: { ...full.issued, trustedDeviceToken: device?.token } };
+  }
+
+  /** The INSERT of a new session, to put in a statement: inserted only when `when` (SQL) holds. */
+  private insertSql(params: StatementParams, user: SessionUser, level: SessionLevel, when: string): { sql: string; issued: IssuedSession } {
     const token = generateOpaqueToken(SESSION_TOKEN_PREFIX);
     const now = this.clock.now();
     const request = currentRequestContext();
-    const session = db.create(SessionEntity, {
+    const session = this.sessions.create({
+      id: randomUUID(),
       userId: user.id,
       tokenHash: hashOpaqueToken(token),
       level,
@@ -76,8 +127,22 @@ export class SessionsService {
       ipAddress: request?.ipAddress ?? null,
       userAgent: request?.userAgent ?? null,
     });
-    await db.insert(SessionEntity, session);
-    return { token, session, user };
+    const values = [
+      session.id,
+      session.userId,
+      session.tokenHash,
+      session.level,
+      session.createdAt,
+      session.expiresAt,
+      session.ipAddress,
+      session.userAgent,
+    ].map((value) => params.add(value));
+    const [id, userId, tokenHash, sessionLevel, createdAt, expiresAt, ipAddress, userAgent] = values;
+    const sql = `INSERT INTO sessions (id, user_id, token_hash, level, second_factor_failures, created_at, last_seen_at, expires_at, revoked_at, ip_address, user_agent)
+      SELECT ${id}::uuid, ${userId}::uuid, ${tokenHash}::bytea, ${sessionLevel}::varchar, 0, ${createdAt}::timestamptz, ${createdAt}::timestamptz, ${expiresAt}::timestamptz, NULL,
+             ${ipAddress}::varchar, ${userAgent}::varchar
+       WHERE ${when}`;
+    return { sql, issued: { token, session, user } };
   }
 
   /**

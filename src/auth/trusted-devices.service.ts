@@ -4,6 +4,7 @@ import { EntityManager, IsNull, MoreThan, Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { addSeconds, Clock } from '../common/clock';
 import { currentRequestContext } from '../common/request-context';
+import type { StatementParams } from '../common/statement-params';
 import { TrustedDeviceEntity } from './entities/trusted-device.entity';
 import type { TrustedDevice } from './models/trusted-device.model';
 import { deviceName } from './utils/device-name.util';
@@ -19,20 +20,18 @@ export class TrustedDevicesService {
     private readonly clock: Clock,
   ) {}
 
-  /** Remembers the requesting browser inside the caller's transaction; returns the only copy of its token. */
-  async create(userId: string, db: EntityManager): Promise<string> {
+  /**
+   * Remembers the requesting browser: an INSERT to put in a larger statement, inserted only when
+   * `when` (SQL) holds; `token` is the only copy of the device's token.
+   */
+  insertSql(params: StatementParams, userId: string, when: string): { sql: string; token: string } {
     const token = generateOpaqueToken(DEVICE_TOKEN_PREFIX);
     const now = this.clock.now();
-    await db.insert(TrustedDeviceEntity, {
-      userId,
-      tokenHash: hashOpaqueToken(token),
-      name: deviceName(currentRequestContext()?.userAgent ?? null),
-      createdAt: now,
-      lastUsedAt: null,
-      expiresAt: addSeconds(now, TRUSTED_DEVICE_DAYS * 86400),
-      revokedAt: null,
-    });
-    return token;
+    const sql = `INSERT INTO trusted_devices (user_id, token_hash, name, created_at, last_used_at, expires_at, revoked_at)
+      SELECT ${params.add(userId)}::uuid, ${params.add(hashOpaqueToken(token))}::bytea, ${params.add(deviceName(currentRequestContext()?.userAgent ?? null))}::varchar,
+             ${params.add(now)}::timestamptz, NULL, ${params.add(addSeconds(now, TRUSTED_DEVICE_DAYS * 86400))}::timestamptz, NULL
+       WHERE ${when}`;
+    return { sql, token };
   }
 
   /** True when the token is a live trusted device of this user; marks it used. */

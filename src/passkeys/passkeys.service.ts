@@ -18,6 +18,7 @@ import { AccountsService } from '../auth/accounts.service';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { addMinutes, Clock } from '../common/clock';
+import type { SecondFactorWrite } from '../common/statement-params';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
@@ -180,15 +181,15 @@ export class PasskeysService {
   }
 
   /**
-   * The second half, inside the caller's transaction (the second step of login): true when the
-   * signature, origin, rp id and counter check out. Any wrong answer is false, which the caller
-   * counts like a wrong code.
+   * The second half: null when the signature, origin, rp id or counter do not check out (the
+   * caller counts it like a wrong code), else the write that moves the counter. It is conditional
+   * on the counter read here: of two assertions racing with one key, one moves it.
    */
-  async verifyClaimedAnswer(claimed: ClaimedPasskeyAnswer | null, db: EntityManager): Promise<boolean> {
-    if (!claimed) return false;
+  async checkClaimedAnswer(claimed: ClaimedPasskeyAnswer | null): Promise<SecondFactorWrite | null> {
+    if (!claimed) return null;
     const { response, challenge } = claimed;
-    const passkey = await db.findOneBy(PasskeyEntity, { userId: claimed.userId, credentialId: response.id });
-    if (!passkey) return false;
+    const passkey = await this.passkeys.findOneBy({ userId: claimed.userId, credentialId: response.id });
+    if (!passkey) return null;
     const storedCount = Number(passkey.signCount);
     let verified;
     try {
@@ -202,18 +203,13 @@ export class PasskeysService {
         requireUserVerification: false,
       });
     } catch {
-      return false;
+      return null;
     }
-    if (!verified.verified) return false;
+    if (!verified.verified) return null;
     const { newCounter, credentialBackedUp } = verified.authenticationInfo;
-    // Conditional on the counter read above: of two assertions racing with one key, one moves it.
-    const updated = await db
-      .createQueryBuilder()
-      .update(PasskeyEntity)
-      .set({ signCount: String(newCounter), lastUsedAt: this.clock.now(), backedUp: credentialBackedUp })
-      .where('id = :id AND sign_count = :storedCount', { id: passkey.id, storedCount })
-      .execute();
-    return updated.affected === 1;
+    return (params, gate) =>
+      `UPDATE passkeys SET sign_count = ${params.add(String(newCounter))}, last_used_at = ${params.add(this.clock.now())}, backed_up = ${params.add(credentialBackedUp)}
+        WHERE id = ${params.add(passkey.id)} AND sign_count = ${params.add(String(storedCount))} AND ${gate}`;
   }
 
   /** Disabling 2FA (or an admin reset) takes the passkeys with it. */

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { deriveCodeKey } from '../common/code-keys.util';
+import { runSecondFactorWrite, type SecondFactorWrite } from '../common/statement-params';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RecoveryCodeEntity, RecoveryCodeStatus } from './entities/recovery-code.entity';
 import {
@@ -11,10 +12,7 @@ import {
   legacyRecoveryCodeHash,
   normaliseRecoveryCode,
   RecoveryCodeHashVersion,
-  rekeyLegacyRecoveryCodeHash,
 } from './utils/recovery-code.util';
-
-const REKEY_BATCH = 500;
 
 export interface IssuedRecoveryCodes {
   /** The only time the plain codes exist: they are returned once and stored as hashes. */
@@ -27,8 +25,7 @@ export interface IssuedRecoveryCodes {
  * replaces the old set in the same transaction, so there is never a moment with no working set.
  */
 @Injectable()
-export class RecoveryCodesService implements OnApplicationBootstrap {
-  private readonly logger = new Logger(RecoveryCodesService.name);
+export class RecoveryCodesService {
   /** The current key first; keys of ENCRYPTION_KEYS_PREVIOUS keep codes hashed before a rotation working. */
   private readonly keys: Buffer[];
 
@@ -41,28 +38,9 @@ export class RecoveryCodesService implements OnApplicationBootstrap {
     this.keys = [config.encryptionKey, ...config.previousEncryptionKeys].map((key) => deriveCodeKey(Buffer.from(key, 'base64'), 'recovery-codes'));
   }
 
-  /**
-   * Re-keys codes stored as plain SHA-256 (before keyed hashes) from what is stored. Idempotent and
-   * conditional per row, so instances starting together do not conflict.
-   */
-  async onApplicationBootstrap(): Promise<void> {
-    let rekeyed = 0;
-    for (;;) {
-      const legacy = await this.recoveryCodes.find({
-        select: { id: true, userId: true, codeHash: true },
-        where: { hashVersion: RecoveryCodeHashVersion.LEGACY_SHA256 },
-        take: REKEY_BATCH,
-      });
-      if (legacy.length === 0) break;
-      for (const row of legacy) {
-        await this.recoveryCodes.update(
-          { id: row.id, hashVersion: RecoveryCodeHashVersion.LEGACY_SHA256 },
-          { codeHash: rekeyLegacyRecoveryCodeHash(row.codeHash, row.userId, this.keys[0]), hashVersion: RecoveryCodeHashVersion.KEYED },
-        );
-      }
-      rekeyed += legacy.length;
-    }
-    if (rekeyed > 0) this.logger.log(`Re-keyed ${rekeyed} recovery codes stored as plain SHA-256`);
+  /** The key new hashes are made with (the legacy re-keying job uses it too). */
+  currentKey(): Buffer {
+    return this.keys[0];
   }
 
   /** Replaces any pending set with a new one and returns its codes. */
@@ -98,29 +76,30 @@ export class RecoveryCodesService implements OnApplicationBootstrap {
   }
 
   /**
-   * Uses a code once: a single conditional UPDATE, so of concurrent requests with the same code
-   * exactly one succeeds. Returns how many codes remain, or null when the code does not work.
+   * The write that uses a code once, or null when what was typed cannot be a code. It is a single
+   * conditional UPDATE, so of concurrent requests with the same code exactly one changes a row;
+   * when none changes, the code is wrong (or used).
    */
-  async consume(userId: string, typed: string, db: EntityManager = this.recoveryCodes.manager): Promise<number | null> {
+  checkCode(userId: string, typed: string): SecondFactorWrite | null {
     const canonical = normaliseRecoveryCode(typed);
     if (!canonical) return null;
-    const result = await db
-      .createQueryBuilder()
-      .update(RecoveryCodeEntity)
-      .set({ usedAt: this.clock.now() })
-      .where('user_id = :userId AND status = :status AND used_at IS NULL', { userId, status: RecoveryCodeStatus.ACTIVE })
-      // A row not yet re-keyed (an older instance wrote it during a deploy) is still accepted.
-      .andWhere(
-        '((hash_version = :keyed AND code_hash IN (:...keyedHashes)) OR (hash_version = :legacy AND code_hash = :legacyHash))',
-        {
-          keyed: RecoveryCodeHashVersion.KEYED,
-          keyedHashes: this.keys.map((key) => keyedRecoveryCodeHash(canonical, userId, key)),
-          legacy: RecoveryCodeHashVersion.LEGACY_SHA256,
-          legacyHash: legacyRecoveryCodeHash(canonical),
-        },
-      )
-      .execute();
-    if (!result.affected) return null;
+    const keyedHashes = this.keys.map((key) => keyedRecoveryCodeHash(canonical, userId, key));
+    return (params, gate) =>
+      `UPDATE recovery_codes SET used_at = ${params.add(this.clock.now())}
+        WHERE user_id = ${params.add(userId)} AND status = ${params.add(RecoveryCodeStatus.ACTIVE)} AND used_at IS NULL
+          AND ((hash_version = ${params.add(RecoveryCodeHashVersion.KEYED)} AND code_hash = ANY (${params.add(keyedHashes)}::bytea[]))
+            -- A row not yet re-keyed (see LegacyRecoveryCodesRekeyer) is still accepted.
+            OR (hash_version = ${params.add(RecoveryCodeHashVersion.LEGACY_SHA256)} AND code_hash = ${params.add(legacyRecoveryCodeHash(canonical))}))
+          AND ${gate}`;
+  }
+
+  /**
+   * Uses a code once, as a statement of its own (in `db`'s transaction, if any). Returns how many
+   * codes remain, or null when the code does not work.
+   */
+  async consume(userId: string, typed: string, db: EntityManager = this.recoveryCodes.manager): Promise<number | null> {
+    const write = this.checkCode(userId, typed);
+    if (!write || (await runSecondFactorWrite(db, write)) === 0) return null;
     return this.countRemaining(userId, db);
   }
 

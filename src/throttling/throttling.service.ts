@@ -62,6 +62,7 @@ export class ThrottlingService {
     const limiter = (keyPrefix: string, points: number, duration: number) => new RateLimiterPostgres({ ...store, keyPrefix, points, duration });
     const failureLimit = (keyPrefix: string, points: number, duration: number, message: string) =>
       new FailureLimit(
+        dataSource,
         limiter(keyPrefix, points, duration),
         limiter(`${keyPrefix}-locks`, 1_000, LOCK_LADDER_MEMORY_SECONDS),
         limiter(`${keyPrefix}-locked`, 1, 1),
@@ -185,6 +186,7 @@ async function consumeOrRefuse(limiter: RateLimiterPostgres, key: string, messag
  */
 class FailureLimit {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly failures: RateLimiterPostgres,
     private readonly ladder: RateLimiterPostgres,
     private readonly lockRows: RateLimiterPostgres,
@@ -207,7 +209,8 @@ class FailureLimit {
     return {
       end: async (succeeded) => {
         if (succeeded) {
-          await Promise.all([this.failures.delete(key), this.ladder.delete(key)]);
+          // Count and ladder in one statement.
+          await this.dataSource.query('DELETE FROM rate_limits WHERE key = ANY ($1)', [[this.failures.getKey(key), this.ladder.getKey(key)]]);
           return { lockedNow: false, lockedForSeconds: 0 };
         }
         if (reserved.remainingPoints > 0) return { lockedNow: false, lockedForSeconds: 0 };

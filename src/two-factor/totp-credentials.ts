@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
+import { runSecondFactorWrite, type SecondFactorWrite } from '../common/statement-params';
 import { TotpCredentialEntity } from './entities/totp-credential.entity';
 import { TwoFactorCrypto } from './two-factor-crypto';
 import { matchTotpStep } from './utils/totp.util';
@@ -22,27 +23,31 @@ export class TotpCredentials {
   ) {}
 
   /**
-   * Accepts a code once. The step check and the step update are one conditional UPDATE, so two
-   * requests with the same code — on one server or many — cannot both pass.
+   * Checks a code against the secret: null when it is wrong, else the write that accepts it once.
+   * The write moves last_used_step to the code's step only if it is below it, so two requests with
+   * the same code — on one server or many — cannot both pass; when it changes nothing, the code
+   * was right but its step already used (`already-used`).
    */
-  async acceptCode(userId: string, code: string, db: EntityManager = this.credentials.manager): Promise<CodeCheck> {
+  async checkCode(userId: string, code: string, db: EntityManager = this.credentials.manager): Promise<SecondFactorWrite | null> {
     const credential = await db.findOneBy(TotpCredentialEntity, { userId });
-    if (!credential) return 'wrong';
+    if (!credential) return null;
     const secret = this.crypto.decrypt(credential.encryptedSecret, userId);
     const step = matchTotpStep(secret, code, Math.floor(this.clock.now().getTime() / 1000));
-    if (step === null) return 'wrong';
-    const update = {
-      lastUsedStep: String(step),
-      // Re-encrypt with the current key on use, so a key rotation completes as users sign in.
-      ...(this.crypto.isStale(credential.encryptedSecret) ? { encryptedSecret: this.crypto.encrypt(secret, userId) } : {}),
+    if (step === null) return null;
+    // Re-encrypt with the current key on use, so a key rotation completes as users sign in.
+    const reencrypted = this.crypto.isStale(credential.encryptedSecret) ? this.crypto.encrypt(secret, userId) : null;
+    return (params, gate) => {
+      const usedStep = params.add(String(step));
+      const newSecret = reencrypted === null ? '' : `, encrypted_secret = ${params.add(reencrypted)}`;
+      return `UPDATE totp_credentials SET last_used_step = ${usedStep}${newSecret} WHERE user_id = ${params.add(userId)} AND last_used_step < ${usedStep} AND ${gate}`;
     };
-    const result = await db
-      .createQueryBuilder()
-      .update(TotpCredentialEntity)
-      .set(update)
-      .where('user_id = :userId AND last_used_step < :step', { userId, step })
-      .execute();
-    return (result.affected ?? 0) === 1 ? 'accepted' : 'already-used';
+  }
+
+  /** Accepts a code once, as a statement of its own (in `db`'s transaction, if any). */
+  async acceptCode(userId: string, code: string, db: EntityManager = this.credentials.manager): Promise<CodeCheck> {
+    const write = await this.checkCode(userId, code, db);
+    if (!write) return 'wrong';
+    return (await runSecondFactorWrite(db, write)) === 1 ? 'accepted' : 'already-used';
   }
 
   /** Saves the credential of a completed setup; false when the user already has one. */

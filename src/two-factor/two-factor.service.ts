@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AccountsService } from '../auth/accounts.service';
-import { type IssuedSession, SessionsService } from '../auth/sessions.service';
+import { SessionsService } from '../auth/sessions.service';
 import { TrustedDevicesService } from '../auth/trusted-devices.service';
 import { deviceName } from '../auth/utils/device-name.util';
 import type { AuthPayload } from '../auth/models/auth-payload.model';
@@ -11,6 +11,7 @@ import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { addSeconds, Clock } from '../common/clock';
 import { currentRequestContext } from '../common/request-context';
+import type { SecondFactorWrite } from '../common/statement-params';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import type { OrganizationMember } from '../organizations/models/organization.model';
@@ -79,54 +80,56 @@ export class TwoFactorService {
   }
 
   /**
-   * The second step of login. The pending session is replaced first (its row stays locked until
-   * commit), then the code is used in the same transaction: concurrent tries on one session are
-   * served one at a time, and a wrong code rolls everything back.
+   * The second step of login. The factor is checked first (its reads and crypto, outside any
+   * transaction); then one statement spends it and replaces the pending session, all or nothing
+   * (SessionsService.completeSecondStep): concurrent tries on one session are served one at a
+   * time through the session's row, and a wrong or used code writes nothing.
    */
   async verifyLoginSecondFactor(session: AuthenticatedSession, input: VerifyLoginSecondFactorInput): Promise<AuthPayload> {
     if (session.level !== 'PASSWORD') {
       throw new AppError(ErrorCode.FAILED_PRECONDITION, 'This session is already fully signed in.');
     }
     const given = exactlyOneLoginFactor(input);
+    const rememberDevice = Boolean(input.rememberDevice);
     const attempt = await this.throttling.secondFactorAttempt(session.userId);
-    // A passkey answer spends its challenge before the transaction: a wrong answer cannot give it back.
     let factor: SecondFactor;
+    let write: SecondFactorWrite | null;
+    let completed: Awaited<ReturnType<SessionsService['completeSecondStep']>>;
     try {
+      // A passkey answer spends its challenge first: a wrong answer cannot give it back.
       factor = 'passkeyResponse' in given ? { kind: 'passkey', claimed: await this.passkeys.claimLoginAnswer(session, given.passkeyResponse) } : given;
+      write = await this.checkSecondFactor(session.userId, factor);
+      const record = [
+        ...(factor.kind === 'recovery' ? [SecurityEventType.RECOVERY_CODE_USED] : []),
+        SecurityEventType.SECOND_FACTOR_SUCCEEDED,
+        ...(rememberDevice ? [SecurityEventType.TRUSTED_DEVICE_ADDED] : []),
+      ];
+      completed = await this.sessions.completeSecondStep(session, write, record, rememberDevice);
     } catch (error) {
       await attempt.release();
       throw error;
     }
-    let remainingRecoveryCodes: number | null = null;
-    let issued: IssuedSession;
-    try {
-      issued = await this.dataSource.transaction(async (db) => {
-        const fullSession = await this.sessions.replaceWithFullSession(session.sessionId, session.user, db);
-        remainingRecoveryCodes = await this.useSecondFactor(session.userId, factor, db);
-        await this.securityEvents.record({ type: SecurityEventType.SECOND_FACTOR_SUCCEEDED, userId: session.userId }, db);
-        if (input.rememberDevice) {
-          fullSession.trustedDeviceToken = await this.trustedDevices.create(session.userId, db);
-          await this.securityEvents.record({ type: SecurityEventType.TRUSTED_DEVICE_ADDED, userId: session.userId }, db);
-        }
-        return fullSession;
-      });
-    } catch (error) {
-      if (!(error instanceof WrongSecondFactor)) {
+    if (!completed.live) {
+      await attempt.release();
+      throw AppError.unauthenticated('This session has ended. Sign in again.');
+    }
+    if (!completed.issued) {
+      if (write && factor.kind === 'totp') {
         await attempt.release();
-        throw error instanceof ReusedSecondFactor ? codeAlreadyUsed() : error;
+        throw codeAlreadyUsed();
       }
       const wrongCode = await this.countWrongLoginCode(session);
       await this.endFailedAttempt(session, attempt);
       throw wrongCode;
     }
     await attempt.end(true);
-    this.noticeRecoveryCodeUse(session.user.email, remainingRecoveryCodes);
-    if (input.rememberDevice) {
+    if (factor.kind === 'recovery') this.noticeRecoveryCodeUse(session.user.email, await this.recoveryCodes.countRemaining(session.userId));
+    if (rememberDevice) {
       this.mail.sendNotice(session.user.email, MailKind.NEW_TRUSTED_DEVICE, {
         device: deviceName(currentRequestContext()?.userAgent ?? null) ?? 'An unnamed browser',
       });
     }
-    return this.sessions.payloadFor(issued);
+    return this.sessions.payloadFor(completed.issued);
   }
 
   /** Needs the password and one working code; removes the secret, the codes and all trusted devices. */
@@ -248,12 +251,15 @@ export class TwoFactorService {
     return this.status(session);
   }
 
-  /** Uses the code once; throws WrongSecondFactor. Returns the recovery codes left when one was used. */
-  private async useSecondFactor(userId: string, factor: SecondFactor, db: EntityManager): Promise<number | null> {
-    if (factor.kind === 'passkey') {
-      if (!(await this.passkeys.verifyClaimedAnswer(factor.claimed, db))) throw new WrongSecondFactor();
-      return null;
-    }
+  /** Checks the factor: null when it is wrong, else the conditional write that spends it once. */
+  private checkSecondFactor(userId: string, factor: SecondFactor): Promise<SecondFactorWrite | null> {
+    if (factor.kind === 'passkey') return this.passkeys.checkClaimedAnswer(factor.claimed);
+    if (factor.kind === 'totp') return this.totpCredentials.checkCode(userId, factor.code);
+    return Promise.resolve(this.recoveryCodes.checkCode(userId, factor.code));
+  }
+
+  /** Uses the code once in the caller's transaction; throws WrongSecondFactor. Returns the recovery codes left when one was used. */
+  private async useSecondFactor(userId: string, factor: Exclude<SecondFactor, { kind: 'passkey' }>, db: EntityManager): Promise<number | null> {
     if (factor.kind === 'totp') {
       const check = await this.totpCredentials.acceptCode(userId, factor.code, db);
       if (check === 'wrong') throw new WrongSecondFactor();

@@ -3,9 +3,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Recovery codes move from plain SHA-256 to a keyed hash bound to the user. The key comes from
  * ENCRYPTION_KEY, which a migration cannot rely on having (in development it lives in DATA_DIR and
- * the CLI may run without it), so this migration only marks existing rows as version 1; the app
- * re-keys them from the stored hash when it starts, and accepts them meanwhile. Rows written by an
- * older instance during a rolling deploy get the default, version 1, and are re-keyed the same way.
+ * the CLI may run without it), so this migration only marks existing rows as version 1; a
+ * background job of the app (LegacyRecoveryCodesRekeyer) re-keys them from the stored hash after it
+ * starts, and the app accepts them meanwhile. Rows written by an older instance during a rolling
+ * deploy get the default, version 1, and are re-keyed the same way.
  */
 export class RecoveryCodeHashVersion1764263000000 implements MigrationInterface {
   name = 'RecoveryCodeHashVersion1764263000000';
