@@ -221,6 +221,17 @@ describe('web console: account recovery', () => {
     const organizationId = await newOrganization(t, owner.token, 'Recovery Inc');
     await addMember(t, owner.token, organizationId, member.email);
 
+    const admin = await newUserWithTwoFactor(t);
+    await addMember(t, owner.token, organizationId, admin.email, 'ADMIN');
+
+    // An admin may reset a member, never an owner.
+    const adminPage = await open();
+    await signInWithCode(adminPage, admin.email, admin.secret);
+    await adminPage.goto(`${baseUrl}/#/organizations/${organizationId}/members`);
+    await adminPage.getByRole('button', { name: en.memberReset.actionLabel(member.email) }).waitFor();
+    await expect(adminPage.getByRole('button', { name: en.memberReset.actionLabel(owner.email) }).count()).resolves.toBe(0);
+    await expect(adminPage.getByRole('button', { name: en.memberReset.actionLabel(admin.email) }).count()).resolves.toBe(0);
+
     const memberPage = await open();
     await signInWithCode(memberPage, member.email, member.secret);
     const ownerPage = await open();

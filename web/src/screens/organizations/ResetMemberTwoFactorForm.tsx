@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { request } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { ErrorText, Field, Form, useAction } from '../../components/forms';
@@ -22,6 +22,9 @@ export function ResetMemberTwoFactorForm({
   const { t } = useI18n();
   const [method, setMethod] = useState<'code' | 'recoveryCode'>('code');
   const [code, setCode] = useState('');
+  const title = useRef<HTMLHeadingElement>(null);
+  // The form opens below the table: take keyboard and screen-reader users to it.
+  useEffect(() => title.current?.focus(), []);
   const reset = useAction(async () => {
     try {
       await request(ResetMemberTwoFactorDocument, { input: { organizationId, userId: member.id, [method]: code.trim() } });
@@ -33,7 +36,7 @@ export function ResetMemberTwoFactorForm({
 
   return (
     <section aria-labelledby="member-reset-title" className="warning">
-      <h3 id="member-reset-title">{t.memberReset.title(member.email)}</h3>
+      <h3 id="member-reset-title" ref={title} tabIndex={-1}>{t.memberReset.title(member.email)}</h3>
       <p>{t.memberReset.warning}</p>
       <p>{t.memberReset.confirmIntro}</p>
       <Form onSubmit={() => void reset.run()}>
