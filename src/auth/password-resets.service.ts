@@ -87,10 +87,14 @@ export class PasswordResetsService {
    */
   async reset(token: string, newPassword: string): Promise<void> {
     if (!looksLikePasswordResetToken(token)) throw invalidToken();
+    const tokenHash = hashPasswordResetToken(token);
+    // A guessed token costs one index lookup, not an argon2 hash (19 MiB and a core for ~20 ms).
+    const [pending] = (await this.dataSource.query(`SELECT 1 FROM password_reset_tokens WHERE token_hash = $1`, [tokenHash])) as unknown[];
+    if (!pending) throw invalidToken();
     const passwordHash = await hashPassword(newPassword);
     const userId = await this.dataSource.transaction(async (db) => {
       const [rows] = (await db.query(`DELETE FROM password_reset_tokens WHERE token_hash = $1 RETURNING user_id, expires_at`, [
-        hashPasswordResetToken(token),
+        tokenHash,
       ])) as [Array<{ user_id: string; expires_at: Date }>, number];
       const spent = rows[0];
       if (!spent) throw invalidToken();

@@ -1,18 +1,41 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'test-output', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** The test app (fake clock, in-process SMTP, own database) listening on a free port. */
-export async function startConsoleServer(): Promise<{ t: TestApp; baseUrl: string }> {
+/**
+ * The test app (fake clock, in-process SMTP, own database) listening on a free port.
+ * `hostName: 'localhost'` serves the console at http://localhost:PORT with PUBLIC_URL set to it:
+ * WebAuthn needs a secure context and an rp id that is a domain, which 127.0.0.1 is not.
+ */
+export async function startConsoleServer(options: { hostName?: 'localhost' } = {}): Promise<{ t: TestApp; baseUrl: string }> {
+  if (options.hostName) {
+    const port = await freePort();
+    const baseUrl = `http://${options.hostName}:${port}`;
+    const t = await startTestApp({ config: { publicUrl: baseUrl, webauthnRpId: options.hostName } });
+    await t.app.listen(port, '127.0.0.1');
+    return { t, baseUrl };
+  }
   const t = await startTestApp();
   await t.app.listen(0, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   return { t, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+/** A port the system just gave out and took back: PUBLIC_URL must name it before the app listens. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export function launchChromium(): Promise<Browser> {

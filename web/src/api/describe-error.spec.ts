@@ -3,6 +3,7 @@ import { en } from '../i18n/en';
 import { ko } from '../i18n/ko';
 import { ApiError, type ErrorCode } from './client';
 import { describeError } from './describe-error';
+import { type CeremonyFailure, PasskeyCeremonyError } from './webauthn';
 
 /** Every code the server can answer with, as the contract lists them plus the two server-side ones. */
 const EVERY_CODE: ErrorCode[] = [
@@ -72,5 +73,24 @@ describe('describeError', () => {
     expect(describeError(new ApiError('INVALID_CODE', '', 'ResetMemberTwoFactor'), en)).toBe(en.errors.INVALID_CODE);
     expect(describeError(new ApiError('FORBIDDEN', '', 'ResetMemberTwoFactor'), en)).toBe(en.memberReset.forbidden);
     expect(describeError(new ApiError('NOT_FOUND', '', 'RevokeSession'), en)).toBe(en.sessions.alreadyEnded);
+    expect(describeError(new ApiError('UNAUTHENTICATED', '', 'ResetMemberTwoFactor'), en)).toBe(en.errors.UNAUTHENTICATED);
+  });
+
+  it.each<CeremonyFailure>(['cancelled', 'alreadyRegistered', 'unsupported', 'failed'])('explains a passkey ceremony that ended %s in each language', (failure) => {
+    const error = new PasskeyCeremonyError(failure, new DOMException('The operation either timed out or was not allowed.', 'NotAllowedError'));
+    const english = describeError(error, en);
+    expect(english).not.toBe(en.errors.NETWORK);
+    expect(english).not.toContain('timed out or was not allowed');
+    expect(english).not.toMatch(HANGUL);
+    expect(describeError(error, ko)).toMatch(HANGUL);
+  });
+
+  it('speaks of a passkey, not a code, when the passkey answer is refused', () => {
+    const refused = (operation: string, attemptsRemaining?: number) => describeError(new ApiError('INVALID_CODE', '', operation, { attemptsRemaining }), en);
+    expect(refused('VerifyLoginSecondFactorWithPasskey', 4)).toBe('The passkey was not accepted. 4 tries left.');
+    expect(refused('VerifyLoginSecondFactorWithPasskey', 0)).toBe(en.errors.loginEndedAfterWrongCodes);
+    expect(refused('FinishPasskeyRegistration')).toBe(en.passkeys.refused);
+    const badName = new ApiError('BAD_USER_INPUT', '', 'RenamePasskey', { fields: [{ field: 'name', message: 'must be 1 to 64 characters' }] });
+    expect(describeError(badName, ko)).toBe(ko.passkeys.nameProblem);
   });
 });

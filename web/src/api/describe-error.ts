@@ -1,5 +1,6 @@
 import type { Dictionary } from '../i18n/en';
 import { ApiError, type FieldProblem } from './client';
+import { PasskeyCeremonyError } from './webauthn';
 
 /**
  * Turns an API error into a sentence a person can act on, in the console's language. The code
@@ -8,9 +9,12 @@ import { ApiError, type FieldProblem } from './client';
  * so a Korean screen stays Korean.
  */
 export function describeError(error: unknown, t: Dictionary): string {
+  if (error instanceof PasskeyCeremonyError) return describeCeremonyFailure(error, t);
   if (!(error instanceof ApiError)) return t.errors.NETWORK;
   const e = t.errors;
   const { operation, extensions } = error;
+  const passkey = describePasskeyError(error, t);
+  if (passkey) return passkey;
   switch (error.code) {
     case 'TOO_MANY_ATTEMPTS':
       return e.TOO_MANY_ATTEMPTS(Math.max(1, Math.ceil((extensions.retryAfterSeconds ?? 60) / 60)));
@@ -19,7 +23,7 @@ export function describeError(error: unknown, t: Dictionary): string {
       const left = extensions.attemptsRemaining;
       if (left === undefined) return e.INVALID_CODE;
       if (left > 0) return e.invalidCodeTriesLeft(left);
-      return operation === 'VerifyLoginSecondFactor' ? e.loginEndedAfterWrongCodes : e.invalidEmailCodeUsedUp;
+      return operation.startsWith('VerifyLoginSecondFactor') ? e.loginEndedAfterWrongCodes : e.invalidEmailCodeUsedUp;
     }
     case 'BAD_USER_INPUT':
       return describeFields(extensions.fields ?? [], t);
@@ -47,15 +51,44 @@ export function describeError(error: unknown, t: Dictionary): string {
       return operation === 'Login' ? e.INVALID_CREDENTIALS : e.wrongPassword;
     case 'INTERNAL_SERVER_ERROR':
       return e.INTERNAL_SERVER_ERROR(extensions.requestId ?? '—');
+    case 'FORBIDDEN':
+      return operation === 'ResetMemberTwoFactor' ? t.memberReset.forbidden : e.FORBIDDEN;
     case 'UNAUTHENTICATED':
     case 'SECOND_FACTOR_REQUIRED':
     case 'TWO_FACTOR_SETUP_REQUIRED':
-    case 'FORBIDDEN':
-      return operation === 'ResetMemberTwoFactor' ? t.memberReset.forbidden : e.FORBIDDEN;
     case 'SERVICE_UNAVAILABLE':
     case 'NETWORK':
       return e[error.code];
   }
+}
+
+function describeCeremonyFailure(error: PasskeyCeremonyError, t: Dictionary): string {
+  const p = t.passkeys;
+  switch (error.failure) {
+    case 'cancelled':
+      return p.cancelled;
+    case 'alreadyRegistered':
+      return p.alreadyRegistered;
+    case 'unsupported':
+      return p.unsupported;
+    case 'failed':
+      return p.ceremonyFailed;
+  }
+}
+
+/** The passkey operations' own sentences; null where the general one fits. */
+function describePasskeyError(error: ApiError, t: Dictionary): string | null {
+  const p = t.passkeys;
+  const { operation, code, extensions } = error;
+  const left = extensions.attemptsRemaining;
+  if (operation === 'VerifyLoginSecondFactorWithPasskey' && code === 'INVALID_CODE' && left !== undefined && left > 0) return p.loginRefused(left);
+  if (operation === 'FinishPasskeyRegistration' && code === 'INVALID_CODE') return p.refused;
+  if (operation === 'StartPasskeyRegistration' && code === 'FAILED_PRECONDITION') return p.tooMany;
+  if (operation === 'StartPasskeySecondFactor' && code === 'FAILED_PRECONDITION') return p.noPasskey;
+  if ((operation === 'FinishPasskeyRegistration' || operation === 'RenamePasskey') && code === 'BAD_USER_INPUT' && extensions.fields?.some((f) => f.field === 'name')) {
+    return p.nameProblem;
+  }
+  return null;
 }
 
 function describeFields(fields: FieldProblem[], t: Dictionary): string {

@@ -4,6 +4,7 @@ import { useSession } from '../../app/session';
 import { graphql } from '../../gql';
 import { useI18n } from '../../i18n';
 import { Checkbox, ErrorText, Field, Form, useAction } from '../../components/forms';
+import { UsePasskey } from '../passkeys/UsePasskey';
 
 const VerifyLoginSecondFactorDocument = graphql(`
   mutation VerifyLoginSecondFactor($input: VerifyLoginSecondFactorInput!) {
@@ -16,7 +17,7 @@ const VerifyLoginSecondFactorDocument = graphql(`
   }
 `);
 
-/** The login's second step: a code from the app, or a recovery code, and 'remember this device'. */
+/** The login's second step: a code from the app, a recovery code or a passkey, and 'remember this device'. */
 export function SecondStep() {
   const { t } = useI18n();
   const session = useSession();
@@ -64,6 +65,7 @@ export function SecondStep() {
           {t.secondStep.submit}
         </button>
       </Form>
+      <UsePasskey rememberDevice={rememberDevice} />
       <div className="actions">
         <button
           type="button"

@@ -5,6 +5,7 @@ import type { TwoFactorStatusQuery as Status } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { ErrorText } from '../../components/forms';
 import { AccountLayout } from '../account/AccountLayout';
+import { PasskeysSection } from '../passkeys/PasskeysSection';
 import { TwoFactorStatusDocument } from './operations';
 
 /** 'Account Management > 2-Step Verification': whether it is on, and the buttons of the guide. */
@@ -44,6 +45,7 @@ export function TwoFactorTab() {
                   {t.twoFactor.disable}
                 </button>
               </div>
+              <PasskeysSection />
             </>
           ) : (
             <>
