@@ -67,6 +67,15 @@ describe('describeError', () => {
     expect(describeError(new TypeError('Failed to fetch'), ko)).toBe(ko.errors.NETWORK);
   });
 
+  it('reads a reset link\'s INVALID_CODE and CODE_EXPIRED as a used and an expired link, not as a wrong code', () => {
+    expect(describeError(new ApiError('INVALID_CODE', '', 'ResetPassword'), en)).toBe(en.recovery.linkInvalid);
+    expect(describeError(new ApiError('CODE_EXPIRED', '', 'ResetPassword'), ko)).toBe(ko.recovery.linkExpired);
+    expect(describeError(new ApiError('INVALID_CODE', '', 'ResetMemberTwoFactor'), en)).toBe(en.errors.INVALID_CODE);
+    expect(describeError(new ApiError('FORBIDDEN', '', 'ResetMemberTwoFactor'), en)).toBe(en.memberReset.forbidden);
+    expect(describeError(new ApiError('NOT_FOUND', '', 'RevokeSession'), en)).toBe(en.sessions.alreadyEnded);
+    expect(describeError(new ApiError('UNAUTHENTICATED', '', 'ResetMemberTwoFactor'), en)).toBe(en.errors.UNAUTHENTICATED);
+  });
+
   it.each<CeremonyFailure>(['cancelled', 'alreadyRegistered', 'unsupported', 'failed'])('explains a passkey ceremony that ended %s in each language', (failure) => {
     const error = new PasskeyCeremonyError(failure, new DOMException('The operation either timed out or was not allowed.', 'NotAllowedError'));
     const english = describeError(error, en);

@@ -19,6 +19,7 @@ export function describeError(error: unknown, t: Dictionary): string {
     case 'TOO_MANY_ATTEMPTS':
       return e.TOO_MANY_ATTEMPTS(Math.max(1, Math.ceil((extensions.retryAfterSeconds ?? 60) / 60)));
     case 'INVALID_CODE': {
+      if (operation === 'ResetPassword') return t.recovery.linkInvalid;
       const left = extensions.attemptsRemaining;
       if (left === undefined) return e.INVALID_CODE;
       if (left > 0) return e.invalidCodeTriesLeft(left);
@@ -27,6 +28,7 @@ export function describeError(error: unknown, t: Dictionary): string {
     case 'BAD_USER_INPUT':
       return describeFields(extensions.fields ?? [], t);
     case 'CODE_EXPIRED':
+      if (operation === 'ResetPassword') return t.recovery.linkExpired;
       return operation === 'VerifyTwoFactorSetupEmail' ? e.CODE_EXPIRED : e.setupExpired;
     case 'CONFLICT':
       if (operation === 'SignUp') return e.emailTaken;
@@ -34,10 +36,14 @@ export function describeError(error: unknown, t: Dictionary): string {
       if (operation.includes('TwoFactorSetup')) return e.alreadyEnabled;
       return e.CONFLICT;
     case 'NOT_FOUND':
+      if (operation === 'RevokeSession') return t.sessions.alreadyEnded;
+      if (operation === 'ResetMemberTwoFactor') return t.memberReset.notMember;
       return operation === 'AddOrganizationMember' ? e.noSuchAccount : e.NOT_FOUND;
     case 'FAILED_PRECONDITION':
       if (operation === 'UpdateOrganizationSecuritySettings') return e.settingsNeedOwnTwoFactor;
       if (operation === 'UpdateOrganizationMemberRole' || operation === 'RemoveOrganizationMember') return e.lastOwner;
+      // The panel asks only callers with 2FA on, so what is left is a member whose 2FA is already off.
+      if (operation === 'ResetMemberTwoFactor') return t.memberReset.nothingToReset;
       if (operation === 'ConfirmRecoveryCodesReissue') return e.nothingToConfirm;
       if (operation === 'ReissueRecoveryCodes' || operation === 'DisableTwoFactor') return e.twoFactorNotOn;
       return e.FAILED_PRECONDITION;
@@ -45,10 +51,11 @@ export function describeError(error: unknown, t: Dictionary): string {
       return operation === 'Login' ? e.INVALID_CREDENTIALS : e.wrongPassword;
     case 'INTERNAL_SERVER_ERROR':
       return e.INTERNAL_SERVER_ERROR(extensions.requestId ?? '—');
+    case 'FORBIDDEN':
+      return operation === 'ResetMemberTwoFactor' ? t.memberReset.forbidden : e.FORBIDDEN;
     case 'UNAUTHENTICATED':
     case 'SECOND_FACTOR_REQUIRED':
     case 'TWO_FACTOR_SETUP_REQUIRED':
-    case 'FORBIDDEN':
     case 'SERVICE_UNAVAILABLE':
     case 'NETWORK':
       return e[error.code];

@@ -2,12 +2,15 @@ import type { ReactNode } from 'react';
 import { DisableScreen } from '../screens/two-factor/DisableScreen';
 import { DevicesTab } from '../screens/devices/DevicesTab';
 import { EventsTab } from '../screens/security-events/EventsTab';
+import { ForgotPasswordScreen } from '../screens/forgot-password/ForgotPasswordScreen';
 import { ForcedSetupScreen } from '../screens/forced-setup/ForcedSetupScreen';
 import { OrganizationScreen } from '../screens/organizations/OrganizationScreen';
 import { OrganizationsScreen } from '../screens/organizations/OrganizationsScreen';
 import { PasswordTab } from '../screens/password/PasswordTab';
 import { ReissueScreen } from '../screens/two-factor/ReissueScreen';
+import { ResetPasswordScreen } from '../screens/reset-password/ResetPasswordScreen';
 import { SecondStep } from '../screens/second-step/SecondStep';
+import { SessionsTab } from '../screens/sessions/SessionsTab';
 import { SetupScreen } from '../screens/two-factor/SetupScreen';
 import { SignIn } from '../screens/sign-in/SignIn';
 import { SignUp } from '../screens/sign-up/SignUp';
@@ -28,6 +31,8 @@ export interface Route {
 export const ROUTES: Route[] = [
   { path: '/sign-in', phase: 'signedOut', render: () => <SignIn /> },
   { path: '/sign-up', phase: 'signedOut', render: () => <SignUp /> },
+  { path: '/forgot-password', phase: 'signedOut', render: () => <ForgotPasswordScreen /> },
+  { path: '/reset-password', phase: 'any', render: () => <ResetPasswordScreen /> },
   { path: '/second-step', phase: 'secondFactor', render: () => <SecondStep /> },
   { path: '/forced-setup', phase: 'forcedSetup', render: () => <ForcedSetupScreen /> },
   { path: '/account/two-factor', phase: 'signedIn', render: () => <TwoFactorTab /> },
@@ -36,6 +41,7 @@ export const ROUTES: Route[] = [
   { path: '/account/two-factor/disable', phase: 'signedIn', render: () => <DisableScreen /> },
   { path: '/account/devices', phase: 'signedIn', render: () => <DevicesTab /> },
   { path: '/account/password', phase: 'signedIn', render: () => <PasswordTab /> },
+  { path: '/account/sessions', phase: 'signedIn', render: () => <SessionsTab /> },
   { path: '/account/events', phase: 'signedIn', render: () => <EventsTab /> },
   { path: '/organizations', phase: 'signedIn', render: () => <OrganizationsScreen /> },
   { path: '/organizations/:id/:tab', phase: 'signedIn', render: ({ id, tab }) => <OrganizationScreen key={id} id={id!} tab={tab!} /> },

@@ -7,6 +7,7 @@ export const ACCOUNT_TABS: Array<{ path: string; label: (t: Dictionary) => strin
   { path: '/account/two-factor', label: (t) => t.account.twoFactorTab },
   { path: '/account/devices', label: (t) => t.account.devicesTab },
   { path: '/account/password', label: (t) => t.account.passwordTab },
+  { path: '/account/sessions', label: (t) => t.sessions.tab },
   { path: '/account/events', label: (t) => t.account.eventsTab },
 ];
 

@@ -3,8 +3,9 @@ import { request } from '../../api/client';
 import { useSession } from '../../app/session';
 import type { OrganizationMembersQuery as Members, OrganizationRole } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
-import { ErrorText, Field, Form, useAction } from '../../components/forms';
+import { ErrorText, Field, Form, Notice, useAction } from '../../components/forms';
 import type { Organization } from './OrganizationScreen';
+import { ResetMemberTwoFactorForm } from './ResetMemberTwoFactorForm';
 import {
   AddOrganizationMemberDocument,
   OrganizationMembersDocument,
@@ -14,7 +15,18 @@ import {
 
 const ROLES: OrganizationRole[] = ['OWNER', 'ADMIN', 'MEMBER'];
 
-/** Members with their 2FA status and roles; add, change role, remove (OWNER and ADMIN only). */
+type Member = Members['organizationMembers'][number];
+
+/** As the API allows it: a manager resets another member's 2FA, and only an owner resets an owner's. */
+function mayResetTwoFactor(myRole: OrganizationRole, myId: string | undefined, member: Member): boolean {
+  if (!member.user.twoFactorEnabled || member.user.id === myId || myRole === 'MEMBER') return false;
+  return myRole === 'OWNER' || member.role !== 'OWNER';
+}
+
+/**
+ * Members with their 2FA status and roles; add, change role, remove, reset a lost second factor
+ * (OWNER and ADMIN only).
+ */
 export function MembersPanel({ organization }: { organization: Organization }) {
   const { t, formatDateTime } = useI18n();
   const session = useSession();
@@ -22,6 +34,8 @@ export function MembersPanel({ organization }: { organization: Organization }) {
   const [members, setMembers] = useState<Members['organizationMembers'] | null>(null);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<OrganizationRole>('MEMBER');
+  const [resetting, setResetting] = useState<Member['user'] | null>(null);
+  const [resetDoneFor, setResetDoneFor] = useState<string | null>(null);
   const load = useAction(
     useCallback(async () => setMembers((await request(OrganizationMembersDocument, { organizationId })).organizationMembers), [organizationId]),
   );
@@ -57,7 +71,7 @@ export function MembersPanel({ organization }: { organization: Organization }) {
                 <th scope="col">{t.organizations.role}</th>
                 <th scope="col">{t.organizations.joined}</th>
                 <th scope="col">
-                  <span className="visually-hidden">{t.organizations.remove}</span>
+                  <span className="visually-hidden">{t.memberReset.actionsColumn}</span>
                 </th>
               </tr>
             </thead>
@@ -87,11 +101,25 @@ export function MembersPanel({ organization }: { organization: Organization }) {
                   </td>
                   <td>{formatDateTime(member.joinedAt)}</td>
                   <td>
-                    {member.user.id !== session.user?.id && (
-                      <button type="button" aria-label={t.organizations.removeLabel(member.user.email)} disabled={remove.busy} onClick={() => void remove.run(member.user.id)}>
-                        {t.organizations.remove}
-                      </button>
-                    )}
+                    <div className="row-actions">
+                      {mayResetTwoFactor(organization.myRole, session.user?.id, member) && (
+                        <button
+                          type="button"
+                          aria-label={t.memberReset.actionLabel(member.user.email)}
+                          onClick={() => {
+                            setResetDoneFor(null);
+                            setResetting(member.user);
+                          }}
+                        >
+                          {t.memberReset.action}
+                        </button>
+                      )}
+                      {member.user.id !== session.user?.id && (
+                        <button type="button" aria-label={t.organizations.removeLabel(member.user.email)} disabled={remove.busy} onClick={() => void remove.run(member.user.id)}>
+                          {t.organizations.remove}
+                        </button>
+                      )}
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -99,6 +127,25 @@ export function MembersPanel({ organization }: { organization: Organization }) {
           </table>
         </div>
       )}
+      {resetDoneFor && <Notice>{t.memberReset.done(resetDoneFor)}</Notice>}
+      {resetting &&
+        (session.user?.twoFactorEnabled ? (
+          <ResetMemberTwoFactorForm
+            key={resetting.id}
+            organizationId={organizationId}
+            member={resetting}
+            onCancel={() => setResetting(null)}
+            onDone={() => {
+              setResetDoneFor(resetting.email);
+              setResetting(null);
+              void load.run();
+            }}
+          />
+        ) : (
+          <p className="error" role="alert">
+            {t.memberReset.needOwnTwoFactor}
+          </p>
+        ))}
       <h3>{t.organizations.addTitle}</h3>
       <Form onSubmit={() => void add.run()}>
         <Field label={t.organizations.addEmail} type="email" required value={email} onChange={(e) => setEmail(e.target.value)} />

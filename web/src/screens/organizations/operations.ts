@@ -60,3 +60,9 @@ export const OrganizationSecurityEventsDocument = graphql(`
     }
   }
 `);
+
+export const ResetMemberTwoFactorDocument = graphql(`
+  mutation ResetMemberTwoFactor($input: ResetMemberTwoFactorInput!) {
+    resetMemberTwoFactor(input: $input) { role user { id email twoFactorEnabled } }
+  }
+`);

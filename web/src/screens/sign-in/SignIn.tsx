@@ -48,6 +48,9 @@ export function SignIn() {
         </button>
       </Form>
       <p>
+        <Link to="/forgot-password">{t.recovery.forgotLink}</Link>
+      </p>
+      <p>
         {t.signIn.noAccount} <Link to="/sign-up">{t.signIn.toSignUp}</Link>
       </p>
     </section>
