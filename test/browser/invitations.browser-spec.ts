@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
 import { acceptInvitation, invitationLinkFor, invitationTokenFor, inviteOrganizationMember, myInvitations } from '../support/invitations';
 import { DEFAULT_PASSWORD, errorCode, newUser, uniqueEmail } from '../support/operations';
-import { newOrganization, updateOrganizationSecuritySettings } from '../support/organizations';
+import { addMember, newOrganization, updateOrganizationSecuritySettings } from '../support/organizations';
 import type { TestApp } from '../support/test-app';
 import { newUserWithTwoFactor } from '../support/two-factor';
 import { type ConsolePage, launchChromium, openConsole, screenshot, startConsoleServer } from './support/console-browser';
@@ -228,6 +228,15 @@ describe('web console: organization invitations', () => {
     await invite(page, owner.email, en.organizations.roles.MEMBER);
     expect(await alertText(page)).toBe(en.errors.alreadyMember);
     await page.getByText(en.invitations.noPending).waitFor();
+
+    const admin = await newUser(t);
+    await addMember(t, owner.token, organizationId, admin.email, 'ADMIN');
+    const adminPage = await open();
+    await signIn(adminPage, admin.email);
+    await heading(adminPage, en.account.title);
+    await openMembers(adminPage, organizationId, 'Conflict Co');
+    const roles = adminPage.getByRole('form', { name: en.invitations.inviteTitle }).getByRole('option');
+    await expect(roles.allTextContents()).resolves.toEqual([en.organizations.roles.ADMIN, en.organizations.roles.MEMBER]);
   });
 
   it('in Korean: the owner invites, and the invitee signs in from the link and joins', async () => {
