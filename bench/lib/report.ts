@@ -266,6 +266,11 @@ export function renderMarkdown(report: BenchReport): string {
 
 const gib = (bytes: number) => (bytes >= 1024 * MIB ? `${(bytes / 1024 / MIB).toFixed(2)} GiB` : mib(bytes));
 
+/** Cores used by anything but the server, PostgreSQL and the bench: a run disturbed by other work shows here. */
+function otherLoad(result: ScenarioResult | undefined): string {
+  return result?.cpu ? `${result.cpu.otherCores.toFixed(2)} cores` : '–';
+}
+
 function renderScale(report: BenchReport, scale: ScaleReport): string[] {
   const lines: string[] = [];
   const large = `${n0(scale.users)} users`;
@@ -276,13 +281,15 @@ function renderScale(report: BenchReport, scale: ScaleReport): string[] {
       `in ${n0(scale.seed.seconds)} s (${Object.entries(scale.seed.bySeconds).map(([t, sec]) => `${t} ${n0(sec)} s`).join(', ')}).`,
     '',
   );
-  lines.push(`| scenario | req/s small | req/s ${large} | change | p99 small | p99 ${large} | SQL / op small | SQL / op ${large} |`);
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push(
+    `| scenario | req/s small | req/s ${large} | change | p99 small | p99 ${large} | SQL / op small | SQL / op ${large} | other load small | other load ${large} |`,
+  );
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const big of scale.scenarios) {
     const small = report.scenarios.find((r) => r.name === big.name);
     const change = small && small.reqPerSec > 0 ? `${((big.reqPerSec / small.reqPerSec - 1) * 100).toFixed(0)}%` : '–';
     lines.push(
-      `| ${big.name} | ${small ? n0(small.reqPerSec) : '–'} | ${n0(big.reqPerSec)} | ${change} | ${small ? `${ms(small.p99)} ms` : '–'} | ${ms(big.p99)} ms | ${sqlFor(report, scenarioKey(big))} | ${sqlFor(scale, scenarioKey(big))} |`,
+      `| ${big.name} | ${small ? n0(small.reqPerSec) : '–'} | ${n0(big.reqPerSec)} | ${change} | ${small ? `${ms(small.p99)} ms` : '–'} | ${ms(big.p99)} ms | ${sqlFor(report, scenarioKey(big))} | ${sqlFor(scale, scenarioKey(big))} | ${otherLoad(small)} | ${otherLoad(big)} |`,
     );
   }
   lines.push('', `### Table and index sizes at ${large}, before and after one pruning pass`, '');

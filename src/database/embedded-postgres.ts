@@ -143,10 +143,17 @@ function startFailure(clusterDir: string, stderr: string): EmbeddedDatabaseError
   return new EmbeddedDatabaseError(`The embedded PostgreSQL in ${clusterDir} did not start: ${reason.trim()}`);
 }
 
-/** Starts (initialising on first use) a PostgreSQL cluster of our own and returns its URL. */
-export async function startEmbeddedPostgres(
-  options: { dataDir: string; persistent: boolean; port?: number; log?: (message: string) => void },
-): Promise<EmbeddedDatabase> {
+/**
+ * Starts (initialising on first use) a PostgreSQL cluster of our own and returns its URL.
+ * `settings` are extra server settings (`-c name=value`), e.g. the bench's shared_buffers.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  persistent: boolean;
+  port?: number;
+  log?: (message: string) => void;
+  settings?: Record<string, string>;
+}): Promise<EmbeddedDatabase> {
   const runAs = postgresSystemUser();
   const requested = resolve(options.dataDir, 'postgres');
   mkdirSync(dirname(requested), { recursive: true });
@@ -160,6 +167,7 @@ export async function startEmbeddedPostgres(
   const port = options.port ?? (await freePort());
   const postgres = join(binDir, 'bin', 'postgres');
   const flags = ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+  for (const [name, value] of Object.entries(options.settings ?? {})) flags.push('-c', `${name}=${value}`);
   const child = run(postgres, flags, runAs);
   await new Promise<void>((ready, fail) => {
     let stderr = '';
