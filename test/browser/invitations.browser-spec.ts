@@ -5,7 +5,7 @@ import { acceptInvitation, invitationLinkFor, invitationTokenFor, inviteOrganiza
 import { DEFAULT_PASSWORD, errorCode, newUser, uniqueEmail } from '../support/operations';
 import { addMember, newOrganization, updateOrganizationSecuritySettings } from '../support/organizations';
 import type { TestApp } from '../support/test-app';
-import { newUserWithTwoFactor } from '../support/two-factor';
+import { newUserWithTwoFactor, totpCode } from '../support/two-factor';
 import { type ConsolePage, launchChromium, openConsole, screenshot, startConsoleServer } from './support/console-browser';
 
 /**
@@ -155,6 +155,29 @@ describe('web console: organization invitations', () => {
     await inviteePage.getByRole('link', { name: en.invitations.toOrganizations }).click();
     await heading(inviteePage, en.organizations.title);
     await inviteePage.getByText(en.organizations.none).waitFor();
+  });
+
+  it('an invitee with 2FA comes back to the invitation after the second step, and joins', async () => {
+    const owner = await newUser(t);
+    const invitee = await newUserWithTwoFactor(t);
+    const organizationId = await newOrganization(t, owner.token, 'Second Step Co');
+    const mailsBefore = t.inbox.messages.length;
+    await inviteOrganizationMember(t, owner.token, { organizationId, email: invitee.email, role: 'MEMBER' });
+    const link = await invitationLinkFor(t, invitee.email, mailsBefore);
+
+    const page = await open();
+    await page.goto(link);
+    await heading(page, en.invitations.acceptTitle);
+    await button(page, en.invitations.toSignIn).click();
+    t.clock.advanceSeconds(30);
+    await signIn(page, invitee.email);
+    await heading(page, en.secondStep.title);
+    await page.getByLabel(en.secondStep.code).fill(totpCode(invitee.secret, t.clock));
+    await button(page, en.secondStep.submit).click();
+    await heading(page, en.invitations.acceptTitle);
+    await button(page, en.invitations.accept).click();
+    await heading(page, `Second Step Co · ${en.organizations.membersTab}`);
+    await page.getByText(en.organizations.yourRole(en.organizations.roles.MEMBER)).waitFor();
   });
 
   it('an existing user sees the invitation under My invitations, with its 2FA requirement, and declines it', async () => {
