@@ -93,4 +93,16 @@ describe('describeError', () => {
     const badName = new ApiError('BAD_USER_INPUT', '', 'RenamePasskey', { fields: [{ field: 'name', message: 'must be 1 to 64 characters' }] });
     expect(describeError(badName, ko)).toBe(ko.passkeys.nameProblem);
   });
+
+  it('tells the invitee why an invitation link does not work, and the inviter what went wrong', () => {
+    const said = (code: ErrorCode, operation: string) => describeError(new ApiError(code, 'x', operation), en);
+    expect(said('NOT_FOUND', 'AcceptOrganizationInvitation')).toBe(en.invitations.notValid);
+    expect(said('NOT_FOUND', 'DeclineOrganizationInvitation')).toBe(en.invitations.notValid);
+    expect(said('CODE_EXPIRED', 'AcceptOrganizationInvitation')).toBe(en.invitations.expired);
+    expect(said('CONFLICT', 'AcceptOrganizationInvitation')).toBe(en.invitations.alreadyJoined);
+    expect(said('CONFLICT', 'InviteOrganizationMember')).toBe(en.errors.alreadyMember);
+    expect(said('FORBIDDEN', 'InviteOrganizationMember')).toBe(en.invitations.forbidden);
+    expect(said('FAILED_PRECONDITION', 'RevokeOrganizationInvitation')).toBe(en.invitations.alreadyClosed);
+    expect(said('TOO_MANY_ATTEMPTS', 'InviteOrganizationMember')).toBe(en.errors.TOO_MANY_ATTEMPTS(1));
+  });
 });

@@ -13,8 +13,8 @@ export function describeError(error: unknown, t: Dictionary): string {
   if (!(error instanceof ApiError)) return t.errors.NETWORK;
   const e = t.errors;
   const { operation, extensions } = error;
-  const passkey = describePasskeyError(error, t);
-  if (passkey) return passkey;
+  const specific = describePasskeyError(error, t) ?? describeInvitationError(error, t);
+  if (specific) return specific;
   switch (error.code) {
     case 'TOO_MANY_ATTEMPTS':
       return e.TOO_MANY_ATTEMPTS(Math.max(1, Math.ceil((extensions.retryAfterSeconds ?? 60) / 60)));
@@ -88,6 +88,21 @@ function describePasskeyError(error: ApiError, t: Dictionary): string | null {
   if ((operation === 'FinishPasskeyRegistration' || operation === 'RenamePasskey') && code === 'BAD_USER_INPUT' && extensions.fields?.some((f) => f.field === 'name')) {
     return p.nameProblem;
   }
+  return null;
+}
+
+/** The invitation operations' own sentences; null where the general one fits. */
+function describeInvitationError(error: ApiError, t: Dictionary): string | null {
+  const i = t.invitations;
+  const { operation, code } = error;
+  const answering = operation === 'AcceptOrganizationInvitation' || operation === 'DeclineOrganizationInvitation';
+  // Wrong account, used, revoked, replaced: the server says the same NOT_FOUND, and so do we.
+  if (answering && code === 'NOT_FOUND') return i.notValid;
+  if (operation === 'AcceptOrganizationInvitation' && code === 'CODE_EXPIRED') return i.expired;
+  if (operation === 'AcceptOrganizationInvitation' && code === 'CONFLICT') return i.alreadyJoined;
+  if (operation === 'InviteOrganizationMember' && code === 'CONFLICT') return t.errors.alreadyMember;
+  if ((operation === 'InviteOrganizationMember' || operation === 'RevokeOrganizationInvitation') && code === 'FORBIDDEN') return i.forbidden;
+  if (operation === 'RevokeOrganizationInvitation' && (code === 'NOT_FOUND' || code === 'FAILED_PRECONDITION')) return i.alreadyClosed;
   return null;
 }
 

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { DICTIONARIES, type Locale, useI18n } from '../i18n';
 import { Link, matchPath, navigate, usePath } from './router';
+import { pendingInvitation } from '../screens/invitations/pending-invitation';
 import { ROUTES, START_OF_PHASE } from './routes';
-import { useSession } from './session';
+import { type Phase, useSession } from './session';
 
 export function App() {
   const { t } = useI18n();
@@ -15,7 +16,7 @@ export function App() {
   // A screen of another phase (or none) sends the person to the start of the phase they are in.
   useEffect(() => {
     if (session.phase !== 'loading' && !allowed && path !== '/not-found') {
-      navigate(found || path === '/' ? START_OF_PHASE[session.phase] : '/not-found');
+      navigate(found || path === '/' ? startOf(session.phase) : '/not-found');
     }
   }, [session.phase, allowed, found, path]);
 
@@ -42,6 +43,12 @@ export function App() {
       </main>
     </>
   );
+}
+
+/** Where a phase starts; an invitation link opened before signing in comes first once the person is in. */
+function startOf(phase: Exclude<Phase, 'loading'>): string {
+  const invitation = phase === 'signedIn' || phase === 'forcedSetup' ? pendingInvitation.path() : null;
+  return invitation ?? START_OF_PHASE[phase];
 }
 
 function LanguageSwitch() {

@@ -3,6 +3,7 @@ import { DisableScreen } from '../screens/two-factor/DisableScreen';
 import { DevicesTab } from '../screens/devices/DevicesTab';
 import { EventsTab } from '../screens/security-events/EventsTab';
 import { ForgotPasswordScreen } from '../screens/forgot-password/ForgotPasswordScreen';
+import { AcceptInvitationScreen } from '../screens/invitations/AcceptInvitationScreen';
 import { ForcedSetupScreen } from '../screens/forced-setup/ForcedSetupScreen';
 import { OrganizationScreen } from '../screens/organizations/OrganizationScreen';
 import { OrganizationsScreen } from '../screens/organizations/OrganizationsScreen';
@@ -33,6 +34,7 @@ export const ROUTES: Route[] = [
   { path: '/sign-up', phase: 'signedOut', render: () => <SignUp /> },
   { path: '/forgot-password', phase: 'signedOut', render: () => <ForgotPasswordScreen /> },
   { path: '/reset-password', phase: 'any', render: () => <ResetPasswordScreen /> },
+  { path: '/invitations/accept', phase: 'any', render: () => <AcceptInvitationScreen /> },
   { path: '/second-step', phase: 'secondFactor', render: () => <SecondStep /> },
   { path: '/forced-setup', phase: 'forcedSetup', render: () => <ForcedSetupScreen /> },
   { path: '/account/two-factor', phase: 'signedIn', render: () => <TwoFactorTab /> },

@@ -5,6 +5,7 @@ import type { OrganizationMembersQuery as Members, OrganizationRole } from '../.
 import { useI18n } from '../../i18n';
 import { ErrorText, Field, Form, Notice, useAction } from '../../components/forms';
 import type { Organization } from './OrganizationScreen';
+import { InvitationsSection } from './InvitationsSection';
 import { ResetMemberTwoFactorForm } from './ResetMemberTwoFactorForm';
 import {
   AddOrganizationMemberDocument,
@@ -164,6 +165,7 @@ export function MembersPanel({ organization }: { organization: Organization }) {
           {t.organizations.add}
         </button>
       </Form>
+      <InvitationsSection organization={organization} />
     </>
   );
 }

@@ -4,7 +4,9 @@ import { Link } from '../../app/router';
 import type { MyOrganizationsQuery as Organizations } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { ErrorText, Field, Form, useAction } from '../../components/forms';
+import { MyInvitations } from '../invitations/MyInvitations';
 import { CreateOrganizationDocument, MyOrganizationsDocument } from './operations';
+import { organizationPath } from './organization-path';
 
 /** 'Organization Management': the caller's organizations, and a form to create one. */
 export function OrganizationsScreen() {
@@ -25,6 +27,7 @@ export function OrganizationsScreen() {
   return (
     <section className="card">
       <h1 tabIndex={-1}>{t.organizations.title}</h1>
+      <MyInvitations />
       <h2>{t.organizations.yours}</h2>
       <ErrorText error={load.error} />
       {organizations && organizations.length === 0 && <p>{t.organizations.none}</p>}
@@ -32,7 +35,7 @@ export function OrganizationsScreen() {
         <ul className="list">
           {organizations.map((organization) => (
             <li key={organization.id}>
-              <Link to={`/organizations/${organization.id}/${organization.myRole === 'MEMBER' ? 'members' : 'security'}`}>{organization.name}</Link>
+              <Link to={organizationPath(organization)}>{organization.name}</Link>
               <span className="badge">{t.organizations.roles[organization.myRole]}</span>
             </li>
           ))}

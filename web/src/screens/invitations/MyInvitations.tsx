@@ -1,0 +1,48 @@
+import { useEffect, useState } from 'react';
+import { request } from '../../api/client';
+import type { MyInvitationsQuery } from '../../gql/graphql';
+import { useI18n } from '../../i18n';
+import { MyInvitationsDocument } from './operations';
+
+/**
+ * Invitations waiting for the signed-in person, shown only when there are some. The API answers
+ * an invitation by its mailed token only, so the mail's link is where one accepts or declines.
+ */
+export function MyInvitations() {
+  const { t, formatDateTime } = useI18n();
+  const [invitations, setInvitations] = useState<MyInvitationsQuery['myInvitations']>([]);
+  useEffect(() => {
+    request(MyInvitationsDocument)
+      .then(({ myInvitations }) => setInvitations(myInvitations))
+      .catch(() => undefined);
+  }, []);
+  if (invitations.length === 0) return null;
+  return (
+    <section aria-labelledby="my-invitations-title">
+      <h2 id="my-invitations-title">{t.invitations.mineTitle}</h2>
+      <p>{t.invitations.mineIntro}</p>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t.invitations.organization}</th>
+              <th scope="col">{t.invitations.role}</th>
+              <th scope="col">{t.organizations.twoFactor}</th>
+              <th scope="col">{t.invitations.expires}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {invitations.map((invitation) => (
+              <tr key={invitation.id}>
+                <td>{invitation.organizationName}</td>
+                <td>{t.organizations.roles[invitation.role]}</td>
+                <td>{invitation.requiresTwoFactor ? t.invitations.requiresTwoFactor : t.invitations.noRequirement}</td>
+                <td>{formatDateTime(invitation.expiresAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
