@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { request } from '../../api/client';
 import type { MyInvitationsQuery } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
+import { ErrorText } from '../../components/forms';
 import { MyInvitationsDocument } from './operations';
 
 /**
@@ -11,11 +12,14 @@ import { MyInvitationsDocument } from './operations';
 export function MyInvitations() {
   const { t, formatDateTime } = useI18n();
   const [invitations, setInvitations] = useState<MyInvitationsQuery['myInvitations']>([]);
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     request(MyInvitationsDocument)
       .then(({ myInvitations }) => setInvitations(myInvitations))
-      .catch(() => undefined);
+      .catch(setError);
   }, []);
+  // A failed load is said, not hidden: an invitation the person expects would otherwise just be missing.
+  if (error) return <ErrorText error={error} />;
   if (invitations.length === 0) return null;
   return (
     <section aria-labelledby="my-invitations-title">
