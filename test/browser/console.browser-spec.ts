@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
 import { acceptInvitation, invitationTokenFor, inviteOrganizationMember } from '../support/invitations';
 import type { TestApp } from '../support/test-app';
 import { totpCode } from '../support/two-factor';
-import { type ConsolePage, launchChromium, mailedCode, openConsole, screenshot, startConsoleServer } from './support/console-browser';
+import { alertText, button, heading, launchChromium, mailedCode, screenshot, startConsoleServer, trackOpenedPages } from './support/console-browser';
 
 /**
  * The reference console in a real Chromium against the real server, PostgreSQL and SMTP: each
@@ -16,7 +16,6 @@ describe('web console', () => {
   let t: TestApp;
   let baseUrl: string;
   let browser: Browser;
-  const opened: ConsolePage[] = [];
 
   const PASSWORD = 'correct horse battery';
   const owner = { email: 'owner@example.com', secret: '', recoveryCodes: [] as string[] };
@@ -31,26 +30,11 @@ describe('web console', () => {
     await t?.close();
   });
 
-  /** No page may log a console error or throw. */
-  afterEach(async () => {
-    const problems = opened.flatMap((console) => console.problems);
-    await Promise.all(opened.splice(0).map((console) => console.context.close()));
-    expect(problems).toEqual([]);
-  });
-
-  async function open(options: Parameters<typeof openConsole>[2] = {}): Promise<Page> {
-    const console = await openConsole(browser, baseUrl, options);
-    opened.push(console);
-    return console.page;
-  }
-
-  const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
-  const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true }).waitFor();
-  async function alertText(page: Page): Promise<string> {
-    const alert = page.getByRole('alert').first();
-    await alert.waitFor();
-    return (await alert.textContent()) ?? '';
-  }
+  /** A fresh browser context; no page may log a console error or throw. */
+  const open = trackOpenedPages(
+    () => browser,
+    () => baseUrl,
+  );
 
   async function signIn(page: Page, email: string, password = PASSWORD) {
     await heading(page, en.signIn.title);

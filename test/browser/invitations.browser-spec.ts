@@ -1,12 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
 import { acceptInvitation, invitationLinkFor, invitationTokenFor, inviteOrganizationMember, myInvitations } from '../support/invitations';
 import { DEFAULT_PASSWORD, errorCode, newUser, uniqueEmail } from '../support/operations';
 import { addMember, newOrganization, updateOrganizationSecuritySettings } from '../support/organizations';
 import type { TestApp } from '../support/test-app';
 import { newUserWithTwoFactor, totpCode } from '../support/two-factor';
-import { type ConsolePage, launchChromium, openConsole, screenshot, startConsoleServer } from './support/console-browser';
+import { alertText, button, heading, launchChromium, screenshot, startConsoleServer, trackOpenedPages } from './support/console-browser';
 
 /**
  * Organization invitations in a real Chromium against the real server: an owner invites from the
@@ -16,7 +16,6 @@ describe('web console: organization invitations', () => {
   let t: TestApp;
   let baseUrl: string;
   let browser: Browser;
-  const opened: ConsolePage[] = [];
 
   beforeAll(async () => {
     // Served where PUBLIC_URL points, so the mailed link opens as it is.
@@ -29,26 +28,11 @@ describe('web console: organization invitations', () => {
     await t?.close();
   });
 
-  /** No page may log a console error or throw. */
-  afterEach(async () => {
-    const problems = opened.flatMap((console) => console.problems);
-    await Promise.all(opened.splice(0).map((console) => console.context.close()));
-    expect(problems).toEqual([]);
-  });
-
-  async function open(options: Parameters<typeof openConsole>[2] = {}): Promise<Page> {
-    const console = await openConsole(browser, baseUrl, options);
-    opened.push(console);
-    return console.page;
-  }
-
-  const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
-  const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true }).waitFor();
-  async function alertText(page: Page): Promise<string> {
-    const alert = page.getByRole('alert').first();
-    await alert.waitFor();
-    return (await alert.textContent()) ?? '';
-  }
+  /** A fresh browser context; no page may log a console error or throw. */
+  const open = trackOpenedPages(
+    () => browser,
+    () => baseUrl,
+  );
 
   async function signIn(page: Page, email: string, labels = { title: en.signIn.title, email: en.signIn.email, password: en.signIn.password, submit: en.signIn.submit }) {
     await heading(page, labels.title);

@@ -1,11 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
 import { DEFAULT_PASSWORD, logout, newUser, uniqueEmail } from '../support/operations';
 import { addMember, newOrganization, updateOrganizationSecuritySettings } from '../support/organizations';
 import type { TestApp } from '../support/test-app';
 import { newUserWithTwoFactor, totpCode, wrongCode } from '../support/two-factor';
-import { type ConsolePage, launchChromium, openConsole, screenshot, startConsoleServer } from './support/console-browser';
+import { alertText, button, heading, launchChromium, screenshot, startConsoleServer, trackOpenedPages } from './support/console-browser';
 
 /**
  * Account recovery in a real Chromium against the real server: the forgotten password from the
@@ -15,7 +15,6 @@ describe('web console: account recovery', () => {
   let t: TestApp;
   let baseUrl: string;
   let browser: Browser;
-  const opened: ConsolePage[] = [];
 
   const NEW_PASSWORD = 'a brand new passphrase';
   const RESET_SUBJECT = /Reset your password|비밀번호 재설정/;
@@ -31,26 +30,11 @@ describe('web console: account recovery', () => {
     await t?.close();
   });
 
-  /** No page may log a console error or throw. */
-  afterEach(async () => {
-    const problems = opened.flatMap((console) => console.problems);
-    await Promise.all(opened.splice(0).map((console) => console.context.close()));
-    expect(problems).toEqual([]);
-  });
-
-  async function open(options: Parameters<typeof openConsole>[2] = {}): Promise<Page> {
-    const console = await openConsole(browser, baseUrl, options);
-    opened.push(console);
-    return console.page;
-  }
-
-  const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
-  const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true }).waitFor();
-  async function alertText(page: Page): Promise<string> {
-    const alert = page.getByRole('alert').first();
-    await alert.waitFor();
-    return (await alert.textContent()) ?? '';
-  }
+  /** A fresh browser context; no page may log a console error or throw. */
+  const open = trackOpenedPages(
+    () => browser,
+    () => baseUrl,
+  );
 
   async function signIn(page: Page, email: string, password: string) {
     await heading(page, en.signIn.title);

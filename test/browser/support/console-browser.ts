@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AddressInfo, createServer } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterEach, expect } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'test-output', 'screenshots');
@@ -88,4 +89,35 @@ export async function mailedCode(t: TestApp, to: string, after: number): Promise
     if (Date.now() > deadline) throw new Error(`No code mailed to ${to}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * `open()` for a test file: each call is a fresh browser context on the console. After every test
+ * they are closed, and the test fails if any of their pages logged a console error or threw.
+ */
+export function trackOpenedPages(
+  browser: () => Browser,
+  baseUrl: () => string,
+): (options?: Parameters<typeof openConsole>[2]) => Promise<Page> {
+  const opened: ConsolePage[] = [];
+  afterEach(async () => {
+    const problems = opened.flatMap((console) => console.problems);
+    await Promise.all(opened.splice(0).map((console) => console.context.close()));
+    expect(problems).toEqual([]);
+  });
+  return async (options = {}) => {
+    const console = await openConsole(browser(), baseUrl(), options);
+    opened.push(console);
+    return console.page;
+  };
+}
+
+export const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+export const heading = (page: Page, name: string) => page.getByRole('heading', { name, exact: true }).waitFor();
+
+/** The text of the first alert on the page, once there is one. */
+export async function alertText(page: Page): Promise<string> {
+  const alert = page.getByRole('alert').first();
+  await alert.waitFor();
+  return (await alert.textContent()) ?? '';
 }
