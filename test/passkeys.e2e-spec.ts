@@ -187,6 +187,23 @@ describe('signing in with a passkey', () => {
     expect((await signInWithPasskey(t, live.pending, authenticator.authenticate(live.options))).errors).toBeUndefined();
   });
 
+  it('keeps one challenge per pending session: asking again voids the earlier options', async () => {
+    const { user, authenticator } = await userWithPasskey();
+    const { pending, options: first } = await pendingWithOptions(t, user);
+    let latest = first;
+    for (let i = 0; i < 20; i++) latest = (await startPasskeySecondFactor(t, pending)).data!.startPasskeySecondFactor;
+    const db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query('SELECT count(*) AS n FROM webauthn_challenges WHERE user_id = $1', [user.userId]);
+      expect(Number(rows[0].n)).toBe(1);
+    } finally {
+      await db.end();
+    }
+    expectRefused(await signInWithPasskey(t, pending, authenticator.authenticate(first)));
+    expect((await signInWithPasskey(t, pending, authenticator.authenticate(latest))).errors).toBeUndefined();
+  });
+
   it('lets one of many concurrent answers to one challenge through', async () => {
     const { user, authenticator } = await userWithPasskey();
     const { pending, options } = await pendingWithOptions(t, user);

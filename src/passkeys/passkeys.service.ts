@@ -223,9 +223,19 @@ export class PasskeysService {
     return deleteBatchBelow(this.dataSource, 'webauthn_challenges', 'expires_at', now, batchSize);
   }
 
+  /**
+   * A new challenge voids the earlier one of the same user, ceremony and session (one statement):
+   * asking again and again keeps one row, not one per request, and only the newest can be answered.
+   */
   private async createChallenge(userId: string, ceremony: WebAuthnCeremony, sessionId: string | null): Promise<string> {
     const challenge = isoBase64URL.fromBuffer(randomBytes(CHALLENGE_BYTES));
-    await this.challenges.insert({ challenge, userId, ceremony, sessionId, expiresAt: addMinutes(this.clock.now(), WEBAUTHN_CHALLENGE_MINUTES) });
+    await this.challenges.query(
+      `WITH replaced AS (
+         DELETE FROM webauthn_challenges WHERE user_id = $2 AND ceremony = $3 AND session_id IS NOT DISTINCT FROM $4::uuid
+       )
+       INSERT INTO webauthn_challenges (challenge, user_id, ceremony, session_id, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+      [challenge, userId, ceremony, sessionId, addMinutes(this.clock.now(), WEBAUTHN_CHALLENGE_MINUTES)],
+    );
     return challenge;
   }
 
