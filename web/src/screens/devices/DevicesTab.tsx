@@ -6,6 +6,7 @@ import type { TrustedDevicesQuery as Devices } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { ErrorText, Notice, useAction } from '../../components/forms';
 import { AccountLayout } from '../account/AccountLayout';
+import { DataTable } from '../../components/data-table';
 
 const TrustedDevicesDocument = graphql(`
   query TrustedDevices {
@@ -54,39 +55,24 @@ export function DevicesTab() {
       {revoked && <Notice>{t.devices.revoked}</Notice>}
       {devices && devices.length === 0 && <p>{t.devices.none}</p>}
       {devices && devices.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.devices.name}</th>
-                <th scope="col">{t.devices.added}</th>
-                <th scope="col">{t.devices.lastUsed}</th>
-                <th scope="col">{t.devices.expires}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t.devices.revoke}</span>
-                </th>
+        <DataTable columns={[t.devices.name, t.devices.added, t.devices.lastUsed, t.devices.expires]} actions={t.devices.revoke}>
+          {devices.map((device) => {
+            const name = device.name ?? t.devices.unnamed;
+            return (
+              <tr key={device.id}>
+                <td>{name}</td>
+                <td>{formatDateTime(device.createdAt)}</td>
+                <td>{device.lastUsedAt ? formatDateTime(device.lastUsedAt) : t.never}</td>
+                <td>{formatDateTime(device.expiresAt)}</td>
+                <td>
+                  <button type="button" title={t.devices.revokeLabel(name)} disabled={revoke.busy} onClick={() => void revoke.run(device.id)}>
+                    {t.devices.revoke}
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {devices.map((device) => {
-                const name = device.name ?? t.devices.unnamed;
-                return (
-                  <tr key={device.id}>
-                    <td>{name}</td>
-                    <td>{formatDateTime(device.createdAt)}</td>
-                    <td>{device.lastUsedAt ? formatDateTime(device.lastUsedAt) : t.never}</td>
-                    <td>{formatDateTime(device.expiresAt)}</td>
-                    <td>
-                      <button type="button" title={t.devices.revokeLabel(name)} disabled={revoke.busy} onClick={() => void revoke.run(device.id)}>
-                        {t.devices.revoke}
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
       <h2>{t.devices.everywhereTitle}</h2>
       <p>{t.devices.everywhereIntro}</p>

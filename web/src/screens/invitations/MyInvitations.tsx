@@ -4,6 +4,7 @@ import type { MyInvitationsQuery } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { ErrorText } from '../../components/forms';
 import { MyInvitationsDocument } from './operations';
+import { DataTable } from '../../components/data-table';
 
 /**
  * Invitations waiting for the signed-in person, shown only when there are some. The API answers
@@ -25,28 +26,16 @@ export function MyInvitations() {
     <section aria-labelledby="my-invitations-title">
       <h2 id="my-invitations-title">{t.invitations.mineTitle}</h2>
       <p>{t.invitations.mineIntro}</p>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t.invitations.organization}</th>
-              <th scope="col">{t.invitations.role}</th>
-              <th scope="col">{t.organizations.twoFactor}</th>
-              <th scope="col">{t.invitations.expires}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {invitations.map((invitation) => (
-              <tr key={invitation.id}>
-                <td>{invitation.organizationName}</td>
-                <td>{t.organizations.roles[invitation.role]}</td>
-                <td>{invitation.requiresTwoFactor ? t.invitations.requiresTwoFactor : t.invitations.noRequirement}</td>
-                <td>{formatDateTime(invitation.expiresAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={[t.invitations.organization, t.invitations.role, t.organizations.twoFactor, t.invitations.expires]}>
+        {invitations.map((invitation) => (
+          <tr key={invitation.id}>
+            <td>{invitation.organizationName}</td>
+            <td>{t.organizations.roles[invitation.role]}</td>
+            <td>{invitation.requiresTwoFactor ? t.invitations.requiresTwoFactor : t.invitations.noRequirement}</td>
+            <td>{formatDateTime(invitation.expiresAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n';
 import { ErrorText, Field, Form, Notice, useAction } from '../../components/forms';
 import { InviteOrganizationMemberDocument, OrganizationInvitationsDocument, RevokeOrganizationInvitationDocument } from '../invitations/operations';
 import type { Organization } from './OrganizationScreen';
+import { DataTable } from '../../components/data-table';
 
 type Invitation = OrganizationInvitationsQuery['organizationInvitations'][number];
 
@@ -101,37 +102,22 @@ function PendingInvitations({
 }) {
   const { t, formatDateTime } = useI18n();
   return (
-    <div className="table-wrap">
-      <table aria-label={t.invitations.pendingTitle}>
-        <thead>
-          <tr>
-            <th scope="col">{t.invitations.invitee}</th>
-            <th scope="col">{t.invitations.role}</th>
-            <th scope="col">{t.invitations.sentAt}</th>
-            <th scope="col">{t.invitations.expires}</th>
-            <th scope="col">
-              <span className="visually-hidden">{t.invitations.actions}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {invitations.map((invitation) => (
-            <tr key={invitation.id}>
-              <td>{invitation.email}</td>
-              <td>{t.organizations.roles[invitation.role]}</td>
-              <td>{formatDateTime(invitation.createdAt)}</td>
-              <td>{formatDateTime(invitation.expiresAt)}</td>
-              <td>
-                {rolesGrantedBy(myRole).includes(invitation.role) && (
-                  <button type="button" aria-label={t.invitations.revokeLabel(invitation.email)} disabled={busy} onClick={() => onRevoke(invitation)}>
-                    {t.invitations.revoke}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable label={t.invitations.pendingTitle} columns={[t.invitations.invitee, t.invitations.role, t.invitations.sentAt, t.invitations.expires]} actions={t.invitations.actions}>
+      {invitations.map((invitation) => (
+        <tr key={invitation.id}>
+          <td>{invitation.email}</td>
+          <td>{t.organizations.roles[invitation.role]}</td>
+          <td>{formatDateTime(invitation.createdAt)}</td>
+          <td>{formatDateTime(invitation.expiresAt)}</td>
+          <td>
+            {rolesGrantedBy(myRole).includes(invitation.role) && (
+              <button type="button" aria-label={t.invitations.revokeLabel(invitation.email)} disabled={busy} onClick={() => onRevoke(invitation)}>
+                {t.invitations.revoke}
+              </button>
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

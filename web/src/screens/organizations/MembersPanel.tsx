@@ -13,6 +13,7 @@ import {
   RemoveOrganizationMemberDocument,
   UpdateOrganizationMemberRoleDocument,
 } from './operations';
+import { DataTable } from '../../components/data-table';
 
 const ROLES: OrganizationRole[] = ['OWNER', 'ADMIN', 'MEMBER'];
 
@@ -63,70 +64,55 @@ export function MembersPanel({ organization }: { organization: Organization }) {
       <h2>{t.organizations.membersTab}</h2>
       <ErrorText error={load.error ?? change.error ?? remove.error} />
       {members && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.organizations.member}</th>
-                <th scope="col">{t.organizations.twoFactor}</th>
-                <th scope="col">{t.organizations.role}</th>
-                <th scope="col">{t.organizations.joined}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t.memberReset.actionsColumn}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((member) => (
-                <tr key={member.user.id}>
-                  <td>
-                    {member.user.email}
-                    {member.user.name && <span className="hint"> ({member.user.name})</span>}
-                  </td>
-                  <td>
-                    <span className={member.user.twoFactorEnabled ? 'badge on' : 'badge off'}>{member.user.twoFactorEnabled ? t.on : t.off}</span>
-                  </td>
-                  <td>
-                    <select
-                      aria-label={t.organizations.roleOf(member.user.email)}
-                      value={member.role}
-                      disabled={change.busy}
-                      onChange={(e) => void change.run(member.user.id, e.target.value as OrganizationRole)}
+        <DataTable columns={[t.organizations.member, t.organizations.twoFactor, t.organizations.role, t.organizations.joined]} actions={t.memberReset.actionsColumn}>
+          {members.map((member) => (
+            <tr key={member.user.id}>
+              <td>
+                {member.user.email}
+                {member.user.name && <span className="hint"> ({member.user.name})</span>}
+              </td>
+              <td>
+                <span className={member.user.twoFactorEnabled ? 'badge on' : 'badge off'}>{member.user.twoFactorEnabled ? t.on : t.off}</span>
+              </td>
+              <td>
+                <select
+                  aria-label={t.organizations.roleOf(member.user.email)}
+                  value={member.role}
+                  disabled={change.busy}
+                  onChange={(e) => void change.run(member.user.id, e.target.value as OrganizationRole)}
+                >
+                  {ROLES.map((value) => (
+                    <option key={value} value={value}>
+                      {t.organizations.roles[value]}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td>{formatDateTime(member.joinedAt)}</td>
+              <td>
+                <div className="row-actions">
+                  {mayResetTwoFactor(organization.myRole, session.user?.id, member) && (
+                    <button
+                      type="button"
+                      aria-label={t.memberReset.actionLabel(member.user.email)}
+                      onClick={() => {
+                        setResetDoneFor(null);
+                        setResetting(member.user);
+                      }}
                     >
-                      {ROLES.map((value) => (
-                        <option key={value} value={value}>
-                          {t.organizations.roles[value]}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>{formatDateTime(member.joinedAt)}</td>
-                  <td>
-                    <div className="row-actions">
-                      {mayResetTwoFactor(organization.myRole, session.user?.id, member) && (
-                        <button
-                          type="button"
-                          aria-label={t.memberReset.actionLabel(member.user.email)}
-                          onClick={() => {
-                            setResetDoneFor(null);
-                            setResetting(member.user);
-                          }}
-                        >
-                          {t.memberReset.action}
-                        </button>
-                      )}
-                      {member.user.id !== session.user?.id && (
-                        <button type="button" aria-label={t.organizations.removeLabel(member.user.email)} disabled={remove.busy} onClick={() => void remove.run(member.user.id)}>
-                          {t.organizations.remove}
-                        </button>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                      {t.memberReset.action}
+                    </button>
+                  )}
+                  {member.user.id !== session.user?.id && (
+                    <button type="button" aria-label={t.organizations.removeLabel(member.user.email)} disabled={remove.busy} onClick={() => void remove.run(member.user.id)}>
+                      {t.organizations.remove}
+                    </button>
+                  )}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {resetDoneFor && <Notice>{t.memberReset.done(resetDoneFor)}</Notice>}
       {resetting &&

@@ -5,6 +5,7 @@ import type { PasskeysQuery } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { ErrorText, Field, Form, Notice, useAction } from '../../components/forms';
 import { FinishPasskeyRegistrationDocument, PasskeysDocument, RemovePasskeyDocument, RenamePasskeyDocument, StartPasskeyRegistrationDocument } from './operations';
+import { DataTable } from '../../components/data-table';
 
 type Passkey = PasskeysQuery['passkeys'][number];
 /** What the section shows under the list: nothing, or one form at a time. */
@@ -44,39 +45,25 @@ export function PasskeysSection() {
       <Notice>{done && (done.kind === 'added' ? t.passkeys.addedNotice(done.name) : t.passkeys[done.kind])}</Notice>
       {passkeys && passkeys.length === 0 && <p>{t.passkeys.none}</p>}
       {passkeys && passkeys.length > 0 && (
-        <div className="table-wrap">
-          <table aria-label={t.passkeys.listLabel}>
-            <thead>
-              <tr>
-                <th scope="col">{t.passkeys.name}</th>
-                <th scope="col">{t.passkeys.added}</th>
-                <th scope="col">{t.passkeys.lastUsed}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t.passkeys.actions}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {passkeys.map((passkey) => (
-                <tr key={passkey.id}>
-                  <td>{passkey.name}</td>
-                  <td>{formatDateTime(passkey.createdAt)}</td>
-                  <td>{passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : t.never}</td>
-                  <td>
-                    <div className="row-actions">
-                      <button type="button" aria-label={t.passkeys.renameLabel(passkey.name)} onClick={() => open({ kind: 'rename', passkey })}>
-                        {t.passkeys.rename}
-                      </button>
-                      <button type="button" className="danger" aria-label={t.passkeys.removeLabel(passkey.name)} onClick={() => open({ kind: 'remove', passkey })}>
-                        {t.passkeys.remove}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label={t.passkeys.listLabel} columns={[t.passkeys.name, t.passkeys.added, t.passkeys.lastUsed]} actions={t.passkeys.actions}>
+          {passkeys.map((passkey) => (
+            <tr key={passkey.id}>
+              <td>{passkey.name}</td>
+              <td>{formatDateTime(passkey.createdAt)}</td>
+              <td>{passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : t.never}</td>
+              <td>
+                <div className="row-actions">
+                  <button type="button" aria-label={t.passkeys.renameLabel(passkey.name)} onClick={() => open({ kind: 'rename', passkey })}>
+                    {t.passkeys.rename}
+                  </button>
+                  <button type="button" className="danger" aria-label={t.passkeys.removeLabel(passkey.name)} onClick={() => open({ kind: 'remove', passkey })}>
+                    {t.passkeys.remove}
+                  </button>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {panel === null &&
         (browserSupportsPasskeys() ? (

@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n';
 import { ErrorText, Notice, useAction } from '../../components/forms';
 import { AccountLayout } from '../account/AccountLayout';
 import { deviceName } from './device-name';
+import { DataTable } from '../../components/data-table';
 
 const SessionsDocument = graphql(`
   query Sessions {
@@ -49,26 +50,11 @@ export function SessionsTab() {
       <ErrorText error={load.error ?? revoke.error} />
       {revoked && <Notice>{t.sessions.signedOut}</Notice>}
       {sessions && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.sessions.device}</th>
-                <th scope="col">{t.sessions.ipAddress}</th>
-                <th scope="col">{t.sessions.signedIn}</th>
-                <th scope="col">{t.sessions.lastSeen}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t.sessions.signOut}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {sessions.map((session) => (
-                <SessionRow key={session.id} session={session} busy={revoke.busy} onRevoke={() => void revoke.run(session.id)} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={[t.sessions.device, t.sessions.ipAddress, t.sessions.signedIn, t.sessions.lastSeen]} actions={t.sessions.signOut}>
+          {sessions.map((session) => (
+            <SessionRow key={session.id} session={session} busy={revoke.busy} onRevoke={() => void revoke.run(session.id)} />
+          ))}
+        </DataTable>
       )}
     </AccountLayout>
   );
