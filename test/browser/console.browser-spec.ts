@@ -186,7 +186,7 @@ describe('web console', () => {
 
     await page.getByRole('link', { name: en.account.devicesTab }).click();
     await heading(page, en.devices.trustedTitle);
-    await expect(page.getByRole('row').count()).resolves.toBe(2);
+    await expect.poll(() => page.getByRole('row').count()).toBe(2);
     await screenshot(page, 'devices');
 
     // Signed out and in again: the remembered device skips the second step.
