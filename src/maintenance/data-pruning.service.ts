@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { DiscoveryService } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DataSource } from 'typeorm';
+import { whileHoldingAdvisoryLock } from '../database/advisory-lock';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { type ExpiredDataPruner, PrunesExpiredData } from './expired-data-pruner';
@@ -77,15 +78,7 @@ export class DataPruningService implements OnApplicationBootstrap, BeforeApplica
   private async pass(): Promise<PruningPass> {
     const started = performance.now();
     const result: PruningPass = { ran: false, deleted: {}, batches: 0, milliseconds: 0 };
-    // A session-level lock on a connection of its own, not a transaction: each batch commits on its
-    // own so no row lock or old snapshot is kept for the pass. If this process dies, PostgreSQL
-    // drops the lock with the connection.
-    const lockHolder = this.dataSource.createQueryRunner();
-    await lockHolder.connect();
-    try {
-      const [{ locked }] = (await lockHolder.query('SELECT pg_try_advisory_lock($1) AS locked', [DATA_PRUNING_LOCK_KEY])) as Array<{ locked: boolean }>;
-      if (!locked) return result;
-      result.ran = true;
+    result.ran = await whileHoldingAdvisoryLock(this.dataSource, DATA_PRUNING_LOCK_KEY, async () => {
       result.heldFrom = Date.now();
       try {
         const now = this.clock.now();
@@ -103,11 +96,8 @@ export class DataPruningService implements OnApplicationBootstrap, BeforeApplica
         }
       } finally {
         result.heldUntil = Date.now();
-        await lockHolder.query('SELECT pg_advisory_unlock($1)', [DATA_PRUNING_LOCK_KEY]);
       }
-    } finally {
-      await lockHolder.release();
-    }
+    });
     result.milliseconds = performance.now() - started;
     const total = Object.values(result.deleted).reduce((sum, n) => sum + n, 0);
     if (total > 0) {

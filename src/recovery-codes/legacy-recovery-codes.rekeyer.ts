@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { whileHoldingAdvisoryLock } from '../database/advisory-lock';
 import { RecoveryCodeHashVersion, rekeyLegacyRecoveryCodeHash } from './utils/recovery-code.util';
 import { RecoveryCodesService } from './recovery-codes.service';
 
@@ -70,28 +71,15 @@ export class LegacyRecoveryCodesRekeyer implements OnApplicationBootstrap, Befor
 
   private async pass(): Promise<RekeyPass> {
     const result: RekeyPass = { ran: false, rekeyed: 0 };
-    // A session-level lock on a connection of its own; each batch commits on its own. If this
-    // process dies, PostgreSQL drops the lock with the connection.
-    const lockHolder = this.dataSource.createQueryRunner();
-    await lockHolder.connect();
-    try {
-      const [{ locked }] = (await lockHolder.query('SELECT pg_try_advisory_lock($1) AS locked', [RECOVERY_CODE_REKEY_LOCK_KEY])) as Array<{ locked: boolean }>;
-      if (!locked) return result;
-      result.ran = true;
-      try {
-        let after = '00000000-0000-0000-0000-000000000000';
-        while (!this.stopping) {
-          const batch = await this.nextBatch(after);
-          if (batch.length === 0) break;
-          result.rekeyed += await this.rekey(batch);
-          after = batch[batch.length - 1].id;
-        }
-      } finally {
-        await lockHolder.query('SELECT pg_advisory_unlock($1)', [RECOVERY_CODE_REKEY_LOCK_KEY]);
+    result.ran = await whileHoldingAdvisoryLock(this.dataSource, RECOVERY_CODE_REKEY_LOCK_KEY, async () => {
+      let after = '00000000-0000-0000-0000-000000000000';
+      while (!this.stopping) {
+        const batch = await this.nextBatch(after);
+        if (batch.length === 0) break;
+        result.rekeyed += await this.rekey(batch);
+        after = batch[batch.length - 1].id;
       }
-    } finally {
-      await lockHolder.release();
-    }
+    });
     if (result.rekeyed > 0) this.logger.log(`Re-keyed ${result.rekeyed} recovery codes stored as plain SHA-256`);
     return result;
   }
