@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { request } from '../../api/client';
 import { useI18n } from '../../i18n';
-import { ErrorText, Field, Form, useAction } from '../../components/forms';
+import { CodeOrRecoveryCode, type SecondFactorKind } from '../../components/code-or-recovery-code';
+import { ErrorText, Form, useAction } from '../../components/forms';
 import { ResetMemberTwoFactorDocument } from './operations';
 
 /**
@@ -20,7 +21,7 @@ export function ResetMemberTwoFactorForm({
   onCancel: () => void;
 }) {
   const { t } = useI18n();
-  const [method, setMethod] = useState<'code' | 'recoveryCode'>('code');
+  const [method, setMethod] = useState<SecondFactorKind>('code');
   const [code, setCode] = useState('');
   const title = useRef<HTMLHeadingElement>(null);
   // The form opens below the table: take keyboard and screen-reader users to it.
@@ -40,33 +41,7 @@ export function ResetMemberTwoFactorForm({
       <p>{t.memberReset.warning}</p>
       <p>{t.memberReset.confirmIntro}</p>
       <Form onSubmit={() => void reset.run()}>
-        <fieldset>
-          <legend>{t.memberReset.method}</legend>
-          {(['code', 'recoveryCode'] as const).map((value) => (
-            <label key={value} className="radio">
-              <input
-                type="radio"
-                name="member-reset-method"
-                value={value}
-                checked={method === value}
-                onChange={() => {
-                  setMethod(value);
-                  setCode('');
-                }}
-              />
-              {value === 'code' ? t.memberReset.useCode : t.memberReset.useRecoveryCode}
-            </label>
-          ))}
-        </fieldset>
-        <Field
-          key={method}
-          label={method === 'code' ? t.memberReset.code : t.memberReset.recoveryCode}
-          inputMode={method === 'code' ? 'numeric' : 'text'}
-          autoComplete={method === 'code' ? 'one-time-code' : 'off'}
-          required
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-        />
+        <CodeOrRecoveryCode name="member-reset-method" labels={t.memberReset} kind={method} onKindChange={setMethod} value={code} onChange={setCode} />
         <ErrorText error={reset.error} />
         <div className="actions end">
           <button type="button" onClick={onCancel}>

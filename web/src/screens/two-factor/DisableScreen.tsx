@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { request } from '../../api/client';
 import { navigate } from '../../app/router';
 import { useI18n } from '../../i18n';
+import { CodeOrRecoveryCode, type SecondFactorKind } from '../../components/code-or-recovery-code';
 import { ErrorText, Field, Form, useAction } from '../../components/forms';
 import { AccountLayout } from '../account/AccountLayout';
 import { DisableTwoFactorDocument } from './operations';
@@ -14,7 +15,7 @@ export function DisableScreen() {
   const { t } = useI18n();
   const [step, setStep] = useState<'password' | 'factor' | 'done'>('password');
   const [password, setPassword] = useState('');
-  const [method, setMethod] = useState<'code' | 'recoveryCode'>('code');
+  const [method, setMethod] = useState<SecondFactorKind>('code');
   const [code, setCode] = useState('');
   const disable = useAction(async () => {
     await request(DisableTwoFactorDocument, { input: { password, [method]: code.trim() } });
@@ -45,33 +46,7 @@ export function DisableScreen() {
           <h3 id="disable-factor">{t.disable.factorTitle}</h3>
           <p>{t.disable.factorIntro}</p>
           <Form onSubmit={() => void disable.run()}>
-            <fieldset>
-              <legend>{t.disable.method}</legend>
-              {(['code', 'recoveryCode'] as const).map((value) => (
-                <label key={value} className="radio">
-                  <input
-                    type="radio"
-                    name="method"
-                    value={value}
-                    checked={method === value}
-                    onChange={() => {
-                      setMethod(value);
-                      setCode('');
-                    }}
-                  />
-                  {value === 'code' ? t.disable.useCode : t.disable.useRecoveryCode}
-                </label>
-              ))}
-            </fieldset>
-            <Field
-              key={method}
-              label={method === 'code' ? t.disable.code : t.disable.recoveryCode}
-              inputMode={method === 'code' ? 'numeric' : 'text'}
-              autoComplete="off"
-              required
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-            />
+            <CodeOrRecoveryCode name="disable-method" labels={t.disable} kind={method} onKindChange={setMethod} value={code} onChange={setCode} />
             <ErrorText error={disable.error} />
             <div className="actions end">
               <button
