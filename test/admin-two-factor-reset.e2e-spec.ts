@@ -298,7 +298,7 @@ describe('resetMemberTwoFactor', () => {
       expect(t.inbox.messages.slice(mailsBefore).filter((m) => m.to.includes(member.email) && RESET_MAIL.test(m.subject))).toHaveLength(1);
     });
 
-    it('owners of two organizations resetting their shared member at once: one reset, one event', async () => {
+    it('owners of two organizations resetting their shared member at once: one reset, seen once in each organization', async () => {
       const first = await organizationWithTwoFactorMember();
       const secondOwner = await newUserWithTwoFactor(t);
       const secondOrganization = await newOrganization(t, secondOwner.token, 'Globex');
@@ -311,8 +311,8 @@ describe('resetMemberTwoFactor', () => {
       ]);
 
       expect(results.map(errorCode).sort()).toEqual(['FAILED_PRECONDITION', undefined]);
-      const events = [...(await resetEventsOf(first.owner.token, first.organizationId)), ...(await resetEventsOf(secondOwner.token, secondOrganization))];
-      expect(events).toHaveLength(1);
+      expect(await resetEventsOf(first.owner.token, first.organizationId)).toHaveLength(1);
+      expect(await resetEventsOf(secondOwner.token, secondOrganization)).toHaveLength(1);
     });
   });
 });

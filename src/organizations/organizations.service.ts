@@ -23,7 +23,7 @@ import { OrganizationMembershipEntity } from './entities/organization-membership
 import { OrganizationEntity } from './entities/organization.entity';
 import { OrganizationRole } from './models/organization-role.model';
 import { Organization, OrganizationMember, OrganizationSecuritySettings } from './models/organization.model';
-import { isManagerRole, mayMoveBetweenRoles } from './utils/role-rules.util';
+import { isManagerRole, mayAddDirectly, mayMoveBetweenRoles, ROLE_RANK, type SharedMembership, standsAtOrAboveEverywhere } from './utils/role-rules.util';
 import { memberSetupDeadline, requirementStart, TWO_FACTOR_REMINDER_HOURS_BEFORE } from './utils/two-factor-requirement.util';
 
 /** The caller's account as the guard loaded it for this request. */
@@ -119,7 +119,8 @@ export class OrganizationsService {
 
   /**
    * Adds an existing account directly, and mails it. Only accounts the caller already manages in
-   * another organization can be added this way: for any other address, known or not, the answer is
+   * another organization, and outranks or equals in every organization they share
+   * (mayAddDirectly), can be added this way: for any other address, known or not, the answer is
    * the same NOT_FOUND pointing to inviting, so this operation never tells an admin whether an
    * address has an account (inviting answers the same for both, and reaches both).
    */
@@ -128,7 +129,7 @@ export class OrganizationsService {
     // Looked up before the transaction: a transaction waiting for a second pooled connection could
     // starve the pool. The answer is only revealed after the caller's role is checked.
     const found = await this.users.findByEmail(input.email);
-    const user = found && (await this.managesSomewhere(callerId, found.id)) ? found : null;
+    const user = found && mayAddDirectly(await this.sharedMemberships(callerId, found.id)) ? found : null;
     const added = await this.changeMembers(callerId, organizationId, async (db, callerRole, organization) => {
       requireMayMove(callerRole, null, input.role);
       if (!user) {
@@ -149,18 +150,16 @@ export class OrganizationsService {
     return added.member;
   }
 
-  /** True when the user is a member of an organization the caller is OWNER or ADMIN of. */
-  private async managesSomewhere(callerId: string, userId: string): Promise<boolean> {
-    const rows: Array<{ visible: boolean }> = await this.memberships.query(
-      `SELECT EXISTS (
-         SELECT 1
-           FROM organization_memberships theirs
-           JOIN organization_memberships mine ON mine.organization_id = theirs.organization_id
-          WHERE theirs.user_id = $1 AND mine.user_id = $2 AND mine.role IN ('OWNER', 'ADMIN')
-       ) AS visible`,
+  /** The roles of the caller and the user in each organization both belong to. */
+  private async sharedMemberships(callerId: string, userId: string, db: EntityManager = this.memberships.manager): Promise<SharedMembership[]> {
+    const rows: Array<{ caller_role: OrganizationRole; member_role: OrganizationRole }> = await db.query(
+      `SELECT mine.role AS caller_role, theirs.role AS member_role
+         FROM organization_memberships theirs
+         JOIN organization_memberships mine ON mine.organization_id = theirs.organization_id
+        WHERE theirs.user_id = $1 AND mine.user_id = $2`,
       [userId, callerId],
     );
-    return rows[0]?.visible ?? false;
+    return rows.map((row) => ({ callerRole: row.caller_role, memberRole: row.member_role }));
   }
 
   private async mailAddedMember(actorId: string, user: UserEntity, organization: OrganizationEntity, member: OrganizationMember): Promise<void> {
@@ -398,6 +397,20 @@ export class OrganizationsService {
     return { userId: membership.userId, role: membership.role, joinedAt: membership.joinedAt };
   }
 
+  /**
+   * FORBIDDEN unless the caller's role is at least the member's in every organization the two
+   * share (standsAtOrAboveEverywhere), read inside the caller's transaction.
+   */
+  async requireStandingOver(db: EntityManager, callerId: string, memberId: string, message: string): Promise<void> {
+    if (!standsAtOrAboveEverywhere(await this.sharedMemberships(callerId, memberId, db))) throw AppError.forbidden(message);
+  }
+
+  /** The ids of every organization the user is a member of. */
+  async organizationIdsOf(userId: string, db: EntityManager = this.memberships.manager): Promise<string[]> {
+    const memberships = await db.find(OrganizationMembershipEntity, { where: { userId }, select: { organizationId: true } });
+    return memberships.map((m) => m.organizationId);
+  }
+
   async isMember(organizationId: string, userId: string, db: EntityManager = this.memberships.manager): Promise<boolean> {
     return db.existsBy(OrganizationMembershipEntity, { organizationId, userId });
   }
@@ -512,8 +525,6 @@ async function requireAnotherOwner(db: EntityManager, organizationId: string): P
     );
   }
 }
-
-const ROLE_RANK: Record<OrganizationRole, number> = { OWNER: 0, ADMIN: 1, MEMBER: 2 };
 
 /** Owners first, then admins, then members; within a role, who joined first, then by email. */
 function byRoleThenSeniority(a: OrganizationMember, b: OrganizationMember): number {

@@ -183,6 +183,12 @@ export class TwoFactorService {
         if (!mayResetSecondFactorOf(callerRole, member.role)) {
           throw AppError.forbidden("Only an owner can reset an owner's 2-step verification.");
         }
+        await this.organizations.requireStandingOver(
+          db,
+          session.userId,
+          member.userId,
+          "This member holds a higher role than yours in another organization you share: only someone at least their equal in every one of them can reset their 2-step verification. Ask an owner there.",
+        );
         if (!session.user.twoFactorEnabledAt) {
           throw new AppError(ErrorCode.FAILED_PRECONDITION, "Turn on 2-step verification for your own account before resetting a member's.");
         }
@@ -195,10 +201,13 @@ export class TwoFactorService {
         await this.passkeys.deleteAll(member.userId, db);
         await this.trustedDevices.revokeAll(member.userId, db);
         await this.sessions.revokeAll(member.userId, db);
-        await this.securityEvents.record(
-          { type: SecurityEventType.TWO_FACTOR_RESET_BY_ADMIN, userId: member.userId, actorUserId: session.userId, organizationId: organization.id },
-          db,
-        );
+        // Recorded in every organization of the member: each one's admins see their member lost their factors.
+        for (const organizationId of await this.organizations.organizationIdsOf(member.userId, db)) {
+          await this.securityEvents.record(
+            { type: SecurityEventType.TWO_FACTOR_RESET_BY_ADMIN, userId: member.userId, actorUserId: session.userId, organizationId },
+            db,
+          );
+        }
         const requiredNow = (await this.organizations.twoFactorSetupDeadline(member.userId, db)) !== null;
         return { ...member, organizationName: organization.name, requiredNow };
       });

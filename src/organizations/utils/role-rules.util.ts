@@ -25,3 +25,29 @@ export function mayMoveBetweenRoles(
 export function mayResetSecondFactorOf(actorRole: OrganizationRole, memberRole: OrganizationRole): boolean {
   return isManagerRole(actorRole) && (memberRole !== OrganizationRole.OWNER || actorRole === OrganizationRole.OWNER);
 }
+
+/** OWNER above ADMIN above MEMBER: a lower number is a higher role. */
+export const ROLE_RANK: Record<OrganizationRole, number> = { OWNER: 0, ADMIN: 1, MEMBER: 2 };
+
+/** The roles a caller and another user hold in one organization they both belong to. */
+export interface SharedMembership {
+  callerRole: OrganizationRole;
+  memberRole: OrganizationRole;
+}
+
+/**
+ * Whether the caller's role is at least the other user's in every organization the two share. An
+ * action on a person (resetting their factors, adding them directly) is judged in all of them, or
+ * an admin of one organization could act on its owner through a second organization of their own.
+ */
+export function standsAtOrAboveEverywhere(shared: readonly SharedMembership[]): boolean {
+  return shared.every(({ callerRole, memberRole }) => ROLE_RANK[callerRole] <= ROLE_RANK[memberRole]);
+}
+
+/**
+ * Whether the caller may add this user to an organization without an invitation: only someone the
+ * caller manages in a shared organization, and outranks or equals in every one they share.
+ */
+export function mayAddDirectly(shared: readonly SharedMembership[]): boolean {
+  return shared.some(({ callerRole }) => isManagerRole(callerRole)) && standsAtOrAboveEverywhere(shared);
+}
