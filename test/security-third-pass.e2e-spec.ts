@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorCode, login, newUser, type SignedIn } from './support/operations';
+import { DEFAULT_PASSWORD, errorCode, login, newUser, type SignedIn } from './support/operations';
 import { addMember, addOrganizationMember, newOrganization, organizationSecurityEvents } from './support/organizations';
 import { startTestApp, type TestApp } from './support/test-app';
 import { type EnabledTwoFactor, newUserWithTwoFactor, totpCode } from './support/two-factor';
@@ -11,7 +11,8 @@ import { type EnabledTwoFactor, newUserWithTwoFactor, totpCode } from './support
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  // Behind one trusted proxy, so that each test can speak from the client address it needs.
+  t = await startTestApp({ config: { trustProxy: 1 } });
 });
 afterAll(async () => {
   await t.close();
@@ -90,5 +91,56 @@ describe('1. an ADMIN resetting an OWNER through a second organization', () => {
     const added = await addOrganizationMember(t, owner.token, { organizationId: organizationB, email: colleague.email, role: 'MEMBER' });
 
     expect(added.errors).toBeUndefined();
+  });
+});
+
+const fromClient = (ip: string) => ({ 'X-Forwarded-For': ip });
+const RESET_SUBJECT = /Reset your password|비밀번호 재설정/;
+const requestPasswordReset = (email: string, ip = '192.0.2.200') =>
+  t.gql('mutation($email: String!) { requestPasswordReset(email: $email) }', { email }, undefined, fromClient(ip));
+const resetPassword = (token: string, newPassword: string) =>
+  t.gql('mutation($input: ResetPasswordInput!) { resetPassword(input: $input) }', { input: { token, newPassword } });
+
+async function mailedResetToken(email: string): Promise<string> {
+  const after = t.inbox.messages.length;
+  expect((await requestPasswordReset(email)).data).toEqual({ requestPasswordReset: true });
+  const mail = await t.inbox.waitFor(email, RESET_SUBJECT, after);
+  return new URL(/(\S+\/reset-password\?token=\S+)/.exec(mail.text)![1]).searchParams.get('token')!;
+}
+
+describe('3. a stranger locking an account out with wrong passwords', () => {
+  it("locks the stranger's own address, not the owner's", async () => {
+    const owner = await newUser(t);
+    for (let i = 0; i < 10; i++) await login(t, { email: owner.email, password: `guess ${i}` }, fromClient('198.51.100.66'));
+    expect(errorCode(await login(t, { email: owner.email, password: `guess again` }, fromClient('198.51.100.66')))).toBe('TOO_MANY_ATTEMPTS');
+
+    const fromHome = await login(t, { email: owner.email, password: DEFAULT_PASSWORD }, fromClient('203.0.113.10'));
+
+    expect(fromHome.errors).toBeUndefined();
+    expect(fromHome.data!.login.status).toBe('AUTHENTICATED');
+  });
+
+  it('lifts the lock and its ladder when the owner resets the password from the mail', async () => {
+    const owner = await newUser(t);
+    const home = fromClient('203.0.113.20');
+    for (let i = 0; i < 10; i++) await login(t, { email: owner.email, password: `forgot it ${i}` }, home);
+    expect(errorCode(await login(t, { email: owner.email, password: DEFAULT_PASSWORD }, home))).toBe('TOO_MANY_ATTEMPTS');
+
+    expect((await resetPassword(await mailedResetToken(owner.email), 'a brand new passphrase')).data).toEqual({ resetPassword: true });
+
+    const signedIn = await login(t, { email: owner.email, password: 'a brand new passphrase' }, home);
+    expect(signedIn.errors).toBeUndefined();
+    // The ladder is gone too: the next ten failures lock for 15 minutes again, not an hour.
+    for (let i = 0; i < 10; i++) await login(t, { email: owner.email, password: `typo ${i}` }, home);
+    const locked = await login(t, { email: owner.email, password: 'a brand new passphrase' }, home);
+    expect(locked.errors![0].extensions.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
+  });
+
+  it('still caps guesses spread over many addresses, per email', async () => {
+    const owner = await newUser(t);
+    const guesses = Array.from({ length: 110 }, (_, i) => login(t, { email: owner.email, password: `spread ${i}` }, fromClient(`198.18.${Math.floor(i / 9)}.${i % 9}`)));
+    const answers = await Promise.all(guesses);
+    expect(answers.filter((a) => errorCode(a) === 'INVALID_CREDENTIALS')).toHaveLength(100);
+    expect(answers.filter((a) => errorCode(a) === 'TOO_MANY_ATTEMPTS')).toHaveLength(10);
   });
 });

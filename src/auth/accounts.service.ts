@@ -35,7 +35,7 @@ export class AccountsService {
   }
 
   async login(input: LoginInput): Promise<IssuedSession> {
-    const attempt = await this.throttling.passwordAttempt(input.email);
+    const attempt = await this.throttling.passwordAttempt(input.email, currentRequestContext()?.ipAddress);
     const user = await this.users.findByEmail(input.email);
     const passwordMatches = user ? await verifyPassword(user.passwordHash, input.password) : await spendPasswordCheckTime(input.password);
     await attempt.end(Boolean(user && passwordMatches));
@@ -65,13 +65,13 @@ export class AccountsService {
   }
 
   /**
-   * Step-up check before a sensitive change. It counts against the same per-account limit as login
-   * (keyed by the email), so a stolen session cannot guess the password faster than a stranger could,
+   * Step-up check before a sensitive change. It counts against the same limits as login (keyed by
+   * the email and the client address), so a stolen session cannot guess the password faster than a stranger could,
    * and while the account is locked even the right password is refused. Failures are recorded.
    */
   async requirePassword(userId: string, password: string): Promise<void> {
     const user = await this.users.findByIdOrFail(userId);
-    const attempt = await this.throttling.passwordAttempt(user.email);
+    const attempt = await this.throttling.passwordAttempt(user.email, currentRequestContext()?.ipAddress);
     const passwordMatches = await verifyPassword(user.passwordHash, password);
     await attempt.end(passwordMatches);
     if (!passwordMatches) {

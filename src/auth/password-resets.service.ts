@@ -8,6 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
+import { ThrottlingService } from '../throttling/throttling.service';
 import { UsersService } from '../users/users.service';
 import { SessionsService } from './sessions.service';
 import { TrustedDevicesService } from './trusted-devices.service';
@@ -39,6 +40,7 @@ export class PasswordResetsService {
     private readonly trustedDevices: TrustedDevicesService,
     private readonly securityEvents: SecurityEventsService,
     private readonly mail: MailService,
+    private readonly throttling: ThrottlingService,
     private readonly clock: Clock,
   ) {}
 
@@ -84,6 +86,8 @@ export class PasswordResetsService {
   /**
    * Spends the token (one DELETE … RETURNING: of two concurrent resets with one token, exactly one
    * gets the row) and sets the password; every session and trusted device ends. 2FA is untouched.
+   * The link proves the mailbox, so the email's password locks are lifted: a stranger's wrong
+   * guesses cannot keep the owner out of the password they just chose.
    */
   async reset(token: string, newPassword: string): Promise<void> {
     if (!looksLikePasswordResetToken(token)) throw invalidToken();
@@ -108,6 +112,7 @@ export class PasswordResetsService {
     // The expired token's row is gone too (the transaction committed the DELETE): it can never work.
     if (!userId) throw new AppError(ErrorCode.CODE_EXPIRED, 'This reset link has expired. Ask for a new one.');
     const user = await this.users.findByIdOrFail(userId);
+    await this.throttling.forgetPasswordFailures(user.email);
     this.mail.sendNotice(user.email, MailKind.PASSWORD_RESET, {}, user.language);
   }
 

@@ -1,15 +1,23 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error';
+import { deriveCodeKey } from '../common/code-keys.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { clientAddressKey } from './utils/client-address-key';
 import { normaliseEmail } from '../users/utils/normalise-email.util';
 import { formatWait, LOCK_LADDER_MEMORY_SECONDS, nextLockSeconds } from './lock-ladder';
 
+/** Wrong passwords per (email, client address) in the window, then that pair climbs the lock ladder. */
 export const PASSWORD_FAILURES_ALLOWED = 10;
 export const PASSWORD_WINDOW_SECONDS = 15 * 60;
+/**
+ * Wrong passwords per email from every client together: a distributed guess is still capped, but
+ * one stranger alone is stopped by their own pair's lock long before this, so they cannot keep the
+ * owner out.
+ */
+export const PASSWORD_FAILURES_ALLOWED_ALL_CLIENTS = 100;
 export const SECOND_FACTOR_FAILURES_ALLOWED = 10;
 /** "Consecutive" wrong codes: a success clears the count; a day without one forgets it too. */
 const SECOND_FACTOR_MEMORY_SECONDS = 24 * 60 * 60;
@@ -49,6 +57,9 @@ export type MailCategory = 'code' | 'notice';
 @Injectable()
 export class ThrottlingService {
   private readonly passwordFailures: FailureLimit;
+  private readonly passwordFailuresAllClients: FailureLimit;
+  /** Keys the limits store for email addresses: an HMAC, so the table is no list of tried addresses. */
+  private readonly addressKeyHmac: Buffer;
   private readonly secondFactorFailures: FailureLimit;
   private readonly emailCodeFailures: FailureLimit;
   private readonly emailCodesSent: RateLimiterPostgres;
@@ -68,7 +79,15 @@ export class ThrottlingService {
         limiter(`${keyPrefix}-locked`, 1, 1),
         message,
       );
-    this.passwordFailures = failureLimit('password', PASSWORD_FAILURES_ALLOWED, PASSWORD_WINDOW_SECONDS, 'Too many failed sign-ins for this email.');
+    if (!config.encryptionKey) throw new Error('ENCRYPTION_KEY is required to key the limits on email addresses');
+    this.addressKeyHmac = deriveCodeKey(Buffer.from(config.encryptionKey, 'base64'), 'rate-limit-keys');
+    this.passwordFailures = failureLimit('password', PASSWORD_FAILURES_ALLOWED, PASSWORD_WINDOW_SECONDS, 'Too many failed sign-ins for this email from your network.');
+    this.passwordFailuresAllClients = failureLimit(
+      'password-all',
+      PASSWORD_FAILURES_ALLOWED_ALL_CLIENTS,
+      PASSWORD_WINDOW_SECONDS,
+      'Too many failed sign-ins for this email.',
+    );
     this.secondFactorFailures = failureLimit(
       'second-factor',
       SECOND_FACTOR_FAILURES_ALLOWED,
@@ -91,9 +110,40 @@ export class ThrottlingService {
     this.invitationsPerRecipient = limiter('invitation-to', INVITATIONS_PER_RECIPIENT_PER_HOUR, 60 * 60);
   }
 
-  /** Reserves a password attempt for this email (known or not); TOO_MANY_ATTEMPTS while locked. */
-  passwordAttempt(email: string): Promise<Attempt> {
-    return this.passwordFailures.reserve(hashedAddress(email));
+  /**
+   * Reserves a password attempt for this email (known or not) from this client address;
+   * TOO_MANY_ATTEMPTS while that pair, or the email from every client together, is locked.
+   */
+  async passwordAttempt(email: string, ipAddress: string | null | undefined): Promise<Attempt> {
+    const address = this.addressKey(email);
+    const fromThisClient = await this.passwordFailures.reserve(`${address}:${clientAddressKey(ipAddress)}`);
+    let fromAllClients: Attempt;
+    try {
+      fromAllClients = await this.passwordFailuresAllClients.reserve(address);
+    } catch (error) {
+      await fromThisClient.release();
+      throw error;
+    }
+    return {
+      end: async (succeeded) => {
+        const [pair, all] = [await fromThisClient.end(succeeded), await fromAllClients.end(succeeded)];
+        return { lockedNow: pair.lockedNow || all.lockedNow, lockedForSeconds: Math.max(pair.lockedForSeconds, all.lockedForSeconds) };
+      },
+      release: async () => {
+        await fromThisClient.release();
+        await fromAllClients.release();
+      },
+    };
+  }
+
+  /**
+   * Lifts every password lock of this email and forgets its ladder, from every client: for a reset
+   * from the mailed link, which proves the mailbox, so the new password works at once.
+   */
+  async forgetPasswordFailures(email: string): Promise<void> {
+    const address = this.addressKey(email);
+    await this.passwordFailures.forget(`${address}:%`);
+    await this.passwordFailuresAllClients.forget(address);
   }
 
   /** Reserves a second-factor attempt for this account; TOO_MANY_ATTEMPTS while its second factor is locked. */
@@ -123,7 +173,7 @@ export class ThrottlingService {
    */
   async countMail(recipient: string, category: MailCategory): Promise<{ refund: () => Promise<void> } | { retryAfterSeconds: number }> {
     const limiter = this.mailsByRecipient[category];
-    const key = hashedAddress(recipient);
+    const key = this.addressKey(recipient);
     try {
       await limiter.consume(key);
     } catch (rejection) {
@@ -144,7 +194,11 @@ export class ThrottlingService {
    */
   async countInvitation(organizationId: string, email: string): Promise<void> {
     await consumeOrRefuse(this.invitationsPerOrganization, organizationId, (wait) => `Too many invitations from this organization. Try again in ${formatWait(wait)}.`);
-    await consumeOrRefuse(this.invitationsPerRecipient, hashedAddress(email), (wait) => `Too many invitations to this address. Try again in ${formatWait(wait)}.`);
+    await consumeOrRefuse(this.invitationsPerRecipient, this.addressKey(email), (wait) => `Too many invitations to this address. Try again in ${formatWait(wait)}.`);
+  }
+
+  private addressKey(email: string): string {
+    return createHmac('sha256', this.addressKeyHmac).update(normaliseEmail(email)).digest('hex').slice(0, 40);
   }
 
   /** Counts a request to a public operation (signUp, login) against the client's address (an IPv6 client's /64). */
@@ -152,11 +206,6 @@ export class ThrottlingService {
     if (!this.publicRequests) return;
     await consumeOrRefuse(this.publicRequests, clientAddressKey(ipAddress), (wait) => `Too many requests from your network. Try again in ${formatWait(wait)}.`);
   }
-}
-
-/** Email addresses are limited by a hash, so the table holds no list of tried addresses. */
-function hashedAddress(email: string): string {
-  return createHash('sha256').update(normaliseEmail(email)).digest('hex').slice(0, 40);
 }
 
 async function consumeOrRefuse(limiter: RateLimiterPostgres, key: string, message: (waitSeconds: number) => string): Promise<void> {
@@ -230,6 +279,12 @@ class FailureLimit {
         await this.failures.set(key, this.failures.points - 1, Math.ceil(reserved.msBeforeNext / 1000));
       },
     };
+  }
+
+  /** Deletes the count, the lock and the ladder of every key LIKE the pattern (a plain key matches itself). */
+  async forget(keyPattern: string): Promise<void> {
+    const patterns = [this.failures, this.ladder, this.lockRows].map((limiter) => limiter.getKey(keyPattern));
+    await this.dataSource.query('DELETE FROM rate_limits WHERE key LIKE ANY ($1)', [patterns]);
   }
 
   private async waitSeconds(key: string): Promise<number> {
