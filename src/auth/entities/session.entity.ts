@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../../users/entities/user.entity';
 
 export enum SessionLevel {
   /** Password accepted, second factor still missing. */
@@ -7,11 +8,13 @@ export enum SessionLevel {
 }
 
 @Entity({ name: 'sessions' })
+@Check('sessions_level_check', "level IN ('PASSWORD', 'FULL')")
 export class SessionEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Index()
+  @Index('sessions_user_id_idx', { where: 'revoked_at IS NULL' })
+  @ForeignKey(() => UserEntity, { name: 'sessions_user_id_fkey', onDelete: 'CASCADE' })
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
@@ -31,6 +34,7 @@ export class SessionEntity {
   @Column({ name: 'last_seen_at', type: 'timestamptz' })
   lastSeenAt: Date;
 
+  @Index('sessions_expires_at_idx')
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../../users/entities/user.entity';
 
 /** A browser that may skip the second factor at login until it expires or is revoked. */
 @Entity({ name: 'trusted_devices' })
@@ -6,7 +7,8 @@ export class TrustedDeviceEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Index()
+  @Index('trusted_devices_user_id_idx')
+  @ForeignKey(() => UserEntity, { name: 'trusted_devices_user_id_fkey', onDelete: 'CASCADE' })
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
@@ -24,6 +26,7 @@ export class TrustedDeviceEntity {
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt: Date | null;
 
+  @Index('trusted_devices_expires_at_idx')
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 

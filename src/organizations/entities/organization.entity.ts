@@ -1,6 +1,9 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../../users/entities/user.entity';
 
 @Entity({ name: 'organizations' })
+@Check('organizations_two_factor_grace_period_hours_check', 'two_factor_grace_period_hours BETWEEN 0 AND 720')
+@Check('organizations_require_two_factor_since_check', 'require_two_factor = (require_two_factor_since IS NOT NULL)')
 export class OrganizationEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -21,6 +24,7 @@ export class OrganizationEntity {
   @Column({ name: 'settings_updated_at', type: 'timestamptz', nullable: true })
   settingsUpdatedAt: Date | null;
 
+  @ForeignKey(() => UserEntity, { name: 'organizations_settings_updated_by_fkey', onDelete: 'SET NULL' })
   @Column({ name: 'settings_updated_by', type: 'uuid', nullable: true })
   settingsUpdatedBy: string | null;
 

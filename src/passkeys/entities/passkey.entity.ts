@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../../users/entities/user.entity';
 
 /** A WebAuthn credential registered as a second factor: its public key and the last sign counter seen. */
 @Entity({ name: 'passkeys' })
@@ -6,11 +7,13 @@ export class PasskeyEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  @Index('passkeys_user_id_idx')
+  @ForeignKey(() => UserEntity, { name: 'passkeys_user_id_fkey', onDelete: 'CASCADE' })
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
   /** base64url of the authenticator's credential id, as it comes back in every assertion. */
-  @Column({ name: 'credential_id', type: 'varchar', length: 1024 })
+  @Column({ name: 'credential_id', type: 'varchar', length: 1024, unique: true })
   credentialId: string;
 
   /** COSE public key. */
@@ -21,7 +24,7 @@ export class PasskeyEntity {
   @Column({ name: 'sign_count', type: 'bigint' })
   signCount: string;
 
-  @Column({ type: 'text', array: true })
+  @Column({ type: 'text', array: true, default: [] })
   transports: string[];
 
   @Column({ name: 'backed_up', type: 'boolean' })

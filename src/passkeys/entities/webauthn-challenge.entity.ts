@@ -1,14 +1,19 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { UserEntity } from '../../users/entities/user.entity';
 
 export type WebAuthnCeremony = 'REGISTRATION' | 'AUTHENTICATION';
 
 /** A challenge handed to a browser, waiting for its one answer (any instance may receive it). */
 @Entity({ name: 'webauthn_challenges' })
+@Check('webauthn_challenges_ceremony_check', "ceremony IN ('REGISTRATION', 'AUTHENTICATION')")
+// A new challenge replaces the user's earlier one of the same ceremony: the DELETE finds it here.
+@Index('webauthn_challenges_user_id_ceremony_idx', ['userId', 'ceremony'])
 export class WebAuthnChallengeEntity {
   /** base64url of 32 random bytes, exactly as it comes back in clientDataJSON. */
   @PrimaryColumn({ type: 'varchar', length: 128 })
   challenge: string;
 
+  @ForeignKey(() => UserEntity, { name: 'webauthn_challenges_user_id_fkey', onDelete: 'CASCADE' })
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
@@ -19,6 +24,7 @@ export class WebAuthnChallengeEntity {
   @Column({ name: 'session_id', type: 'uuid', nullable: true })
   sessionId: string | null;
 
+  @Index('webauthn_challenges_expires_at_idx')
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { UserEntity } from '../../users/entities/user.entity';
 
 export enum RecoveryCodeStatus {
   /** Shown to the user, not yet confirmed as saved: does not work yet. */
@@ -7,11 +8,15 @@ export enum RecoveryCodeStatus {
 }
 
 @Entity({ name: 'recovery_codes' })
-@Index(['userId', 'status'])
+@Check('recovery_codes_status_check', "status IN ('PENDING', 'ACTIVE')")
+@Index('recovery_codes_user_status_idx', ['userId', 'status'])
+// The codes the re-keying job has still to do.
+@Index('recovery_codes_legacy_hash', ['id'], { where: 'hash_version = 1' })
 export class RecoveryCodeEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
+  @ForeignKey(() => UserEntity, { name: 'recovery_codes_user_id_fkey', onDelete: 'CASCADE' })
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 

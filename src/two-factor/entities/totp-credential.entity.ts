@@ -1,8 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
+import { UserEntity } from '../../users/entities/user.entity';
 
 /** A user's authenticator app: its secret (encrypted) and the newest time step it was accepted at. */
 @Entity({ name: 'totp_credentials' })
 export class TotpCredentialEntity {
+  @ForeignKey(() => UserEntity, { name: 'totp_credentials_user_id_fkey', onDelete: 'CASCADE' })
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId: string;
 

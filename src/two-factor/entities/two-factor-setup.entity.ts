@@ -1,9 +1,12 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
+import { UserEntity } from '../../users/entities/user.entity';
 import { TwoFactorSetupStep } from '../models/two-factor.models';
 
 /** An enrollment in progress. Nothing here touches the account until the setup completes. */
 @Entity({ name: 'two_factor_setups' })
+@Check('two_factor_setups_step_check', "step IN ('EMAIL_VERIFICATION', 'AUTHENTICATOR_APP', 'RECOVERY_CODES')")
 export class TwoFactorSetupEntity {
+  @ForeignKey(() => UserEntity, { name: 'two_factor_setups_user_id_fkey', onDelete: 'CASCADE' })
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId: string;
 
@@ -37,6 +40,7 @@ export class TwoFactorSetupEntity {
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt: Date;
 
+  @Index('two_factor_setups_expires_at_idx')
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 }
