@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build stage: all dependencies (TypeScript, Nest CLI), compiles src/ and ormconfig.ts into dist/.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # The console's own package (web/) is installed by the root's postinstall when both are present.
@@ -17,7 +17,7 @@ RUN npm run build:web
 # Runtime stage: production dependencies only. The embedded PostgreSQL (an optional dependency,
 # ~60 MB of binaries) is removed: in a container the database is DATABASE_URL. Not --omit=optional:
 # that would also drop the native argon2 binary, which npm installs as an optional dependency.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/app/.data

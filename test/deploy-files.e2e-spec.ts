@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import semver from 'semver';
 import { parse } from 'yaml';
 import { loadConfig } from '../src/config/app-config';
 
@@ -51,6 +52,13 @@ describe('Dockerfile', () => {
     expect(stages.runtime).toMatch(/^USER (?!root)\w+$/m);
     expect(stages.runtime).toMatch(/^HEALTHCHECK .*\/health\/ready/m);
     expect(stages.runtime).toMatch(/^CMD \["node", (?:"--[\w-]+=\d+", )*"dist\/src\/main\.js"\]$/m);
+  });
+
+  it('builds and runs on one Node release line that package.json\'s engines allows', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    const images = Object.values(stages).map((stage) => /^FROM node:(\d+)-[\w-]+ AS \w+$/m.exec(stage)?.[1]);
+    expect(new Set(images).size).toBe(1);
+    expect(semver.intersects(pkg.engines.node, `${images[0]}.x`)).toBe(true);
   });
 
   it('runs the server with the node flags of `npm start` (the heap cap the benchmark measured)', () => {
