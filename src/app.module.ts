@@ -6,7 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
-import { ClientErrorFilter } from './common/client-error.filter';
+import { ResolverErrorFilter } from './common/resolver-error.filter';
 import { STRUCTURED_LOG_PARAMS } from './common/logging';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
@@ -56,7 +56,7 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_FILTER, useClass: ClientErrorFilter },
+        { provide: APP_FILTER, useClass: ResolverErrorFilter },
       ],
     };
   }

@@ -10,6 +10,8 @@ export interface RequestContext {
   userAgent: string | null;
   /** The best of our languages by the request's Accept-Language, or null when it names none of them. */
   language: Language | null;
+  /** The GraphQL operation's name once Apollo has resolved it (see operationNamePlugin), for the error log. */
+  operationName?: string | null;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

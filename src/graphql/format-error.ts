@@ -40,9 +40,11 @@ export function formatGraphQLError(
     return { ...base, message, extensions: { code: ErrorCode.BAD_USER_INPUT, reason: code, fields: [] } };
   }
 
-  const requestId = currentRequestContext()?.requestId ?? 'none';
+  const context = currentRequestContext();
+  const requestId = context?.requestId ?? 'none';
   const cause = original instanceof Error ? original : new Error(String(original));
-  logger.error(`request ${requestId}: ${cause.message}`, cause.stack);
+  // The only log line of the error (the resolver error filter lets it pass without one).
+  logger.error(`request ${requestId}, operation ${context?.operationName ?? '(unnamed)'}: ${cause.message}`, cause.stack);
   return {
     message: `Something went wrong on our side. If it keeps happening, quote request id ${requestId}.`,
     path: formatted.path,

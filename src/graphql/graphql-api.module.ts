@@ -4,6 +4,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { formatGraphQLError } from './format-error';
 import { operationLimits } from './operation-limits.rule';
+import { operationNamePlugin } from './operation-name.plugin';
 import { responseSizeLimit } from './response-size.plugin';
 
 /** Far above any real operation of this API; stops a megabyte of aliases before it is validated. */
@@ -29,7 +30,7 @@ export const MAX_QUERY_TOKENS = 2_000;
         validationRules: [operationLimits()],
         // Automatic persisted queries would let a client register query text by hash: not configured, so off.
         persistedQueries: false,
-        plugins: [responseSizeLimit()],
+        plugins: [responseSizeLimit(), operationNamePlugin()],
         formatError: (formatted, error) => formatGraphQLError(formatted, error, { hideSuggestions: config.production }),
         context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
       }),

@@ -1,0 +1,23 @@
+import { type ArgumentsHost, Catch, Logger } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
+import type { GqlContextType } from '@nestjs/graphql';
+import { AppError, contractErrorCodes } from './app-error';
+
+/**
+ * Without this, Nest logs every error a resolver throws as ERROR with its stack: a wrong password
+ * would read like a server fault, and an unexpected error would be logged twice (here and by
+ * formatGraphQLError, which logs it once with the request id and the operation). So in GraphQL an
+ * error goes on to Apollo unchanged; a contract error (the client's doing) gets one debug line.
+ * Server-side codes (SERVICE_UNAVAILABLE) are left to the code that raised them, which logs the
+ * cause. HTTP routes (health) keep Nest's own handling.
+ */
+@Catch()
+export class ResolverErrorFilter extends BaseExceptionFilter {
+  private readonly logger = new Logger('ClientError');
+
+  override catch(error: unknown, host: ArgumentsHost): unknown {
+    if (host.getType<GqlContextType>() !== 'graphql') return super.catch(error, host);
+    if (error instanceof AppError && contractErrorCodes.has(error.code)) this.logger.debug(`${error.code}: ${error.message}`);
+    return error;
+  }
+}
