@@ -114,9 +114,10 @@ describe('myOrganizations and organization', () => {
 });
 
 /** A user who is already a member of another organization `manager` manages: one they may add directly. */
-async function newUserKnownTo(manager: SignedIn): Promise<SignedIn> {
+/** A new user the manager manages in another organization ('Elsewhere', or the one given). */
+async function newUserKnownTo(manager: SignedIn, elsewhere?: string): Promise<SignedIn> {
   const user = await newUser(t);
-  await addMember(t, manager.token, await newOrganization(t, manager.token, 'Elsewhere'), user.email);
+  await addMember(t, manager.token, elsewhere ?? (await newOrganization(t, manager.token, 'Elsewhere')), user.email);
   return user;
 }
 
@@ -135,7 +136,7 @@ describe('members', () => {
     });
     const seen = (await myOrganizations(t, joiner.token)).data!.myOrganizations;
     expect(seen).toEqual(expect.arrayContaining([expect.objectContaining({ id: organizationId, myRole: 'MEMBER' })]));
-    const mail = await t.inbox.waitFor(joiner.email, /You were added to Acme/, mailsBefore);
+    const mail = await t.inbox.waitFor(joiner.email, /You were added to “Acme”/, mailsBefore);
     expect(mail.text).toContain('as MEMBER');
   });
 
@@ -298,7 +299,8 @@ describe('members', () => {
   it('adds many members at the same moment without starving the connection pool', async () => {
     const owner = await newUser(t);
     const organizationId = await newOrganization(t, owner.token);
-    const joiners = await Promise.all(Array.from({ length: 15 }, () => newUserKnownTo(owner)));
+    const elsewhere = await newOrganization(t, owner.token, 'Elsewhere');
+    const joiners = await Promise.all(Array.from({ length: 15 }, () => newUserKnownTo(owner, elsewhere)));
     const results = await Promise.all(joiners.map((joiner) => addOrganizationMember(t, owner.token, { organizationId, email: joiner.email, role: 'MEMBER' })));
     expect(results.map((result) => result.errors)).toEqual(joiners.map(() => undefined));
     expect((await organizationMembers(t, owner.token, organizationId)).data!.organizationMembers).toHaveLength(16);

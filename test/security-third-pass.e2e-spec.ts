@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PASSWORD, errorCode, login, newUser, type SignedIn } from './support/operations';
-import { addMember, addOrganizationMember, newOrganization, organizationSecurityEvents } from './support/organizations';
+import { INVITATION_SUBJECT, inviteOrganizationMember } from './support/invitations';
+import { DEFAULT_PASSWORD, errorCode, login, newUser, type SignedIn, uniqueEmail } from './support/operations';
+import { addMember, addOrganizationMember, createOrganization, newOrganization, organizationSecurityEvents } from './support/organizations';
 import { startTestApp, type TestApp } from './support/test-app';
-import { type EnabledTwoFactor, newUserWithTwoFactor, totpCode } from './support/two-factor';
+import { type EnabledTwoFactor, newUserWithTwoFactor, startSetup, totpCode } from './support/two-factor';
 
 /**
  * The attacks of the third security pass (issue 20), each performed against the API as the
@@ -142,5 +143,80 @@ describe('3. a stranger locking an account out with wrong passwords', () => {
     const answers = await Promise.all(guesses);
     expect(answers.filter((a) => errorCode(a) === 'INVALID_CREDENTIALS')).toHaveLength(100);
     expect(answers.filter((a) => errorCode(a) === 'TOO_MANY_ATTEMPTS')).toHaveLength(10);
+  });
+});
+
+describe('2. anonymous reset requests and other organizations spending a person’s mail budget', () => {
+  it('ten reset requests by a stranger leave the signed-in user’s codes and invitations alone', async () => {
+    const victim = await newUser(t);
+    for (let i = 0; i < 10; i++) expect((await requestPasswordReset(victim.email, '198.51.100.77')).data).toEqual({ requestPasswordReset: true });
+
+    const setup = await startSetup(t, victim.token);
+    expect(setup.errors).toBeUndefined();
+
+    const owner = await newUser(t);
+    const organizationId = await newOrganization(t, owner.token, 'Real Co');
+    expect((await inviteOrganizationMember(t, owner.token, { organizationId, email: victim.email, role: 'MEMBER' })).errors).toBeUndefined();
+  });
+
+  it('an organization that spends its invitations to an address does not stop another one inviting it', async () => {
+    const person = uniqueEmail('wanted');
+    const spammer = await newUser(t);
+    const spamOrganization = await newOrganization(t, spammer.token, 'Spam');
+    const sent = [];
+    for (let i = 0; i < 6; i++) sent.push(await inviteOrganizationMember(t, spammer.token, { organizationId: spamOrganization, email: person, role: 'MEMBER' }));
+    expect(sent.map(errorCode)).toEqual([undefined, undefined, undefined, 'TOO_MANY_ATTEMPTS', 'TOO_MANY_ATTEMPTS', 'TOO_MANY_ATTEMPTS']);
+
+    const owner = await newUser(t);
+    const realOrganization = await newOrganization(t, owner.token, 'Real Co');
+    expect((await inviteOrganizationMember(t, owner.token, { organizationId: realOrganization, email: person, role: 'MEMBER' })).errors).toBeUndefined();
+  });
+});
+
+describe('4. invitations as a spam and phishing relay', () => {
+  it('refuses line breaks and control characters in organization, user and passkey names', async () => {
+    const user = await newUser(t);
+    const phishing = await createOrganization(t, user.token, 'Acme\nURGENT: your mailbox will be closed today. Keep it at https://evil.example');
+    expect(errorCode(phishing)).toBe('BAD_USER_INPUT');
+    expect(phishing.errors![0].extensions.fields).toEqual([{ field: 'name', message: 'must be one line of text, without line breaks or control characters' }]);
+    expect(errorCode(await createOrganization(t, user.token, 'Acme\u202eevil'))).toBe('BAD_USER_INPUT');
+    const signedUp = await t.gql('mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }', {
+      input: { email: uniqueEmail(), password: DEFAULT_PASSWORD, name: 'Eve\r\nSubject: reset' },
+    });
+    expect(errorCode(signedUp)).toBe('BAD_USER_INPUT');
+  });
+
+  it('quotes the organization name in the invitation, apart from our own sentences', async () => {
+    const owner = await newUser(t);
+    const organizationId = await newOrganization(t, owner.token, 'Your mailbox closes today. Keep it at https://evil.example');
+    const invitee = uniqueEmail('target');
+    const after = t.inbox.messages.length;
+    await inviteOrganizationMember(t, owner.token, { organizationId, email: invitee, role: 'MEMBER' });
+    const mail = await t.inbox.waitFor(invitee, INVITATION_SUBJECT, after);
+    expect(mail.subject).toContain('“Your mailbox closes today. Keep it at https://evil.example”');
+    expect(mail.text).toMatch(/join “Your mailbox closes today\. Keep it at https:\/\/evil\.example” as/);
+  });
+
+  it('caps the organizations one account may own, and the invitations one user sends a day', async () => {
+    const spammer = await newUser(t);
+    const created = [];
+    for (let i = 0; i < 6; i++) created.push(await createOrganization(t, spammer.token, `Relay ${i}`));
+    expect(created.map(errorCode)).toEqual([undefined, undefined, undefined, undefined, undefined, 'FAILED_PRECONDITION']);
+
+    const organizations = created.slice(0, 5).map((r) => r.data!.createOrganization.id as string);
+    const answers = [];
+    for (let i = 0; i < 55; i++) {
+      answers.push(await inviteOrganizationMember(t, spammer.token, { organizationId: organizations[i % 5]!, email: uniqueEmail('stranger'), role: 'MEMBER' }));
+    }
+    expect(answers.filter((a) => !a.errors)).toHaveLength(50);
+    expect(answers.slice(50).map(errorCode)).toEqual(Array(5).fill('TOO_MANY_ATTEMPTS'));
+    expect(answers[50]!.errors![0].message).toMatch(/too many invitations today/i);
+  });
+
+  it('refuses an invitation to an address carrying markup, as sign-up does', async () => {
+    const owner = await newUser(t);
+    const organizationId = await newOrganization(t, owner.token);
+    const invited = await inviteOrganizationMember(t, owner.token, { organizationId, email: '"<img src=x onerror=alert(1)>"@example.com', role: 'MEMBER' });
+    expect(errorCode(invited)).toBe('BAD_USER_INPUT');
   });
 });

@@ -47,7 +47,8 @@ describe('mail in the user\'s language', () => {
     const user = await newUser(t);
     await t.gql('mutation { startTwoFactorSetup { step } }', {}, user.token, { 'Accept-Language': 'fr-FR,fr;q=0.9' });
     const mail = await t.inbox.waitFor(user.email, /verification code/);
-    expect(mail.subject).toMatch(/^Your verification code: \d{6}$/);
+    expect(mail.subject).toBe('Your verification code');
+    expect(mail.text).toMatch(/is \d{6}\./);
   });
 });
 

@@ -46,13 +46,14 @@ export class PasswordResetsService {
 
   /**
    * Always resolves (true to the caller), for a known email or not. Both paths count a mail
-   * against the address (the per-email limit; per client address the guard counts public
-   * requests), make and hash a token, and wait for the same floor. The mail is not awaited.
+   * against the address's password-reset budget (its own: anonymous requests never spend what the
+   * signed-in user's codes need; per client address the guard counts public requests), make and
+   * hash a token, and wait for the same floor. The mail is not awaited.
    */
   async request(email: string): Promise<void> {
     const started = performance.now();
     try {
-      const reserved = await this.mail.reserve(email).catch((error: unknown) => {
+      const reserved = await this.mail.reserve(email, 'password-reset').catch((error: unknown) => {
         // Past the per-address limit the answer stays the same: nothing tells a stranger what happened.
         if (error instanceof AppError && error.code === ErrorCode.TOO_MANY_ATTEMPTS) return null;
         throw error;

@@ -58,10 +58,10 @@ export class InvitationsService {
   async invite(caller: Caller, input: InviteOrganizationMemberInput): Promise<OrganizationInvitation> {
     // Role first, then the limit: nobody outside the organization can spend its invitation budget.
     await this.organizations.managerRole(caller.id, input.organizationId);
-    await this.throttling.countInvitation(input.organizationId.toLowerCase(), input.email);
+    await this.throttling.countInvitation(input.organizationId.toLowerCase(), caller.id, input.email);
     // Looked up and counted before the transaction, which must not wait for a second pooled connection.
     const invitee = await this.users.findByEmail(input.email);
-    const mail = await this.mail.reserve(input.email);
+    const mail = await this.mail.reserve(input.email, 'invitation');
     const token = generateInvitationToken();
     const now = this.clock.now();
     const { invitation, organization } = await this.organizations.inManagedOrganization(caller.id, input.organizationId, async (db, callerRole, organization) => {

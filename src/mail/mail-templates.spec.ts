@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { MailKind, renderMail } from './mail-templates';
 
 describe('mail templates', () => {
-  it('puts the verification code in the subject, the text and the HTML', () => {
+  it('puts the verification code in the text and the HTML, never in the subject (lock screens show subjects)', () => {
     const mail = renderMail(MailKind.VERIFICATION_CODE, { code: '123456', minutes: 10 });
-    expect(mail.subject).toBe('Your verification code: 123456');
+    expect(mail.subject).toBe('Your verification code');
+    expect(renderMail(MailKind.VERIFICATION_CODE, { code: '123456', minutes: 10 }, 'ko').subject).not.toContain('123456');
     expect(mail.text).toContain('is 123456.');
     expect(mail.text).toContain('valid for 10 minutes');
     expect(mail.html).toContain('<p>Your verification code for setting up 2-step verification is 123456.</p>');
@@ -14,6 +15,14 @@ describe('mail templates', () => {
     const mail = renderMail(MailKind.NEW_TRUSTED_DEVICE, { device: '<script>x</script>', when: 'now' });
     expect(mail.html).not.toContain('<script>');
     expect(mail.html).toContain('&lt;script&gt;');
+  });
+
+  it('quotes the names people chose, on one line, so they cannot pass for our own words', () => {
+    const organization = 'URGENT: your mailbox will be closed today.\nKeep it at https://evil.example';
+    const mail = renderMail(MailKind.ORGANIZATION_INVITATION, { organization, inviter: 'Eve', role: 'MEMBER', link: 'https://real.example/x', expires: 'soon' });
+    expect(mail.subject).toBe('You are invited to join “URGENT: your mailbox will be closed today. Keep it at https://evil.example”');
+    expect(mail.text).toContain('“Eve” invited you to join “URGENT');
+    expect(mail.text).not.toContain('today.\nKeep');
   });
 
   it('warns about running out only when few recovery codes remain', () => {

@@ -33,7 +33,7 @@ const SIGNATURE_KO = '본인이 아니라면 비밀번호를 변경하고 관리
 
 const english: Record<MailKind, TemplateSource> = {
   VERIFICATION_CODE: {
-    subject: 'Your verification code: {{code}}',
+    subject: 'Your verification code',
     paragraphs: [
       'Your verification code for setting up 2-step verification is {{code}}.',
       'It is valid for {{minutes}} minutes. Never share it with anyone.',
@@ -145,7 +145,7 @@ const english: Record<MailKind, TemplateSource> = {
 
 const korean: Record<MailKind, TemplateSource> = {
   VERIFICATION_CODE: {
-    subject: '인증번호: {{code}}',
+    subject: '인증번호 안내',
     paragraphs: [
       '2단계 인증 설정을 위한 인증번호는 {{code}}입니다.',
       '{{minutes}}분 동안 유효합니다. 누구에게도 알려주지 마세요.',
@@ -282,8 +282,21 @@ const compiled = Object.fromEntries(
   ]),
 ) as Record<Language, Record<MailKind, CompiledMail>>;
 
-export function renderMail(kind: MailKind, values: Record<string, unknown>, language: Language = DEFAULT_LANGUAGE): RenderedMail {
+/**
+ * Values that are names someone chose (an organization, an inviter, an admin): quoted, and on one
+ * line, so a name like "URGENT: your mailbox closes today. Keep it at https://…" reads as the name
+ * of something, never as a sentence of ours.
+ */
+const CHOSEN_NAMES = ['organization', 'inviter', 'actor'] as const;
+
+export function quoteChosenName(name: string): string {
+  return `“${name.replace(/[\p{Cc}\p{Zl}\p{Zp}\u202a-\u202e\u2066-\u2069]+/gu, ' ').trim()}”`;
+}
+
+export function renderMail(kind: MailKind, raw: Record<string, unknown>, language: Language = DEFAULT_LANGUAGE): RenderedMail {
   const templates = compiled[language][kind];
+  const values = { ...raw };
+  for (const key of CHOSEN_NAMES) if (typeof values[key] === 'string') values[key] = quoteChosenName(values[key]);
   return {
     subject: templates.subject(values),
     text: templates.text(values).replace(/\n{3,}/g, '\n\n').trim() + '\n',

@@ -7,7 +7,7 @@ import { DEFAULT_LANGUAGE, type Language } from '../common/language';
 import { currentRequestContext } from '../common/request-context';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { formatWait } from '../throttling/lock-ladder';
-import { ThrottlingService } from '../throttling/throttling.service';
+import { type MailCategory, ThrottlingService } from '../throttling/throttling.service';
 import { MailKind, renderMail } from './mail-templates';
 
 /** Delays between attempts to deliver a notice; a notice never blocks the action it reports. */
@@ -24,6 +24,15 @@ export interface MailTransportStatus {
 
 /** Mail whose code or link is needed to finish an action: sent while the user waits, counted per recipient. */
 export type CodeOrLinkMailKind = MailKind.VERIFICATION_CODE | MailKind.ORGANIZATION_INVITATION | MailKind.PASSWORD_RESET_LINK;
+
+/** Which of the recipient's hourly budgets a mail with a code or a link spends. */
+export type CodeOrLinkBudget = Exclude<MailCategory, 'notice'>;
+
+const BUDGET_SPENT: Record<CodeOrLinkBudget, string> = {
+  code: 'Too many emails with a code were sent to this address.',
+  'password-reset': 'Too many password-reset emails were sent to this address.',
+  invitation: 'Too many invitations were sent to this address.',
+};
 
 /** Mail that carries a code or a one-time link, already counted against its recipient's limit. */
 export interface ReservedMail {
@@ -50,26 +59,24 @@ export class MailService implements OnApplicationShutdown {
 
   /**
    * Sends a verification code and waits for the transport to accept it: if it cannot, the user is
-   * told to try again (and the caller saves nothing). Each address gets a limited number of mails
-   * with a code or a link per hour, whoever asks, so the service cannot be used to flood a mailbox.
+   * told to try again (and the caller saves nothing). Each address gets a limited number of codes
+   * per hour, so the service cannot be used to flood a mailbox.
    */
   async sendVerificationCode(to: string, code: string, validMinutes: number, language?: Language | null): Promise<void> {
-    await (await this.reserve(to)).send(MailKind.VERIFICATION_CODE, { code, minutes: validMinutes }, language);
+    await (await this.reserve(to, 'code')).send(MailKind.VERIFICATION_CODE, { code, minutes: validMinutes }, language);
   }
 
   /**
-   * Counts a mail with a code or a link to this address now; it is sent later. A caller that sends
+   * Counts a mail with a code or a link to this address against one of its budgets now; it is sent
+   * later. A caller that sends
    * inside a transaction (so that nothing is saved when the mail server refuses) reserves first:
    * counting needs a pooled connection of its own, and transactions waiting for a second
    * connection while holding one can starve the pool.
    */
-  async reserve(to: string): Promise<ReservedMail> {
-    const counted = await this.throttling.countMail(to, 'code');
+  async reserve(to: string, budget: CodeOrLinkBudget): Promise<ReservedMail> {
+    const counted = await this.throttling.countMail(to, budget);
     if ('retryAfterSeconds' in counted) {
-      throw AppError.tooManyAttempts(
-        counted.retryAfterSeconds,
-        `Too many emails with a code or a link were sent to this address. Try again in ${formatWait(counted.retryAfterSeconds)}.`,
-      );
+      throw AppError.tooManyAttempts(counted.retryAfterSeconds, `${BUDGET_SPENT[budget]} Try again in ${formatWait(counted.retryAfterSeconds)}.`);
     }
     let settled = false;
     const cancel = async () => {

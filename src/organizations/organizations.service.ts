@@ -37,6 +37,12 @@ export interface OrganizationSummary {
   twoFactorGracePeriodHours: number;
 }
 
+/**
+ * Organizations one account may own: each one is a fresh budget of invitations, so an unbounded
+ * number would make one account a mail relay.
+ */
+export const MAX_OWNED_ORGANIZATIONS = 5;
+
 /** Reminders claimed per call of sendDueTwoFactorReminders; a periodic job calls it again for the rest. */
 const REMINDER_BATCH = 500;
 
@@ -63,6 +69,15 @@ export class OrganizationsService {
   async create(callerId: string, input: CreateOrganizationInput): Promise<Organization> {
     const now = this.clock.now();
     return this.organizations.manager.transaction(async (db) => {
+      // Held to the end of the transaction: two concurrent creates cannot both pass the count.
+      await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`organizations-owned-by:${callerId}`]);
+      const owned = await db.countBy(OrganizationMembershipEntity, { userId: callerId, role: OrganizationRole.OWNER });
+      if (owned >= MAX_OWNED_ORGANIZATIONS) {
+        throw new AppError(
+          ErrorCode.FAILED_PRECONDITION,
+          `You already own ${MAX_OWNED_ORGANIZATIONS} organizations, the most one account may own. To start another, make someone else the owner of one and leave it.`,
+        );
+      }
       const organization = db.create(OrganizationEntity, {
         name: input.name,
         requireTwoFactor: false,

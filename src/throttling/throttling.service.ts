@@ -26,18 +26,22 @@ export const EMAIL_CODE_FAILURES_ALLOWED = 10;
 const EMAIL_CODE_FAILURE_MEMORY_SECONDS = 24 * 60 * 60;
 /** Verification codes per user (on top of one a minute per setup), however often setup is cancelled. */
 export const EMAIL_CODES_PER_USER_PER_HOUR = 5;
-/** Mail carrying a code or a link, per recipient address, whatever asked for it. */
+/**
+ * Mails per recipient address each hour, in budgets of their own, so that what one kind of sender
+ * spends never blocks another: verification codes the signed-in user asks for; password-reset
+ * links, which anyone may ask for anonymously; invitations, from every organization together.
+ */
 export const CODE_MAILS_PER_RECIPIENT_PER_HOUR = 10;
+export const PASSWORD_RESET_MAILS_PER_RECIPIENT_PER_HOUR = 3;
+export const INVITATION_MAILS_PER_RECIPIENT_PER_HOUR = 20;
 /** Security notices per recipient address; past it they are dropped (and logged), never blocking. */
 export const NOTICES_PER_RECIPIENT_PER_HOUR = 20;
 /** Invitations mailed per organization each hour. */
 export const INVITATIONS_PER_ORGANIZATION_PER_HOUR = 50;
-/**
- * Invitations to one address each hour, from all organizations together: at most half of the
- * address's mails with a link or code, so invitations alone can never use up the budget that the
- * person's own verification codes need.
- */
-export const INVITATIONS_PER_RECIPIENT_PER_HOUR = 5;
+/** Invitations from one organization to one address each hour (re-sending replaces the link). */
+export const INVITATIONS_PER_ORGANIZATION_AND_RECIPIENT_PER_HOUR = 3;
+/** Invitations one user sends each day, from all their organizations together. */
+export const INVITATIONS_PER_INVITER_PER_DAY = 50;
 
 /** A reserved attempt; the caller says how it ended. */
 export interface Attempt {
@@ -47,7 +51,7 @@ export interface Attempt {
   release(): Promise<void>;
 }
 
-export type MailCategory = 'code' | 'notice';
+export type MailCategory = 'code' | 'password-reset' | 'invitation' | 'notice';
 
 /**
  * Brute-force and flood limits, kept in PostgreSQL by rate-limiter-flexible so that every instance
@@ -66,7 +70,8 @@ export class ThrottlingService {
   private readonly mailsByRecipient: Record<MailCategory, RateLimiterPostgres>;
   private readonly publicRequests: RateLimiterPostgres | null;
   private readonly invitationsPerOrganization: RateLimiterPostgres;
-  private readonly invitationsPerRecipient: RateLimiterPostgres;
+  private readonly invitationsPerOrganizationAndRecipient: RateLimiterPostgres;
+  private readonly invitationsPerInviter: RateLimiterPostgres;
 
   constructor(dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
     const store = { storeClient: dataSource, storeType: 'typeorm', tableName: 'rate_limits', tableCreated: true };
@@ -103,11 +108,14 @@ export class ThrottlingService {
     this.emailCodesSent = limiter('email-codes-sent', EMAIL_CODES_PER_USER_PER_HOUR, 60 * 60);
     this.mailsByRecipient = {
       code: limiter('mail-code', CODE_MAILS_PER_RECIPIENT_PER_HOUR, 60 * 60),
+      'password-reset': limiter('mail-reset', PASSWORD_RESET_MAILS_PER_RECIPIENT_PER_HOUR, 60 * 60),
+      invitation: limiter('mail-invitation', INVITATION_MAILS_PER_RECIPIENT_PER_HOUR, 60 * 60),
       notice: limiter('mail-notice', NOTICES_PER_RECIPIENT_PER_HOUR, 60 * 60),
     };
     this.publicRequests = config.ipRateLimitPerMinute > 0 ? limiter('public-ip', config.ipRateLimitPerMinute, 60) : null;
     this.invitationsPerOrganization = limiter('invitation-org', INVITATIONS_PER_ORGANIZATION_PER_HOUR, 60 * 60);
-    this.invitationsPerRecipient = limiter('invitation-to', INVITATIONS_PER_RECIPIENT_PER_HOUR, 60 * 60);
+    this.invitationsPerOrganizationAndRecipient = limiter('invitation-org-to', INVITATIONS_PER_ORGANIZATION_AND_RECIPIENT_PER_HOUR, 60 * 60);
+    this.invitationsPerInviter = limiter('invitation-by', INVITATIONS_PER_INVITER_PER_DAY, 24 * 60 * 60);
   }
 
   /**
@@ -188,13 +196,19 @@ export class ThrottlingService {
   }
 
   /**
-   * Counts an invitation against its organization (an admin's account cannot become a mail cannon)
-   * and against its recipient (nobody is flooded by re-invitations, from any organization). The
-   * mail itself also counts against the recipient's mails with a link (countMail).
+   * Counts an invitation against its organization and its inviter (an account cannot become a mail
+   * cannon), and against the pair of organization and recipient (nobody is flooded by
+   * re-invitations). The mail itself counts against the recipient's invitation mails from every
+   * organization (countMail), a budget no other kind of mail touches.
    */
-  async countInvitation(organizationId: string, email: string): Promise<void> {
+  async countInvitation(organizationId: string, inviterId: string, email: string): Promise<void> {
+    await consumeOrRefuse(this.invitationsPerInviter, inviterId, (wait) => `You sent too many invitations today. Try again in ${formatWait(wait)}.`);
     await consumeOrRefuse(this.invitationsPerOrganization, organizationId, (wait) => `Too many invitations from this organization. Try again in ${formatWait(wait)}.`);
-    await consumeOrRefuse(this.invitationsPerRecipient, this.addressKey(email), (wait) => `Too many invitations to this address. Try again in ${formatWait(wait)}.`);
+    await consumeOrRefuse(
+      this.invitationsPerOrganizationAndRecipient,
+      `${organizationId}:${this.addressKey(email)}`,
+      (wait) => `This address was invited too often in the last hour. Try again in ${formatWait(wait)}.`,
+    );
   }
 
   private addressKey(email: string): string {

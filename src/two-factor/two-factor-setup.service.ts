@@ -82,7 +82,7 @@ export class TwoFactorSetupService {
     let codeMail: ReservedMail | undefined;
     try {
       // Counted before the transaction below opens: see MailService.reserve.
-      codeMail = await this.mail.reserve(session.user.email);
+      codeMail = await this.mail.reserve(session.user.email, 'code');
       await this.writeSetupAndSendCode(session, setup, code, now, codeMail);
     } catch (error) {
       await Promise.all([giveBack(), codeMail?.cancel()]);

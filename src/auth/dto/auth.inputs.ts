@@ -1,6 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { PlainName } from '../../common/plain-name.decorator';
 import { NormalisedEmail } from '../../users/dto/normalised-email.decorator';
 
 
@@ -20,10 +21,11 @@ export class SignUpInput {
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` })
   password: string;
 
-  @Field(() => String, { nullable: true, description: 'Display name, trimmed, at most 100 characters.' })
+  @Field(() => String, { nullable: true, description: 'Display name, trimmed, at most 100 characters; one line, without control characters.' })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
+  @PlainName()
   @MaxLength(100)
   name?: string | null;
 }

@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsEnum, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { OrganizationRole } from '../models/organization-role.model';
+import { PlainName } from '../../common/plain-name.decorator';
 import { NormalisedEmail } from '../../users/dto/normalised-email.decorator';
 
 export const ORGANIZATION_NAME_MAX_LENGTH = 100;
@@ -14,9 +15,10 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 
 @InputType({ description: 'A new organization.' })
 export class CreateOrganizationInput {
-  @Field({ description: `1 to ${ORGANIZATION_NAME_MAX_LENGTH} characters, trimmed.` })
+  @Field({ description: `1 to ${ORGANIZATION_NAME_MAX_LENGTH} characters, trimmed; one line, without control characters.` })
   @Transform(trim)
   @IsString()
+  @PlainName()
   @Length(1, ORGANIZATION_NAME_MAX_LENGTH, { message: `must be 1 to ${ORGANIZATION_NAME_MAX_LENGTH} characters` })
   name: string;
 }

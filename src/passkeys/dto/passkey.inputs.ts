@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsString, MaxLength } from 'class-validator';
+import { PlainName } from '../../common/plain-name.decorator';
 import { MAX_WEBAUTHN_RESPONSE_LENGTH } from '../utils/webauthn-json.util';
 
 export const MAX_PASSKEY_NAME_LENGTH = 64;
@@ -8,6 +9,7 @@ export const MAX_PASSKEY_NAME_LENGTH = 64;
 export class FinishPasskeyRegistrationInput {
   @Field({ description: "A label the user chooses, e.g. 'MacBook Touch ID'." })
   @IsString()
+  @PlainName()
   @MaxLength(MAX_PASSKEY_NAME_LENGTH)
   name: string;
 
@@ -26,6 +28,7 @@ export class RenamePasskeyInput {
 
   @Field({ description: 'At most 64 characters; surrounding spaces are dropped.' })
   @IsString()
+  @PlainName()
   @MaxLength(MAX_PASSKEY_NAME_LENGTH)
   name: string;
 }

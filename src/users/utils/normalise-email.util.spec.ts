@@ -53,3 +53,15 @@ describe('normaliseEmail against look-alike addresses', () => {
     expect(normaliseEmail(email)).toBe(email.normalize('NFC').toLowerCase());
   });
 });
+
+describe('normaliseEmail and addresses carrying markup', () => {
+  it.each([
+    ['a quoted local part with markup', '"<img src=x onerror=alert(1)>"@example.com'],
+    ['a quoted local part', '"john doe"@example.com'],
+    ['angle brackets', 'john<b>@example.com'],
+    ['a comment', 'john(boss)@example.com'],
+    ['a domain literal', 'john@[127.0.0.1]'],
+  ])('refuses %s', (_, email) => {
+    expect(() => normaliseEmail(email)).toThrow(/plain address/);
+  });
+});

@@ -1,4 +1,4 @@
-/** An address that could pass for another one on screen; the message says what to change. */
+/** An address that could pass for another one on screen, or carries markup; the message says what to change. */
 export class AmbiguousEmailError extends Error {}
 
 /**
@@ -24,6 +24,11 @@ const ALLOWED_MIXES = [
 ];
 
 const LETTER = /^\p{L}$/u;
+/**
+ * Quoted local parts, spaces and RFC 5322's specials are valid on paper but used by no real mailbox;
+ * they are how markup (`"<img src=…>"@example.com`) rides into mails and pages that show the address.
+ */
+const SPECIALS = /[\s"<>()[\],;:\\]/u;
 /** Zero-width spaces and joiners, soft hyphens, bidi controls, variation selectors… invisible on screen. */
 const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}]/u;
 
@@ -32,7 +37,8 @@ const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}]/u;
  * typed as one code point or as `e` + accent is one address), lower-cased. Everything that stores,
  * looks up or keys on an email goes through here, so they cannot drift apart.
  *
- * It refuses (AmbiguousEmailError) the addresses that look like another one: any invisible code point,
+ * It refuses (AmbiguousEmailError) quoted or markup-carrying addresses (SPECIALS), and the addresses
+ * that look like another one: any invisible code point,
  * and a local part or domain label whose letters mix scripts that are not written together (`jоhn` with
  * a Cyrillic `о`). Whole-script look-alikes (an address all in Cyrillic) stay possible, as they are for
  * every mail provider; the rule stops the cheap impersonation of an existing Latin address.
@@ -41,6 +47,9 @@ export function normaliseEmail(email: string): string {
   const normalised = email.trim().normalize('NFC').toLowerCase();
   if (INVISIBLE.test(normalised)) {
     throw new AmbiguousEmailError('must not contain invisible characters (such as a zero-width space)');
+  }
+  if (SPECIALS.test(normalised)) {
+    throw new AmbiguousEmailError('must be a plain address, without quotes, spaces or any of < > ( ) [ ] , ; : \\');
   }
   const at = normalised.lastIndexOf('@');
   const parts = at < 0 ? [normalised] : [normalised.slice(0, at), ...normalised.slice(at + 1).split('.')];
