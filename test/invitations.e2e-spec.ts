@@ -18,7 +18,7 @@ import {
 import { AUTH_FIELDS, DEFAULT_PASSWORD, errorCode, mySecurityEvents, newUser, type SignedIn, uniqueEmail } from './support/operations';
 import { addMember, addOrganizationMember, myOrganizations, newOrganization, organizationMembers, organizationSecurityEvents, updateOrganizationSecuritySettings } from './support/organizations';
 import { startTestApp, type TestApp } from './support/test-app';
-import { enableTwoFactor, twoFactorStatus } from './support/two-factor';
+import { confirmEmail, enableTwoFactor, twoFactorStatus } from './support/two-factor';
 
 const PUBLIC_URL = 'https://console.example.test';
 const HOUR_MS = 3600 * 1000;
@@ -87,6 +87,9 @@ describe('inviting a colleague by email', () => {
     expect(link).toMatch(new RegExp(`^${PUBLIC_URL}/invitations/accept\\?token=inv_[A-Za-z0-9_-]{43}$`));
 
     const colleague = await signUpAs(email);
+    // Signing up proves nothing about the mailbox: the list waits until the email is confirmed.
+    expect((await myInvitations(t, colleague.token)).data!.myInvitations).toEqual([]);
+    await confirmEmail(t, colleague);
     expect((await myInvitations(t, colleague.token)).data!.myInvitations).toEqual([expect.objectContaining({ organizationId, role: 'ADMIN', status: 'PENDING' })]);
     const accepted = await acceptInvitation(t, colleague.token, new URL(link).searchParams.get('token')!);
     expect(accepted.errors).toBeUndefined();
@@ -346,6 +349,7 @@ describe('the 2FA requirement and joining', () => {
     t.clock.advanceSeconds(3 * 24 * 3600);
 
     const joiner = await newUser(t);
+    await confirmEmail(t, joiner);
     const { token } = await invite(owner.token, organizationId, joiner.email);
     expect((await myInvitations(t, joiner.token)).data!.myInvitations[0].requiresTwoFactor).toBe(true);
     const joinedAt = t.clock.now().getTime();

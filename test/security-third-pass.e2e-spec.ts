@@ -1,9 +1,20 @@
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INVITATION_SUBJECT, inviteOrganizationMember } from './support/invitations';
+import { acceptInvitation, INVITATION_SUBJECT, invitationTokenFor, inviteOrganizationMember, myInvitations, organizationInvitations } from './support/invitations';
 import { DEFAULT_PASSWORD, errorCode, login, newUser, type SignedIn, uniqueEmail } from './support/operations';
-import { addMember, addOrganizationMember, createOrganization, newOrganization, organizationSecurityEvents } from './support/organizations';
+import {
+  addMember,
+  addOrganizationMember,
+  createOrganization,
+  newOrganization,
+  organizationSecurityEvents,
+  removeOrganizationMember,
+  updateOrganizationMemberRole,
+} from './support/organizations';
+import { finishPasskeyRegistration, startPasskeyRegistration } from './support/passkeys';
+import { SoftwareAuthenticator } from './support/software-authenticator';
 import { startTestApp, type TestApp } from './support/test-app';
-import { type EnabledTwoFactor, newUserWithTwoFactor, startSetup, totpCode } from './support/two-factor';
+import { confirmEmail, disableTwoFactor, type EnabledTwoFactor, newUserWithTwoFactor, startSetup, totpCode } from './support/two-factor';
 
 /**
  * The attacks of the third security pass (issue 20), each performed against the API as the
@@ -218,5 +229,93 @@ describe('4. invitations as a spam and phishing relay', () => {
     const organizationId = await newOrganization(t, owner.token);
     const invited = await inviteOrganizationMember(t, owner.token, { organizationId, email: '"<img src=x onerror=alert(1)>"@example.com', role: 'MEMBER' });
     expect(errorCode(invited)).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('5. a passkey registered while 2FA is being turned off', () => {
+  it('never survives the disable: of every race, either the disable or the registration loses', async () => {
+    const database = new Client({ connectionString: t.databaseUrl });
+    await database.connect();
+    try {
+      // The disable checks the password first (argon2, tens of milliseconds): the registration is
+      // sent a little later each round, so that some land inside the disable's transaction.
+      for (let round = 0; round < 14; round++) {
+        const user = await newUserWithTwoFactor(t);
+        const authenticator = new SoftwareAuthenticator(t.config.publicUrl);
+        const options = (await startPasskeyRegistration(t, user.token, user.password)).data!.startPasskeyRegistration;
+        const response = authenticator.register(options);
+        const [disabled, registered] = await Promise.all([
+          disableTwoFactor(t, user.token, { password: user.password, code: freshCode(user) }),
+          new Promise((resolve) => setTimeout(resolve, round * 8)).then(() => finishPasskeyRegistration(t, user.token, { name: 'Racing key', response })),
+        ]);
+        expect(disabled.errors).toBeUndefined();
+        const { rows } = await database.query('SELECT count(*)::int AS n FROM passkeys WHERE user_id = $1', [user.userId]);
+        expect({ round, passkeysLeft: rows[0].n }).toEqual({ round, passkeysLeft: 0 });
+        // Refused: 2FA is off by then, or the disable took the registration's challenge with the rest.
+        if (registered.errors) expect(['FAILED_PRECONDITION', 'INVALID_CODE']).toContain(errorCode(registered));
+      }
+    } finally {
+      await database.end();
+    }
+  });
+});
+
+describe('6. whoever signs up first with an invited address', () => {
+  it('does not read its pending invitations until the mailbox is proven', async () => {
+    const owner = await newUser(t);
+    const organizationId = await newOrganization(t, owner.token, 'Secret Project');
+    const invited = uniqueEmail('invited');
+    const after = t.inbox.messages.length;
+    await inviteOrganizationMember(t, owner.token, { organizationId, email: invited, role: 'ADMIN' });
+    await t.inbox.waitFor(invited, INVITATION_SUBJECT, after);
+
+    const squatter = await newUser(t, invited);
+
+    expect((await myInvitations(t, squatter.token)).data!.myInvitations).toEqual([]);
+  });
+
+  it('lists them once the account entered a code mailed to the address', async () => {
+    const owner = await newUser(t);
+    const organizationId = await newOrganization(t, owner.token);
+    const person = await newUser(t);
+    await inviteOrganizationMember(t, owner.token, { organizationId, email: person.email, role: 'MEMBER' });
+
+    await confirmEmail(t, person);
+
+    expect((await myInvitations(t, person.token)).data!.myInvitations).toEqual([expect.objectContaining({ organizationId, status: 'PENDING' })]);
+  });
+});
+
+describe('7. the invitations of an admin who was removed', () => {
+  it('are revoked when the admin leaves, and cannot bring the admin back through a second account', async () => {
+    const owner = await newUser(t);
+    const organizationId = await newOrganization(t, owner.token);
+    const admin = await newUser(t);
+    await addMember(t, owner.token, organizationId, admin.email, 'ADMIN');
+    const secondAccount = await newUser(t);
+    const after = t.inbox.messages.length;
+    await inviteOrganizationMember(t, admin.token, { organizationId, email: secondAccount.email, role: 'ADMIN' });
+    const token = await invitationTokenFor(t, secondAccount.email, after);
+
+    expect((await removeOrganizationMember(t, owner.token, { organizationId, userId: admin.userId })).errors).toBeUndefined();
+
+    expect(errorCode(await acceptInvitation(t, secondAccount.token, token))).toBe('NOT_FOUND');
+    const listed = (await organizationInvitations(t, owner.token, organizationId)).data!.organizationInvitations;
+    expect(listed.filter((i: { email: string }) => i.email === secondAccount.email)).toEqual([expect.objectContaining({ status: 'REVOKED' })]);
+  });
+
+  it('to ADMIN are revoked when their sender becomes a plain MEMBER', async () => {
+    const owner = await newUser(t);
+    const organizationId = await newOrganization(t, owner.token);
+    const admin = await newUser(t);
+    await addMember(t, owner.token, organizationId, admin.email, 'ADMIN');
+    const invitee = await newUser(t);
+    const after = t.inbox.messages.length;
+    await inviteOrganizationMember(t, admin.token, { organizationId, email: invitee.email, role: 'MEMBER' });
+    const token = await invitationTokenFor(t, invitee.email, after);
+
+    await updateOrganizationMemberRole(t, owner.token, { organizationId, userId: admin.userId, role: 'MEMBER' });
+
+    expect(errorCode(await acceptInvitation(t, invitee.token, token))).toBe('NOT_FOUND');
   });
 });

@@ -105,6 +105,7 @@ export class PasswordResetsService {
       if (!spent) throw invalidToken();
       if (spent.expires_at.getTime() <= this.clock.now().getTime()) return null;
       await this.users.setPasswordHash(spent.user_id, passwordHash, db);
+      await this.users.confirmEmail(spent.user_id, db);
       await this.sessions.revokeAll(spent.user_id, db);
       await this.trustedDevices.revokeAll(spent.user_id, db);
       await this.securityEvents.record({ type: SecurityEventType.PASSWORD_RESET, userId: spent.user_id }, db);

@@ -35,7 +35,7 @@ export class InvitationsResolver {
   }
 
   @AllowDuringForcedTwoFactorSetup()
-  @Query(() => [OrganizationInvitation], { description: "Pending invitations addressed to the caller's login email. Open during forced 2FA setup." })
+  @Query(() => [OrganizationInvitation], { description: "Pending invitations addressed to the caller's login email, once the account has confirmed that email (an emailed code during 2FA setup, a password reset, or an accepted invitation link); empty before. Open during forced 2FA setup." })
   myInvitations(@CurrentSession() session: AuthenticatedSession): Promise<OrganizationInvitation[]> {
     return this.invitations.listMine(session.user);
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, Repository } from 'typeorm';
+import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError, ErrorCode } from '../common/app-error';
@@ -13,7 +13,8 @@ import { MailService } from '../mail/mail.service';
 import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
 import type { Organization } from '../organizations/models/organization.model';
 import { type OrganizationSummary, OrganizationsService } from '../organizations/organizations.service';
-import { mayMoveBetweenRoles } from '../organizations/utils/role-rules.util';
+import type { OrganizationRole } from '../organizations/models/organization-role.model';
+import { isManagerRole, mayMoveBetweenRoles } from '../organizations/utils/role-rules.util';
 import { ThrottlingService } from '../throttling/throttling.service';
 import { toUser, type User } from '../users/models/user.model';
 import { UsersService } from '../users/users.service';
@@ -49,7 +50,9 @@ export class InvitationsService {
     private readonly throttling: ThrottlingService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    organizations.onMembershipChange((db, change) => this.revokeWhatTheInviterCanNoLongerGrant(db, change));
+  }
 
   /**
    * Mails an invitation. The answer, and the work done, are the same whether or not the address
@@ -118,8 +121,13 @@ export class InvitationsService {
     return this.describe(rows);
   }
 
-  /** Pending, unexpired invitations addressed to the caller's login email. */
+  /**
+   * Pending, unexpired invitations addressed to the caller's login email, once the account has
+   * shown it reads that email: sign-up proves nothing, and whoever signs up first with an invited
+   * address must not read its invitations. Until then the mailed link (its token) is the way in.
+   */
   async listMine(caller: Caller): Promise<OrganizationInvitation[]> {
+    if (!(await this.users.isEmailConfirmed(caller.id))) return [];
     const rows = await this.invitations.find({
       where: { email: caller.email, status: 'PENDING', expiresAt: MoreThan(this.clock.now()) },
       order: { createdAt: 'DESC', id: 'ASC' },
@@ -153,16 +161,23 @@ export class InvitationsService {
     const tokenHash = this.hashOf(token);
     const now = this.clock.now();
     const organizationId = await this.invitations.manager.transaction(async (db) => {
-      const rows: Array<{ organization_id: string; role: OrganizationInvitationEntity['role'] }> = await db.query(
+      const rows: Array<{ organization_id: string; role: OrganizationRole; invited_by: string | null }> = await db.query(
         `UPDATE organization_invitations
             SET status = 'ACCEPTED', accepted_by = $3, closed_at = $4
           WHERE token_hash = $1 AND status = 'PENDING' AND email = $2 AND expires_at > $4
-          RETURNING organization_id, role`,
+          RETURNING organization_id, role, invited_by`,
         [tokenHash, caller.email, caller.id, now],
       ).then(([updated]: [typeof rows]) => updated);
       if (rows.length === 0) throw await this.whyNotUsable(tokenHash, caller, now);
-      const { organization_id: joined, role } = rows[0];
+      const { organization_id: joined, role, invited_by: inviter } = rows[0];
+      // The inviter must still be able to grant the role: an admin removed since cannot come back through it.
+      const inviterRole = inviter && (await this.organizations.roleIn(db, joined, inviter));
+      if (!inviterRole || !isManagerRole(inviterRole) || !mayMoveBetweenRoles(inviterRole, null, role)) {
+        throw new AppError(ErrorCode.NOT_FOUND, NO_SUCH_INVITATION);
+      }
       await this.organizations.join(db, joined, caller.id, role);
+      // The token came in a mail to this address.
+      await this.users.confirmEmail(caller.id, db);
       await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_INVITATION_ACCEPTED, userId: caller.id, organizationId: joined }, db);
       return joined;
     });
@@ -174,6 +189,20 @@ export class InvitationsService {
     const tokenHash = this.hashOf(token);
     const deleted = await this.invitations.delete({ tokenHash, status: 'PENDING', email: caller.email });
     if (!deleted.affected) throw new AppError(ErrorCode.NOT_FOUND, NO_SUCH_INVITATION);
+  }
+
+  /**
+   * A member who left or lost a role loses what they sent with it: their pending invitations to a
+   * role they can no longer grant are revoked, in the transaction that changed the membership.
+   */
+  private async revokeWhatTheInviterCanNoLongerGrant(
+    db: EntityManager,
+    { organizationId, userId, newRole }: { organizationId: string; userId: string; newRole: OrganizationRole | null },
+  ): Promise<void> {
+    const pending = await db.find(OrganizationInvitationEntity, { where: { organizationId, invitedBy: userId, status: 'PENDING' }, select: { id: true, role: true } });
+    const ungrantable = pending.filter((invitation) => !newRole || !isManagerRole(newRole) || !mayMoveBetweenRoles(newRole, null, invitation.role));
+    if (ungrantable.length === 0) return;
+    await db.update(OrganizationInvitationEntity, { id: In(ungrantable.map((invitation) => invitation.id)), status: 'PENDING' }, { status: 'REVOKED', closedAt: this.clock.now() });
   }
 
   /**

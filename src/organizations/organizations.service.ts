@@ -43,6 +43,12 @@ export interface OrganizationSummary {
  */
 export const MAX_OWNED_ORGANIZATIONS = 5;
 
+/**
+ * Told, inside the transaction that makes the change, that a member's role changed or that they
+ * left (newRole null): other modules keep what the member may no longer do from outliving it.
+ */
+export type MembershipChangeListener = (db: EntityManager, change: { organizationId: string; userId: string; newRole: OrganizationRole | null }) => Promise<void>;
+
 /** Reminders claimed per call of sendDueTwoFactorReminders; a periodic job calls it again for the rest. */
 const REMINDER_BATCH = 500;
 
@@ -63,6 +69,16 @@ export class OrganizationsService {
   ) {}
 
   private readonly logger = new Logger(OrganizationsService.name);
+  private readonly membershipChangeListeners: MembershipChangeListener[] = [];
+
+  /** For modules that depend on this one (invitations): called on every role change and departure. */
+  onMembershipChange(listener: MembershipChangeListener): void {
+    this.membershipChangeListeners.push(listener);
+  }
+
+  private async membershipChanged(db: EntityManager, organizationId: string, userId: string, newRole: OrganizationRole | null): Promise<void> {
+    for (const listener of this.membershipChangeListeners) await listener(db, { organizationId, userId, newRole });
+  }
 
   // ---- organizations --------------------------------------------------------------------------
 
@@ -206,6 +222,7 @@ export class OrganizationsService {
       if (current.role !== input.role) {
         if (current.role === OrganizationRole.OWNER) await requireAnotherOwner(db, organizationId);
         await db.update(OrganizationMembershipEntity, { organizationId, userId }, { role: input.role });
+        await this.membershipChanged(db, organizationId, userId, input.role);
         await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_ROLE_CHANGED, userId, actorUserId: callerId, organizationId }, db);
       }
       return { ...current, role: input.role };
@@ -233,6 +250,7 @@ export class OrganizationsService {
       requireMayMove(callerRole, membership.role, null);
       if (membership.role === OrganizationRole.OWNER) await requireAnotherOwner(db, organizationId);
       await db.delete(OrganizationMembershipEntity, { organizationId, userId });
+      await this.membershipChanged(db, organizationId, userId, null);
       await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_MEMBER_REMOVED, userId, actorUserId: caller.id, organizationId }, db);
     });
   }
@@ -243,6 +261,7 @@ export class OrganizationsService {
       const role = await this.roleOf(callerId, organizationId, db);
       if (role === OrganizationRole.OWNER) await requireAnotherOwner(db, organizationId);
       await db.delete(OrganizationMembershipEntity, { organizationId, userId: callerId });
+      await this.membershipChanged(db, organizationId, callerId, null);
       await this.securityEvents.record(
         { type: SecurityEventType.ORGANIZATION_MEMBER_REMOVED, userId: callerId, actorUserId: callerId, organizationId },
         db,
@@ -424,6 +443,11 @@ export class OrganizationsService {
   async organizationIdsOf(userId: string, db: EntityManager = this.memberships.manager): Promise<string[]> {
     const memberships = await db.find(OrganizationMembershipEntity, { where: { userId }, select: { organizationId: true } });
     return memberships.map((m) => m.organizationId);
+  }
+
+  /** The user's role in the organization now, or null when they are not a member; in the caller's transaction. */
+  async roleIn(db: EntityManager, organizationId: string, userId: string): Promise<OrganizationRole | null> {
+    return (await db.findOneBy(OrganizationMembershipEntity, { organizationId, userId }))?.role ?? null;
   }
 
   async isMember(organizationId: string, userId: string, db: EntityManager = this.memberships.manager): Promise<boolean> {

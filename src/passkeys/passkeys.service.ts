@@ -22,6 +22,7 @@ import type { SecondFactorWrite } from '../common/statement-params';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
+import { UsersService } from '../users/users.service';
 import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
 import type { FinishPasskeyRegistrationInput } from './dto/passkey.inputs';
 import { MAX_PASSKEY_NAME_LENGTH } from './dto/passkey.inputs';
@@ -50,6 +51,7 @@ export class PasskeysService {
     @InjectRepository(WebAuthnChallengeEntity) private readonly challenges: Repository<WebAuthnChallengeEntity>,
     private readonly dataSource: DataSource,
     private readonly accounts: AccountsService,
+    private readonly users: UsersService,
     private readonly securityEvents: SecurityEventsService,
     private readonly mail: MailService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -112,6 +114,12 @@ export class PasskeysService {
     });
     try {
       await this.dataSource.transaction(async (db) => {
+        // 2FA may have been turned off (and on again) since this request began: a key registered
+        // under the old 2FA must not outlive the disable that removed every factor.
+        const enabledAt = await this.users.lockTwoFactorState(session.userId, db);
+        if (enabledAt?.getTime() !== session.user.twoFactorEnabledAt?.getTime()) {
+          throw new AppError(ErrorCode.FAILED_PRECONDITION, '2-step verification was turned off meanwhile: turn it on again, then add the passkey.');
+        }
         await db.insert(PasskeyEntity, passkey);
         await this.securityEvents.record({ type: SecurityEventType.PASSKEY_ADDED, userId: session.userId }, db);
       });

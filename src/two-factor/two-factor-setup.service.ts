@@ -158,6 +158,7 @@ export class TwoFactorSetupService {
       throw outOfOrder('This step is already done.');
     }
     await attempt.end(true);
+    await this.users.confirmEmail(session.userId);
 
     const uri = totpUri(this.config.totpIssuer, session.user.email, secret);
     return {

@@ -141,10 +141,12 @@ export class TwoFactorService {
     try {
       await this.dataSource.transaction(async (db) => {
         await this.useSecondFactor(session.userId, factor, db);
+        // The switch first: its UPDATE locks the user's row, so a passkey being registered meanwhile
+        // waits, then sees 2FA off (PasskeysService.finishRegistration), and cannot survive the deletes.
+        await this.users.setTwoFactorEnabled(session.userId, null, db);
         await this.totpCredentials.delete(session.userId, db);
         await this.recoveryCodes.deleteAll(session.userId, db);
         await this.passkeys.deleteAll(session.userId, db);
-        await this.users.setTwoFactorEnabled(session.userId, null, db);
         await this.trustedDevices.revokeAll(session.userId, db);
         await this.securityEvents.record({ type: SecurityEventType.TWO_FACTOR_DISABLED, userId: session.userId }, db);
       });

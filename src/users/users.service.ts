@@ -72,9 +72,31 @@ export class UsersService {
     await this.users.update({ id: user.id }, { language });
   }
 
+  /**
+   * Records that the account read something mailed to its login email (a code, a reset link, an
+   * invitation link); the first time counts. In the caller's transaction when one is given.
+   */
+  async confirmEmail(userId: string, db: EntityManager = this.users.manager): Promise<void> {
+    await db.update(UserEntity, { id: userId, emailVerifiedAt: IsNull() }, { emailVerifiedAt: this.clock.now() });
+  }
+
+  async isEmailConfirmed(userId: string): Promise<boolean> {
+    return this.users.existsBy({ id: userId, emailVerifiedAt: Not(IsNull()) });
+  }
+
   /** The account's 2FA switch; the two-factor module calls it inside its own transaction. */
   async setTwoFactorEnabled(userId: string, enabledAt: Date | null, db: EntityManager): Promise<void> {
     await db.update(UserEntity, { id: userId }, { twoFactorEnabledAt: enabledAt });
+  }
+
+  /**
+   * When 2FA was turned on (null: off), read with the user's row locked until the caller's
+   * transaction ends: whatever the caller adds to the account cannot cross a concurrent disable
+   * or admin reset, which change this row first.
+   */
+  async lockTwoFactorState(userId: string, db: EntityManager): Promise<Date | null> {
+    const user = await db.findOne(UserEntity, { where: { id: userId }, select: { id: true, twoFactorEnabledAt: true }, lock: { mode: 'pessimistic_write' } });
+    return user?.twoFactorEnabledAt ?? null;
   }
 
   /**

@@ -86,3 +86,17 @@ export async function enableTwoFactor(t: TestApp, user: SignedIn): Promise<Enabl
   rememberSession(user.email, token);
   return { secret, recoveryCodes: confirmed.data!.confirmTwoFactorSetup.codes, token };
 }
+
+/**
+ * Confirms the account's email the way a user does without finishing setup: the emailed code of
+ * 2FA setup is entered, then the setup is cancelled. Returns with 2FA still off.
+ */
+export async function confirmEmail(t: TestApp, user: SignedIn): Promise<void> {
+  const after = t.inbox.messages.length;
+  const started = await startSetup(t, user.token);
+  if (started.errors) throw new Error(`startTwoFactorSetup: ${JSON.stringify(started.errors)}`);
+  await t.inbox.waitFor(user.email, /verification code|인증번호/, after);
+  const verified = await verifySetupEmail(t, user.token, await t.inbox.latestVerificationCode(user.email));
+  if (verified.errors) throw new Error(`verifyTwoFactorSetupEmail: ${JSON.stringify(verified.errors)}`);
+  await cancelSetup(t, user.token);
+}

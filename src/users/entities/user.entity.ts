@@ -24,6 +24,10 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 8, nullable: true })
   language: Language | null;
 
+  /** When the account first proved it reads its login email (an emailed code or link); sign-up proves nothing. */
+  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
