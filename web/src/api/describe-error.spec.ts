@@ -103,6 +103,98 @@ describe('describeError', () => {
     expect(said('CONFLICT', 'InviteOrganizationMember')).toBe(en.errors.alreadyMember);
     expect(said('FORBIDDEN', 'InviteOrganizationMember')).toBe(en.invitations.forbidden);
     expect(said('FAILED_PRECONDITION', 'RevokeOrganizationInvitation')).toBe(en.invitations.alreadyClosed);
-    expect(said('TOO_MANY_ATTEMPTS', 'InviteOrganizationMember')).toBe(en.errors.TOO_MANY_ATTEMPTS(1));
+    expect(said('TOO_MANY_ATTEMPTS', 'InviteOrganizationMember')).toBe(
+      'Too many invitations were sent — by you today, by this organization, or to this address. Try again in 1 minute.',
+    );
+  });
+
+  describe('the refusals of the third security pass (issue 20)', () => {
+    const say = (code: ErrorCode, operation: string, extensions: ConstructorParameters<typeof ApiError>[3] = {}) => ({
+      en: describeError(new ApiError(code, 'SERVER MESSAGE', operation, extensions), en),
+      ko: describeError(new ApiError(code, 'SERVER MESSAGE', operation, extensions), ko),
+    });
+
+    it('tells an account that owns 5 organizations how to start another', () => {
+      const said = say('FAILED_PRECONDITION', 'CreateOrganization');
+      expect(said.en).toBe(
+        'You already own 5 organizations, the most one account may own. To start another, make someone else the owner of one of them and leave it.',
+      );
+      expect(said.ko).toBe(
+        '이미 조직 5개를 소유하고 있습니다. 한 계정이 소유할 수 있는 최대 개수입니다. 새 조직을 만들려면 소유한 조직 중 하나의 소유자를 다른 사람으로 지정한 뒤 그 조직에서 나가세요.',
+      );
+      // Other operations keep their own reading of FAILED_PRECONDITION.
+      expect(say('FAILED_PRECONDITION', 'RemoveOrganizationMember').en).toBe(en.errors.lastOwner);
+    });
+
+    it.each(['SignUp', 'CreateOrganization'])('asks %s for a name on one line', (operation) => {
+      const said = say('BAD_USER_INPUT', operation, { fields: [{ field: 'name', message: 'must be one line of text, without line breaks or control characters' }] });
+      expect(said.en).toBe(`${en.errors.BAD_USER_INPUT} Name: use one line of at most 100 characters, without line breaks.`);
+      expect(said.ko).toBe(`${ko.errors.BAD_USER_INPUT} 이름: 줄바꿈 없이 한 줄, 100자 이하로 입력하세요.`);
+    });
+
+    it.each(['FinishPasskeyRegistration', 'RenamePasskey'])('asks %s for a passkey name on one line', (operation) => {
+      const said = say('BAD_USER_INPUT', operation, { fields: [{ field: 'name', message: 'must be one line of text, without line breaks or control characters' }] });
+      expect(said.en).toBe('Passkey name: use one line of 1 to 64 characters, without line breaks.');
+      expect(said.ko).toBe('패스키 이름: 줄바꿈 없이 한 줄, 1~64자로 입력하세요.');
+    });
+
+    it('asks for a plain email address when quotes, spaces or brackets are refused', () => {
+      const fields = [{ field: 'email', message: 'must be a plain address, without quotes, spaces or any of < > ( ) [ ] , ; : \\' }];
+      for (const operation of ['SignUp', 'InviteOrganizationMember']) {
+        const said = say('BAD_USER_INPUT', operation, { fields });
+        expect(said.en).toBe(`${en.errors.BAD_USER_INPUT} Email: enter a plain email address like name@example.com, without spaces, quotes or brackets.`);
+        expect(said.ko).toBe(`${ko.errors.BAD_USER_INPUT} 이메일: name@example.com 같은 일반 이메일 주소를 공백, 따옴표, 괄호 없이 입력하세요.`);
+      }
+    });
+
+    it('says why a member\'s 2-step verification cannot be reset, counting every organization the two share', () => {
+      const said = say('FORBIDDEN', 'ResetMemberTwoFactor');
+      expect(said.en).toBe(
+        "You cannot reset this member: only an owner can reset an owner's 2-step verification, and only someone whose role is at least the member's in every organization the two of you share; nobody resets their own. Ask an owner of the organization where the member's role is higher than yours.",
+      );
+      expect(said.ko).toBe(
+        '이 멤버는 초기화할 수 없습니다. 소유자의 2단계 인증은 소유자만 초기화할 수 있고, 함께 속한 모든 조직에서 역할이 멤버와 같거나 더 높아야 초기화할 수 있습니다. 자기 자신은 초기화할 수 없습니다. 멤버의 역할이 나보다 높은 조직의 소유자에게 요청하세요.',
+      );
+    });
+
+    it('names the three invitation limits and the wait, in minutes up to 90 and in hours beyond', () => {
+      const wait = (retryAfterSeconds: number) => say('TOO_MANY_ATTEMPTS', 'InviteOrganizationMember', { retryAfterSeconds });
+      const sentence = 'Too many invitations were sent — by you today, by this organization, or to this address. Try again in';
+      expect(wait(60).en).toBe(`${sentence} 1 minute.`);
+      expect(wait(1500).en).toBe(`${sentence} 25 minutes.`);
+      expect(wait(5400).en).toBe(`${sentence} 90 minutes.`);
+      expect(wait(5401).en).toBe(`${sentence} 2 hours.`);
+      expect(wait(3600 * 20 + 1).en).toBe(`${sentence} 21 hours.`);
+      expect(wait(1500).ko).toBe('초대를 너무 많이 보냈습니다. 오늘 내가 보낸 초대, 이 조직이 보낸 초대 또는 이 주소로 보낸 초대가 한도에 이르렀습니다. 25분 후에 다시 시도하세요.');
+      expect(wait(3600 * 5).ko).toBe('초대를 너무 많이 보냈습니다. 오늘 내가 보낸 초대, 이 조직이 보낸 초대 또는 이 주소로 보낸 초대가 한도에 이르렀습니다. 5시간 후에 다시 시도하세요.');
+      // The general limit keeps its own sentence.
+      expect(say('TOO_MANY_ATTEMPTS', 'Login', { retryAfterSeconds: 900 }).en).toBe('Too many attempts. Try again in 15 minutes.');
+    });
+
+    it('says who can be added directly, and that anyone else is invited by email', () => {
+      const said = say('NOT_FOUND', 'AddOrganizationMember');
+      expect(said.en).toBe(
+        'Only people you already manage in another organization, and who hold no higher role than yours in any organization you share, can be added directly. Invite anyone else by email.',
+      );
+      expect(said.ko).toBe(
+        '내가 이미 관리하는 다른 조직에 있으면서, 함께 속한 어느 조직에서도 나보다 높은 역할이 아닌 사람만 바로 추가할 수 있습니다. 그 밖의 사람은 이메일로 초대하세요.',
+      );
+    });
+
+    it('never shows the server message, and keeps each language to itself', () => {
+      const cases = [
+        say('FAILED_PRECONDITION', 'CreateOrganization'),
+        say('BAD_USER_INPUT', 'CreateOrganization', { fields: [{ field: 'name', message: 'x' }] }),
+        say('FORBIDDEN', 'ResetMemberTwoFactor'),
+        say('TOO_MANY_ATTEMPTS', 'InviteOrganizationMember', { retryAfterSeconds: 86_000 }),
+        say('NOT_FOUND', 'AddOrganizationMember'),
+      ];
+      for (const said of cases) {
+        expect(said.en).not.toContain('SERVER MESSAGE');
+        expect(said.en).toMatch(/\.$/);
+        expect(said.en).not.toMatch(HANGUL);
+        expect(said.ko).toMatch(HANGUL);
+      }
+    });
   });
 });

@@ -2,6 +2,9 @@ import type { Dictionary } from '../i18n/en';
 import { ApiError, type FieldProblem } from './client';
 import { PasskeyCeremonyError } from './webauthn';
 
+/** Organizations one account may own (the server's MAX_OWNED_ORGANIZATIONS). */
+const MAX_OWNED_ORGANIZATIONS = 5;
+
 /**
  * Turns an API error into a sentence a person can act on, in the console's language. The code
  * decides; the operation refines the sentence where one code means different things (a CONFLICT at
@@ -40,6 +43,7 @@ export function describeError(error: unknown, t: Dictionary): string {
       if (operation === 'ResetMemberTwoFactor') return t.memberReset.notMember;
       return operation === 'AddOrganizationMember' ? e.noSuchAccount : e.NOT_FOUND;
     case 'FAILED_PRECONDITION':
+      if (operation === 'CreateOrganization') return t.organizations.tooManyOwned(MAX_OWNED_ORGANIZATIONS);
       if (operation === 'UpdateOrganizationSecuritySettings') return e.settingsNeedOwnTwoFactor;
       if (operation === 'UpdateOrganizationMemberRole' || operation === 'RemoveOrganizationMember') return e.lastOwner;
       // The panel asks only callers with 2FA on, so what is left is a member whose 2FA is already off.
@@ -94,7 +98,7 @@ function describePasskeyError(error: ApiError, t: Dictionary): string | null {
 /** The invitation operations' own sentences; null where the general one fits. */
 function describeInvitationError(error: ApiError, t: Dictionary): string | null {
   const i = t.invitations;
-  const { operation, code } = error;
+  const { operation, code, extensions } = error;
   const answering = operation === 'AcceptOrganizationInvitation' || operation === 'DeclineOrganizationInvitation';
   // Wrong account, used, revoked, replaced: the server says the same NOT_FOUND, and so do we.
   if (answering && code === 'NOT_FOUND') return i.notValid;
@@ -102,8 +106,16 @@ function describeInvitationError(error: ApiError, t: Dictionary): string | null 
   if (operation === 'AcceptOrganizationInvitation' && code === 'CONFLICT') return i.alreadyJoined;
   if (operation === 'InviteOrganizationMember' && code === 'CONFLICT') return t.errors.alreadyMember;
   if ((operation === 'InviteOrganizationMember' || operation === 'RevokeOrganizationInvitation') && code === 'FORBIDDEN') return i.forbidden;
+  // Three limits answer alike (the inviter's day, the organization's hour, one address's hour); the wait may be hours.
+  if (operation === 'InviteOrganizationMember' && code === 'TOO_MANY_ATTEMPTS') return i.tooMany(describeWait(extensions.retryAfterSeconds ?? 60, t));
   if (operation === 'RevokeOrganizationInvitation' && (code === 'NOT_FOUND' || code === 'FAILED_PRECONDITION')) return i.alreadyClosed;
   return null;
+}
+
+/** A wait in whole minutes, rounded up; past 90 minutes, in whole hours, rounded up. */
+function describeWait(seconds: number, t: Dictionary): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return minutes > 90 ? t.errors.waitHours(Math.ceil(minutes / 60)) : t.errors.waitMinutes(minutes);
 }
 
 function describeFields(fields: FieldProblem[], t: Dictionary): string {
