@@ -181,6 +181,11 @@ describe('describeError', () => {
       );
     });
 
+    it('explains an empty list of my invitations: confirmed addresses only, the mailed link answers', () => {
+      expect(en.invitations.mineEmpty).toBe('Invitations sent to your email appear here once your address is confirmed. Open the link in the invitation email to answer it.');
+      expect(ko.invitations.mineEmpty).toBe('내 이메일로 온 초대는 이메일 주소가 확인된 후 여기에 표시됩니다. 초대에 응답하려면 초대 이메일의 링크를 여세요.');
+    });
+
     it('never shows the server message, and keeps each language to itself', () => {
       const cases = [
         say('FAILED_PRECONDITION', 'CreateOrganization'),

@@ -352,6 +352,7 @@ export const en = {
     alreadyClosed: 'This invitation is no longer pending: it was accepted, revoked or replaced. Reload the page.',
     mineTitle: 'My invitations',
     mineIntro: 'Invitations sent to your login email. To accept or decline one, open the link in its email.',
+    mineEmpty: 'Invitations sent to your email appear here once your address is confirmed. Open the link in the invitation email to answer it.',
     organization: 'Organization',
     requiresTwoFactor: 'Requires 2-step verification',
     noRequirement: 'No requirement',

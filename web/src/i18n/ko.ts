@@ -350,6 +350,7 @@ export const ko: Dictionary = {
     alreadyClosed: '이미 수락, 취소 또는 교체되어 대기 중인 초대가 아닙니다. 페이지를 새로 고치세요.',
     mineTitle: '내 초대',
     mineIntro: '내 로그인 이메일로 온 초대입니다. 수락하거나 거절하려면 초대 이메일의 링크를 여세요.',
+    mineEmpty: '내 이메일로 온 초대는 이메일 주소가 확인된 후 여기에 표시됩니다. 초대에 응답하려면 초대 이메일의 링크를 여세요.',
     organization: '조직',
     requiresTwoFactor: '2단계 인증 필수',
     noRequirement: '필수 아님',

@@ -120,7 +120,9 @@ function AnswerInvitation({ token }: { token: string }) {
 
 /**
  * The API has no look-up by token: when exactly one invitation awaits this account, it is the one
- * the link is for (or the link is for another address, which accepting then says).
+ * the link is for (or the link is for another address, which accepting then says). myInvitations
+ * lists nothing until the account's email is confirmed, so often this shows nothing: the buttons do
+ * not depend on it, they answer with the token from the link (and accepting confirms the address).
  */
 function InvitationPreview() {
   const { t } = useI18n();

@@ -7,12 +7,14 @@ import { MyInvitationsDocument } from './operations';
 import { DataTable } from '../../components/data-table';
 
 /**
- * Invitations waiting for the signed-in person, shown only when there are some. The API answers
- * an invitation by its mailed token only, so the mail's link is where one accepts or declines.
+ * Invitations waiting for the signed-in person. The API answers an invitation by its mailed token
+ * only, so the mail's link is where one accepts or declines. The server lists them only once the
+ * account's email is confirmed (a code entered, a reset link used, an invitation accepted), so an
+ * empty list says so and points to the link: it may be empty while an invitation is on its way.
  */
 export function MyInvitations() {
-  const { t, formatDateTime } = useI18n();
-  const [invitations, setInvitations] = useState<MyInvitationsQuery['myInvitations']>([]);
+  const { t } = useI18n();
+  const [invitations, setInvitations] = useState<MyInvitationsQuery['myInvitations'] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     request(MyInvitationsDocument)
@@ -21,10 +23,20 @@ export function MyInvitations() {
   }, []);
   // A failed load is said, not hidden: an invitation the person expects would otherwise just be missing.
   if (error) return <ErrorText error={error} />;
-  if (invitations.length === 0) return null;
+  // Nothing until the answer: the empty-list hint must not flash before the invitations arrive.
+  if (!invitations) return null;
   return (
     <section aria-labelledby="my-invitations-title">
       <h2 id="my-invitations-title">{t.invitations.mineTitle}</h2>
+      {invitations.length === 0 ? <p className="hint">{t.invitations.mineEmpty}</p> : <InvitationList invitations={invitations} />}
+    </section>
+  );
+}
+
+function InvitationList({ invitations }: { invitations: MyInvitationsQuery['myInvitations'] }) {
+  const { t, formatDateTime } = useI18n();
+  return (
+    <>
       <p>{t.invitations.mineIntro}</p>
       <DataTable columns={[t.invitations.organization, t.invitations.role, t.organizations.twoFactor, t.invitations.expires]}>
         {invitations.map((invitation) => (
@@ -36,6 +48,6 @@ export function MyInvitations() {
           </tr>
         ))}
       </DataTable>
-    </section>
+    </>
   );
 }
