@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptInvitation, INVITATION_SUBJECT, invitationTokenFor, inviteOrganizationMember, myInvitations, organizationInvitations } from './support/invitations';
-import { DEFAULT_PASSWORD, errorCode, login, newUser, type SignedIn, uniqueEmail } from './support/operations';
+import { DEFAULT_PASSWORD, errorCode, login, mySecurityEvents, newUser, type SignedIn, uniqueEmail } from './support/operations';
 import {
   addMember,
   addOrganizationMember,
@@ -11,7 +11,7 @@ import {
   removeOrganizationMember,
   updateOrganizationMemberRole,
 } from './support/organizations';
-import { finishPasskeyRegistration, startPasskeyRegistration } from './support/passkeys';
+import { addPasskey, finishPasskeyRegistration, pendingWithOptions, signInWithPasskey, startPasskeyRegistration } from './support/passkeys';
 import { SoftwareAuthenticator } from './support/software-authenticator';
 import { startTestApp, type TestApp } from './support/test-app';
 import { confirmEmail, disableTwoFactor, type EnabledTwoFactor, newUserWithTwoFactor, startSetup, totpCode } from './support/two-factor';
@@ -317,5 +317,21 @@ describe('7. the invitations of an admin who was removed', () => {
     await updateOrganizationMemberRole(t, owner.token, { organizationId, userId: admin.userId, role: 'MEMBER' });
 
     expect(errorCode(await acceptInvitation(t, invitee.token, token))).toBe('NOT_FOUND');
+  });
+});
+
+describe('hardening: copies of one right passkey answer', () => {
+  it('are refused without counting as wrong tries, as TOTP resubmits are', async () => {
+    const user = await newUserWithTwoFactor(t);
+    const { authenticator } = await addPasskey(t, user, user.token);
+    const { pending, options } = await pendingWithOptions(t, user);
+    const answer = authenticator.authenticate(options);
+
+    const results = await Promise.all(Array.from({ length: 6 }, () => signInWithPasskey(t, pending, answer)));
+
+    const signedIn = results.find((r) => !r.errors)!;
+    expect(results.filter((r) => r.errors).every((r) => r.errors![0].extensions.attemptsRemaining === undefined)).toBe(true);
+    const events = (await mySecurityEvents(t, signedIn.data!.verifyLoginSecondFactor.accessToken)).data!.mySecurityEvents as Array<{ type: string }>;
+    expect(events.filter((e) => e.type === 'SECOND_FACTOR_FAILED')).toEqual([]);
   });
 });

@@ -169,6 +169,7 @@ export class MailService implements OnApplicationShutdown {
     await mkdir(this.outboxDir, { recursive: true });
     const file = join(this.outboxDir, `${Date.now()}-${kind.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}.eml`);
     await writeFile(file, info.message as Buffer, { mode: 0o600 });
-    this.logger.log(`Mail "${kind}" to ${to} written to ${file}`);
+    // Where to look, not whom it was for: recipients do not belong in an info-level log.
+    this.logger.log(`Mail "${kind}" written to ${file}`);
   }
 }

@@ -98,6 +98,9 @@ export class TwoFactorService {
     try {
       // A passkey answer spends its challenge first: a wrong answer cannot give it back.
       factor = 'passkeyResponse' in given ? { kind: 'passkey', claimed: await this.passkeys.claimLoginAnswer(session, given.passkeyResponse) } : given;
+      // An answer to a challenge already spent (or never this session's) cannot sign anyone in:
+      // a copy of the right answer sent twice, like a TOTP resubmit, is refused without counting.
+      if (factor.kind === 'passkey' && !factor.claimed) throw passkeyAnswerAlreadyUsed();
       write = await this.checkSecondFactor(session.userId, factor);
       const record = [
         ...(factor.kind === 'recovery' ? [SecurityEventType.RECOVERY_CODE_USED] : []),
@@ -338,6 +341,10 @@ function exactlyOneLoginFactor(input: VerifyLoginSecondFactorInput): Exclude<Sec
 
 function invalidCode(extras: Record<string, unknown> = {}): AppError {
   return new AppError(ErrorCode.INVALID_CODE, 'That code is not right, or it was already used. Try the newest code from your app.', extras);
+}
+
+function passkeyAnswerAlreadyUsed(): AppError {
+  return new AppError(ErrorCode.INVALID_CODE, 'This passkey answer was already used, or it answers an earlier request. Use your passkey again.');
 }
 
 function codeAlreadyUsed(): AppError {
