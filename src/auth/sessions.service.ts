@@ -147,22 +147,21 @@ export class SessionsService {
 
   /**
    * Resolves a bearer token to its live session, or null. It runs on every request, so it is one
-   * indexed query, sent as a named prepared statement straight to the pool: PostgreSQL plans it
-   * once per connection instead of on every call. It joins the users table for the same reason
-   * (one round trip per request instead of two).
+   * indexed query, sent straight to the pool, joining the users table (one round trip per request
+   * instead of two). Unnamed, not a named prepared statement: that lives on one server connection,
+   * which a pooler in transaction mode (PgBouncer) does not keep for us.
    */
   async authenticate(token: string): Promise<AuthenticatedSession | null> {
     if (!looksLikeOpaqueToken(token, SESSION_TOKEN_PREFIX)) return null;
     const now = this.clock.now();
     const pool = (this.sessions.manager.connection.driver as PostgresDriver).master as Pool;
-    const { rows } = await pool.query<SessionRow>({
-      name: 'auth-session-by-token',
-      text: `SELECT s.id AS session_id, s.user_id, s.level, s.expires_at, s.last_seen_at,
-                    u.email, u.name, u.two_factor_enabled_at, u.created_at
-               FROM sessions s JOIN users u ON u.id = s.user_id
-              WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
-      values: [hashOpaqueToken(token), now],
-    });
+    const { rows } = await pool.query<SessionRow>(
+      `SELECT s.id AS session_id, s.user_id, s.level, s.expires_at, s.last_seen_at,
+              u.email, u.name, u.two_factor_enabled_at, u.created_at
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
+      [hashOpaqueToken(token), now],
+    );
     const row = rows[0];
     if (!row) return null;
     if (now.getTime() - row.last_seen_at.getTime() > LAST_SEEN_RESOLUTION_SECONDS * 1000) {

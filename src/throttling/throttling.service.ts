@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Pool, QueryConfig } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppError } from '../common/app-error';
 import { deriveCodeKey } from '../common/code-keys.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -74,7 +76,7 @@ export class ThrottlingService {
   private readonly invitationsPerInviter: RateLimiterPostgres;
 
   constructor(dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
-    const store = { storeClient: dataSource, storeType: 'typeorm', tableName: 'rate_limits', tableCreated: true };
+    const store = { storeClient: unnamedStatements(dataSource), storeType: 'pool', tableName: 'rate_limits', tableCreated: true };
     const limiter = (keyPrefix: string, points: number, duration: number) => new RateLimiterPostgres({ ...store, keyPrefix, points, duration });
     const failureLimit = (keyPrefix: string, points: number, duration: number, message: string) =>
       new FailureLimit(
@@ -220,6 +222,17 @@ export class ThrottlingService {
     if (!this.publicRequests) return;
     await consumeOrRefuse(this.publicRequests, clientAddressKey(ipAddress), (wait) => `Too many requests from your network. Try again in ${formatWait(wait)}.`);
   }
+}
+
+/**
+ * The limiter's store, sending its statements unnamed to the app's pool. The library names them
+ * (prepared once per connection), but a named statement lives on one server connection, which a
+ * pooler in transaction mode (PgBouncer) does not keep for us.
+ */
+function unnamedStatements(dataSource: DataSource): Pick<Pool, 'query'> {
+  return {
+    query: ({ text, values }: QueryConfig) => ((dataSource.driver as PostgresDriver).master as Pool).query(text, values),
+  } as Pick<Pool, 'query'>;
 }
 
 async function consumeOrRefuse(limiter: RateLimiterPostgres, key: string, message: (waitSeconds: number) => string): Promise<void> {
