@@ -139,11 +139,13 @@ describe('one instance at a time', () => {
     const other = new Client({ connectionString: t.databaseUrl });
     await other.connect();
     try {
-      await other.query('SELECT pg_advisory_lock($1)', [DATA_PRUNING_LOCK_KEY]);
+      // As an instance holds it: in a transaction (a session lock would not survive a pooler).
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock($1)', [DATA_PRUNING_LOCK_KEY]);
       const skipped = await pruning().runOnce();
       expect(skipped).toMatchObject({ ran: false, deleted: {} });
       expect(await count('SELECT count(*) AS n FROM sessions WHERE user_id = $1', [user.userId])).toBe(1);
-      await other.query('SELECT pg_advisory_unlock($1)', [DATA_PRUNING_LOCK_KEY]);
+      await other.query('ROLLBACK');
     } finally {
       await other.end();
     }

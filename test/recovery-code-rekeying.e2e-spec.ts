@@ -56,7 +56,9 @@ describe('re-keying legacy recovery codes', () => {
     const other = new Client({ connectionString: t.databaseUrl });
     await other.connect();
     try {
-      await other.query('SELECT pg_advisory_lock($1)', [RECOVERY_CODE_REKEY_LOCK_KEY]);
+      // As an instance holds it: in a transaction (a session lock would not survive a pooler).
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock($1)', [RECOVERY_CODE_REKEY_LOCK_KEY]);
       t = await t.restart();
       expect((await me(t, token)).data!.me.email).toBe(user.email);
       expect(await rekeyer(t).runOnce()).toEqual({ ran: false, rekeyed: 0 });
@@ -67,6 +69,7 @@ describe('re-keying legacy recovery codes', () => {
       expect(before.data!.verifyLoginSecondFactor.status).toBe('AUTHENTICATED');
       // Used once, refused the second time, legacy or not.
       expect(errorCode(await signInWithRecoveryCode(t, user, codes[0]))).toBe('INVALID_CODE');
+      await other.query('ROLLBACK');
     } finally {
       await other.end();
     }

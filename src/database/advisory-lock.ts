@@ -1,25 +1,26 @@
 import type { DataSource } from 'typeorm';
 
 /**
- * Runs `work` while holding PostgreSQL's session-level advisory lock `key`, taken on a connection of
- * its own rather than in a transaction: `work` commits batch by batch and keeps no row lock or old
- * snapshot for its length. If this process dies, PostgreSQL drops the lock with the connection.
- * When another session holds the lock, `work` does not run and the answer is false: of all
+ * Runs `work` while holding PostgreSQL's advisory lock `key`. The lock is transaction-level
+ * (`pg_try_advisory_xact_lock`), taken in a transaction of its own that does nothing else, while
+ * `work` runs on other connections and commits batch by batch: no row lock, and between statements
+ * (READ COMMITTED) no snapshot, is kept for its length. Not a session-level lock: behind a pooler in
+ * transaction mode (PgBouncer) it would stay on whichever server connection took it, and the unlock
+ * could go to another. If this process dies, the open transaction ends with its connection.
+ * When another instance holds the lock, `work` does not run and the answer is false: of all
  * instances (and workers), one does the job at a time.
  */
 export async function whileHoldingAdvisoryLock(dataSource: DataSource, key: number, work: () => Promise<void>): Promise<boolean> {
   const lockHolder = dataSource.createQueryRunner();
   await lockHolder.connect();
   try {
-    const [{ locked }] = (await lockHolder.query('SELECT pg_try_advisory_lock($1) AS locked', [key])) as Array<{ locked: boolean }>;
-    if (!locked) return false;
-    try {
-      await work();
-    } finally {
-      await lockHolder.query('SELECT pg_advisory_unlock($1)', [key]);
-    }
-    return true;
+    await lockHolder.startTransaction();
+    const [{ locked }] = (await lockHolder.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [key])) as Array<{ locked: boolean }>;
+    if (locked) await work();
+    return locked;
   } finally {
+    // The transaction wrote nothing: ending it only lets go of the lock.
+    if (lockHolder.isTransactionActive) await lockHolder.rollbackTransaction().catch(() => undefined);
     await lockHolder.release();
   }
 }

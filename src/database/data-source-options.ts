@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
+import { DataSource, type DataSourceOptions, MigrationExecutor, type MigrationInterface } from 'typeorm';
 
 export const POOL_SIZE = 10;
 
@@ -34,14 +34,28 @@ export async function loadMigrations(): Promise<Array<new () => MigrationInterfa
 /** Any number of instances may boot at once: an advisory lock lets one of them migrate at a time. */
 const MIGRATION_LOCK_KEY = 7_264_591_331;
 
+/**
+ * Applies the pending migrations in one transaction that first takes the migration lock. The lock
+ * is transaction-level, so this works through a pooler in transaction mode (PgBouncer), where a
+ * session-level lock and its unlock could land on different server connections. The pending list
+ * is read after the lock: an instance that waited sees what the first one applied.
+ */
 export async function runMigrations(url: string): Promise<string[]> {
   const dataSource = await new DataSource({ ...postgresOptions(url), migrations: await loadMigrations(), extra: { max: 1 } }).initialize();
+  const queryRunner = dataSource.createQueryRunner();
   try {
-    await dataSource.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    const applied = await dataSource.runMigrations({ transaction: 'all' });
-    await dataSource.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    await queryRunner.startTransaction();
+    await queryRunner.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    const executor = new MigrationExecutor(dataSource, queryRunner);
+    executor.transaction = 'all';
+    const applied = await executor.executePendingMigrations();
+    await queryRunner.commitTransaction();
     return applied.map((migration) => migration.name);
+  } catch (error) {
+    if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
+    throw error;
   } finally {
+    await queryRunner.release();
     await dataSource.destroy();
   }
 }
