@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     config = { ...config, databaseUrl: database.url };
     logger.log(`Database: embedded PostgreSQL at ${new URL(database.url).host}, data in ${resolve(config.dataDir, 'postgres')}`);
   }
-  const applied = await runMigrations(config.databaseUrl!);
+  const applied = await runMigrations(config.databaseMigrationUrl ?? config.databaseUrl!);
   if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
   if (!config.smtpUrl) logger.log(`Mail: SMTP_URL is unset, so mail is written to ${resolve(config.dataDir, 'outbox')}`);
 

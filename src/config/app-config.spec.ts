@@ -57,6 +57,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SECURITY_EVENT_RETENTION_DAYS: '0' })).toThrow(/SECURITY_EVENT_RETENTION_DAYS/);
   });
 
+  it('runs migrations through DATABASE_MIGRATION_URL when set, else through DATABASE_URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://pooler:6432/app' }).databaseMigrationUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://pooler:6432/app', DATABASE_MIGRATION_URL: 'postgres://db:5432/app' }).databaseMigrationUrl).toBe('postgres://db:5432/app');
+    expect(() => loadConfig({ DATABASE_MIGRATION_URL: 'mysql://db/app' })).toThrow(/DATABASE_MIGRATION_URL must be a postgres:\/\/ URL/);
+  });
+
   it('stops production without ENCRYPTION_KEY or DATABASE_URL, naming each variable', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ENCRYPTION_KEY is required in production[\s\S]*DATABASE_URL is required/);

@@ -12,6 +12,7 @@ class EnvironmentVariables {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
   @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' }) DATABASE_URL?: string;
+  @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' }) DATABASE_MIGRATION_URL?: string;
   @IsOptional() @IsString() @Matches(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' }) SMTP_URL?: string;
   @IsOptional() @IsString() MAIL_FROM?: string;
   @IsOptional() @IsString() TOTP_ISSUER?: string;
@@ -38,6 +39,11 @@ export interface AppConfig {
   port: number;
   /** Unset: the server starts an embedded PostgreSQL under dataDir. */
   databaseUrl?: string;
+  /**
+   * Where migrations run, when not through databaseUrl: a direct connection to PostgreSQL while the
+   * app goes through a pooler. Migrations also work through PgBouncer in transaction mode.
+   */
+  databaseMigrationUrl?: string;
   dataDir: string;
   /** Unset: mail is written to dataDir/outbox as .eml files. */
   smtpUrl?: string;
@@ -144,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     production,
     port: vars.PORT ?? 3000,
     databaseUrl: vars.DATABASE_URL,
+    databaseMigrationUrl: vars.DATABASE_MIGRATION_URL,
     dataDir: vars.DATA_DIR ?? '.data',
     smtpUrl: vars.SMTP_URL,
     mailFrom: vars.MAIL_FROM ?? 'no-reply@localhost',
