@@ -6,14 +6,18 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** A PostgreSQL server on which each test file creates a database of its own. */
     postgresAdminUrl: string;
+    /** Set by `npm run test:pgbouncer`: the apps reach their databases through this pooler instead. */
+    postgresPoolerUrl: string | undefined;
   }
 }
 
 /**
  * One PostgreSQL for the whole run: TEST_DATABASE_URL's server when set, else a throwaway embedded
- * cluster. Dev data (DATA_DIR, DATABASE_URL) is never touched.
+ * cluster. Dev data (DATA_DIR, DATABASE_URL) is never touched. TEST_DATABASE_POOLER_URL (a
+ * PgBouncer in front of that server, see scripts/with-pgbouncer.ts) is where the apps connect.
  */
 export default async function setup(project: TestProject) {
+  project.provide('postgresPoolerUrl', process.env.TEST_DATABASE_POOLER_URL || undefined);
   if (process.env.TEST_DATABASE_URL) {
     project.provide('postgresAdminUrl', process.env.TEST_DATABASE_URL);
     return;

@@ -36,7 +36,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Creates an empty database of its own on the test PostgreSQL server and migrates it. */
+/**
+ * Creates an empty database of its own on the test PostgreSQL server and migrates it. Its URL goes
+ * through the pooler when the run has one (created directly: CREATE DATABASE is an admin's job).
+ */
 export async function createTestDatabase(): Promise<string> {
   const adminUrl = inject('postgresAdminUrl');
   const name = `test_${randomBytes(6).toString('hex')}`;
@@ -47,7 +50,7 @@ export async function createTestDatabase(): Promise<string> {
   } finally {
     await admin.end();
   }
-  const url = new URL(adminUrl);
+  const url = new URL(inject('postgresPoolerUrl') ?? adminUrl);
   url.pathname = `/${name}`;
   await runMigrations(url.toString());
   return url.toString();
