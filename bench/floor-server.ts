@@ -1,6 +1,6 @@
 /**
- * The floor for `me`: the same session lookup as the guard's (one named prepared statement, same
- * pool size) behind a bare node:http handler, without Nest, Express, GraphQL or validation. It
+ * The floor for `me`: the same session lookup as the guard's (one unnamed statement, same pool
+ * size) behind a bare node:http handler, without Nest, Express, GraphQL or validation. It
  * answers the bench's `me` request with the same JSON shape, so the same autocannon scenario
  * measures it. Started by the bench as its own process: `node dist/bench/floor-server.js`.
  */
@@ -26,7 +26,6 @@ const server = createServer((req, res) => {
     if (!token) return send(unauthenticated);
     pool
       .query<{ user_id: string; email: string; name: string | null; two_factor_enabled_at: Date | null; created_at: Date }>({
-        name: 'auth-session-by-token',
         text: `SELECT s.id AS session_id, s.user_id, s.level, s.expires_at, s.last_seen_at,
                       u.email, u.name, u.two_factor_enabled_at, u.created_at
                  FROM sessions s JOIN users u ON u.id = s.user_id
