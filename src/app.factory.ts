@@ -13,6 +13,7 @@ import { requestContextMiddleware } from './common/request-context';
 import { securityHeaders } from './common/security-headers';
 import type { AppConfig } from './config/app-config';
 import { graphiqlRouter } from './graphql/graphiql-page';
+import { Draining } from './health/draining';
 import { webConsoleRouter } from './web-console/web-console';
 
 /** Large enough for any legitimate operation, small enough that nobody streams megabytes at us. */
@@ -29,18 +30,24 @@ export function inFlightRequestCount(app: INestApplication): number {
 const SETTLE_MS = 100;
 
 /**
- * Stops taking connections, lets the requests already received finish (up to `graceMs`), then
- * stops the modules (Apollo, the database pool). Nest's own close would stop them first.
+ * Readiness answers 503 at once while the app goes on accepting and serving for `delayMs`, so a
+ * balancer has time to see it and send new requests elsewhere; meanwhile every answer says
+ * `Connection: close`, so clients reconnect (through the balancer) instead of reusing a connection
+ * to this instance. Then it stops taking connections, lets the requests already received finish
+ * (up to `graceMs`), and stops the modules (Apollo, the database pool). Nest's own close would stop
+ * them first.
  *
  * Only the listening socket is closed at first: http.Server#close would also destroy every
  * connection it thinks idle, including one accepted a moment ago whose request is not parsed yet,
  * and that request would be lost. Open connections are closed by app.close() once drained; until
  * then, answers say `Connection: close` so clients do not send more on them.
  */
-export async function closeGracefully(app: INestApplication, graceMs = 10_000): Promise<void> {
+export async function closeGracefully(app: INestApplication, { delayMs = 0, graceMs = 10_000 } = {}): Promise<void> {
   const server = app.getHttpServer() as Server;
   const inFlight = inFlightByApp.get(app);
+  app.get(Draining).begin();
   inFlight?.stopKeepingAlive();
+  if (delayMs > 0) await new Promise((serveOn) => setTimeout(serveOn, delayMs));
   if (server.listening) NetServer.prototype.close.call(server);
   await new Promise((settle) => setTimeout(settle, SETTLE_MS));
   await inFlight?.drained(graceMs);

@@ -13,6 +13,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { postgresOptions } from './database/data-source-options';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
+import { Draining } from './health/draining';
 import { HealthController } from './health/health.controller';
 import { InvitationsModule } from './invitations/invitations.module';
 import { MailModule } from './mail/mail.module';
@@ -55,6 +56,7 @@ export class AppModule {
       ],
       controllers: [HealthController],
       providers: [
+        Draining,
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ResolverErrorFilter },
       ],

@@ -48,8 +48,9 @@ async function serve(config: AppConfig, afterClose: () => Promise<void> = async 
   await app.listen(config.port);
   logger.log(`GraphQL ready at http://localhost:${config.port}/graphql${config.graphiql ? ' (GraphiQL: open it in a browser)' : ''}`);
   const shutdown = async (signal: string) => {
-    logger.log(`${signal}: finishing requests in flight, then stopping`);
-    await closeGracefully(app);
+    const delay = config.shutdownDelaySeconds;
+    logger.log(`${signal}: readiness answers 503${delay > 0 ? `, serving ${delay} s more` : ''}, then finishing requests in flight and stopping`);
+    await closeGracefully(app, { delayMs: delay * 1000 });
     await afterClose();
     process.exit(0);
   };

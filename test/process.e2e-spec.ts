@@ -31,6 +31,8 @@ describe('npm start in production, then SIGTERM', () => {
       SMTP_URL: inbox.url,
       ENCRYPTION_KEY: KEY,
       IP_RATE_LIMIT_PER_MINUTE: '0',
+      // The drain delay has its own test (drain.e2e-spec.ts); here the signal goes straight to the drain.
+      SHUTDOWN_DELAY_SECONDS: '0',
     });
   }, 90_000);
   afterAll(async () => {
@@ -81,6 +83,64 @@ describe('npm start in production, then SIGTERM', () => {
     expect(setupAnswers.filter((a) => a.status !== 200 || a.body.data?.startTwoFactorSetup?.step !== 'EMAIL_VERIFICATION')).toEqual([]);
     expect(exit).toEqual({ code: 0, signal: null });
   }, 90_000);
+});
+
+/** SIGTERM as a load balancer sees it: first "not ready", still served, then gone without a reset. */
+const DELAY_SECONDS = 2;
+describe(`SIGTERM with SHUTDOWN_DELAY_SECONDS=${DELAY_SECONDS}`, () => {
+  let inbox: SmtpInbox;
+  let server: ServerProcess;
+  beforeAll(async () => {
+    inbox = await SmtpInbox.start();
+    server = await ServerProcess.start(ROOT, {
+      NODE_ENV: 'production',
+      DATABASE_URL: await createTestDatabase(),
+      SMTP_URL: inbox.url,
+      ENCRYPTION_KEY: KEY,
+      IP_RATE_LIMIT_PER_MINUTE: '0',
+      SHUTDOWN_DELAY_SECONDS: String(DELAY_SECONDS),
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await server.stop();
+    await inbox.close();
+  });
+
+  it('answers readiness 503 and GraphQL 200 (with Connection: close) during the delay, answers a burst sent just before, then exits 0', async () => {
+    const password = 'correct horse battery staple';
+    const emails = Array.from({ length: 10 }, (_, i) => `drain-${i}-${Date.now()}@example.com`);
+    const tokens: string[] = [];
+    for (const email of emails) tokens.push((await server.gql(SIGN_UP, { input: { email, password: password } })).body.data!.signUp.accessToken);
+    const asked = (error: Error & { cause?: Error }) => ({ status: 0, body: { error: `${error.message}: ${error.cause?.message}` } as any });
+    // Twenty sign-ins (argon2id: tens of milliseconds each), the signal 45 ms into them.
+    const burst = Array.from({ length: 20 }, (_, i) => server.gql(LOGIN, { input: { email: emails[i % 10], password: password } }).catch(asked));
+    await new Promise((resolve) => setTimeout(resolve, 45));
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+
+    const duringDelay: Array<{ ready: number; me: number; connection: string | null }> = [];
+    while (Date.now() - signalledAt < (DELAY_SECONDS - 0.5) * 1000) {
+      const ready = await fetch(`${server.url}/health/ready`);
+      await ready.arrayBuffer();
+      const me = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens[0]}` },
+        body: JSON.stringify({ query: '{ me { email } }' }),
+      });
+      const body = (await me.json()) as { data?: { me?: { email: string } } };
+      duringDelay.push({ ready: ready.status, me: body.data?.me?.email === emails[0] ? me.status : -1, connection: me.headers.get('connection') });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const answers = await Promise.all(burst);
+    const exit = await server.exited;
+
+    expect(duringDelay.length).toBeGreaterThan(3);
+    expect(duringDelay.filter((probe) => probe.ready !== 503 || probe.me !== 200 || probe.connection !== 'close')).toEqual([]);
+    expect(answers.filter((a) => a.status !== 200 || a.body.data?.login?.status !== 'AUTHENTICATED'), server.text().slice(-1500)).toEqual([]);
+    expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(DELAY_SECONDS * 1000);
+    expect(exit).toEqual({ code: 0, signal: null });
+    await expect(fetch(`${server.url}/health/live`)).rejects.toThrow();
+  }, 60_000);
 });
 
 describe('migration scripts (the TypeORM CLI on the built data source)', () => {

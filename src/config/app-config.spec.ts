@@ -63,6 +63,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_MIGRATION_URL: 'mysql://db/app' })).toThrow(/DATABASE_MIGRATION_URL must be a postgres:\/\/ URL/);
   });
 
+  it('drains for 5 seconds after SIGTERM in production, not at all elsewhere unless SHUTDOWN_DELAY_SECONDS says', () => {
+    const production = { NODE_ENV: 'production', ENCRYPTION_KEY: KEY, DATABASE_URL: 'postgres://db/app', SMTP_URL: 'smtp://mail:25' };
+    expect(loadConfig(production).shutdownDelaySeconds).toBe(5);
+    expect(loadConfig({ ...production, SHUTDOWN_DELAY_SECONDS: '0' }).shutdownDelaySeconds).toBe(0);
+    expect(loadConfig({}).shutdownDelaySeconds).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'test', SHUTDOWN_DELAY_SECONDS: '2' }).shutdownDelaySeconds).toBe(2);
+    expect(() => loadConfig({ SHUTDOWN_DELAY_SECONDS: '-1' })).toThrow(/SHUTDOWN_DELAY_SECONDS/);
+  });
+
   it('stops production without ENCRYPTION_KEY or DATABASE_URL, naming each variable', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ENCRYPTION_KEY is required in production[\s\S]*DATABASE_URL is required/);

@@ -32,6 +32,7 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(36500) SECURITY_EVENT_RETENTION_DAYS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86400) DATA_PRUNE_INTERVAL_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000) DATA_PRUNE_BATCH_SIZE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300) SHUTDOWN_DELAY_SECONDS?: number;
 }
 
 export interface AppConfig {
@@ -75,6 +76,11 @@ export interface AppConfig {
   dataPruneIntervalSeconds: number;
   /** Rows deleted per statement by the pruning job. */
   dataPruneBatchSize: number;
+  /**
+   * After SIGTERM, how long readiness answers 503 while requests are still served, so a balancer
+   * takes the instance out before it stops accepting connections.
+   */
+  shutdownDelaySeconds: number;
 }
 
 export type TrustProxy = false | number | string[];
@@ -170,6 +176,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // Off under NODE_ENV=test unless asked for: a test runs the job when it wants to see it run.
     dataPruneIntervalSeconds: vars.DATA_PRUNE_INTERVAL_SECONDS ?? (vars.NODE_ENV === 'test' ? 0 : 600),
     dataPruneBatchSize: vars.DATA_PRUNE_BATCH_SIZE ?? 1000,
+    // Behind a balancer (production) its health checks need a few seconds to see readiness fail;
+    // elsewhere nothing balances, and Ctrl-C or a test should stop at once.
+    shutdownDelaySeconds: vars.SHUTDOWN_DELAY_SECONDS ?? (production ? 5 : 0),
   };
 }
 

@@ -2,11 +2,13 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/decorators/access.decorators';
 import { MailService } from '../mail/mail.service';
+import { Draining } from './draining';
 
 /**
  * Liveness says the process answers (restart it if not); readiness says it can serve (send it
  * traffic): the database must answer. The mail transport is reported but never fails readiness:
  * without mail, sign-in still works and only mail-sending operations answer SERVICE_UNAVAILABLE.
+ * After SIGTERM readiness answers 503 while the instance still serves (see closeGracefully).
  */
 @Controller('health')
 export class HealthController {
@@ -15,6 +17,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly mail: MailService,
+    private readonly draining: Draining,
   ) {}
 
   @Public()
@@ -45,6 +48,7 @@ export class HealthController {
 
   private readiness() {
     return this.health.check([
+      () => (this.draining.active ? this.indicators.check('shutdown').down({ draining: true }) : this.indicators.check('shutdown').up()),
       () => this.database.pingCheck('database', { timeout: 3_000 }),
       async () => this.indicators.check('mail').up({ ...(await this.mail.transportStatus()) }),
     ]);
