@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { deriveCodeKey } from '../src/common/code-keys.util';
 import { DataPruningService, DATA_PRUNING_LOCK_KEY } from '../src/maintenance/data-pruning.service';
 import { errorCode, login, me, mySecurityEvents, newUser, uniqueEmail } from './support/operations';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -78,12 +79,14 @@ describe('the data-pruning job', () => {
   it('deletes rate-limit windows that have ended and keeps the running ones counting', async () => {
     // rate-limiter-flexible stamps its rows with the real time, so the fake clock is put beside it.
     const failedLogin = (email: string) => login(t, { email, password: 'not the password' });
-    // Every row kept for this email: the failures counted, and once locked, the lock and its ladder.
-    const rowsFor = (email: string) =>
-      count("SELECT count(*) AS n FROM rate_limits WHERE key LIKE 'password%:' || $1", [createHash('sha256').update(email).digest('hex').slice(0, 40)]);
+    // Every row kept for this email (keyed by an HMAC of it), from this client and from all: the
+    // failures counted, and once locked, the lock and its ladder.
+    const addressKey = (email: string) =>
+      createHmac('sha256', deriveCodeKey(Buffer.from(t.config.encryptionKey!, 'base64'), 'rate-limit-keys')).update(email).digest('hex').slice(0, 40);
+    const rowsFor = (email: string) => count("SELECT count(*) AS n FROM rate_limits WHERE key LIKE 'password%:' || $1 || '%'", [addressKey(email)]);
     const ended = uniqueEmail('ended');
     await failedLogin(ended);
-    expect(await rowsFor(ended)).toBe(1);
+    expect(await rowsFor(ended)).toBe(2);
     t.clock.set(new Date(Date.now() + 16 * 60_000));
 
     const pass = await pruning().runOnce();
