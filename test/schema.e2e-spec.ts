@@ -76,6 +76,7 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Query.me': ['FORCED_TWO_FACTOR_SETUP'],
   // Open during forced setup: see InvitationsResolver (see and decline, or join, while blocked by another organization).
   'Query.myInvitations': ['FORCED_TWO_FACTOR_SETUP'],
+  'Query.invitationForToken': ['FORCED_TWO_FACTOR_SETUP'],
   'Query.myOrganizations': ['FORCED_TWO_FACTOR_SETUP'],
   'Query.mySecurityEvents': [],
   'Query.organization': [],

@@ -335,3 +335,20 @@ describe('hardening: copies of one right passkey answer', () => {
     expect(events.filter((e) => e.type === 'SECOND_FACTOR_FAILED')).toEqual([]);
   });
 });
+
+describe('6. (the mailed link instead)', () => {
+  it('shows the invitation behind a token only to the account it is addressed to', async () => {
+    const owner = await newUser(t);
+    const organizationId = await newOrganization(t, owner.token, 'Preview Co');
+    const invitee = await newUser(t);
+    const after = t.inbox.messages.length;
+    await inviteOrganizationMember(t, owner.token, { organizationId, email: invitee.email, role: 'MEMBER' });
+    const token = await invitationTokenFor(t, invitee.email, after);
+    const preview = (bearer: string) =>
+      t.gql('query($token: String!) { invitationForToken(token: $token) { organizationName role } }', { token }, bearer);
+
+    expect((await preview(invitee.token)).data).toEqual({ invitationForToken: { organizationName: 'Preview Co', role: 'MEMBER' } });
+    const stranger = await newUser(t);
+    expect((await preview(stranger.token)).data).toEqual({ invitationForToken: null });
+  });
+});

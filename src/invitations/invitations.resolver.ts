@@ -40,9 +40,22 @@ export class InvitationsResolver {
     return this.invitations.listMine(session.user);
   }
 
+  @AllowDuringForcedTwoFactorSetup()
+  @Query(() => OrganizationInvitation, {
+    nullable: true,
+    description:
+      "The pending invitation of a mailed link, for the page that answers it: only when addressed to the caller's login email (the token proves the mailbox); null for any other, used, revoked, replaced or expired token. Open during forced 2FA setup.",
+  })
+  invitationForToken(
+    @CurrentSession() session: AuthenticatedSession,
+    @Args('token', { description: 'The token from the link, inv_…' }) token: string,
+  ): Promise<OrganizationInvitation | null> {
+    return this.invitations.findForToken(session.user, token);
+  }
+
   @Mutation(() => OrganizationInvitation, {
     description: describeOperation(
-      'OWNER and ADMIN only; only an OWNER may invite an OWNER. Mails <PUBLIC_URL>/invitations/accept?token=<token> (single use, 7 days). The answer is the same whether or not the email has an account; inviting a pending email again replaces its invitation; a current member is CONFLICT. At most 50 an hour per organization and 5 an hour per address.',
+      'OWNER and ADMIN only; only an OWNER may invite an OWNER. Mails <PUBLIC_URL>/invitations/accept?token=<token> (single use, 7 days). The answer is the same whether or not the email has an account; inviting a pending email again replaces its invitation; a current member is CONFLICT. At most 50 an hour per organization, 3 an hour from one organization to one address, 20 an hour to one address from all organizations, and 50 a day per inviting user.',
       [Code.BAD_USER_INPUT, Code.NOT_FOUND, Code.FORBIDDEN, Code.CONFLICT, Code.TOO_MANY_ATTEMPTS, ServerErrorCode.SERVICE_UNAVAILABLE],
     ),
   })

@@ -136,6 +136,18 @@ export class InvitationsService {
     return this.describe(rows);
   }
 
+  /** The caller's own pending invitation behind a mailed token, or null (never another address's). */
+  async findForToken(caller: Caller, token: string): Promise<OrganizationInvitation | null> {
+    if (!looksLikeInvitationToken(token)) return null;
+    const row = await this.invitations.findOneBy({
+      tokenHash: hashInvitationToken(token),
+      email: caller.email,
+      status: 'PENDING',
+      expiresAt: MoreThan(this.clock.now()),
+    });
+    return row ? ((await this.describe([row]))[0] ?? null) : null;
+  }
+
   async revoke(callerId: string, rawId: string): Promise<void> {
     const id = requireUuid(rawId, 'The invitation');
     const found = await this.invitations.findOneBy({ id });

@@ -75,7 +75,7 @@ export class ThrottlingService {
   private readonly invitationsPerOrganizationAndRecipient: RateLimiterPostgres;
   private readonly invitationsPerInviter: RateLimiterPostgres;
 
-  constructor(dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(private readonly dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
     const store = { storeClient: unnamedStatements(dataSource), storeType: 'pool', tableName: 'rate_limits', tableCreated: true };
     const limiter = (keyPrefix: string, points: number, duration: number) => new RateLimiterPostgres({ ...store, keyPrefix, points, duration });
     const failureLimit = (keyPrefix: string, points: number, duration: number, message: string) =>
@@ -126,7 +126,8 @@ export class ThrottlingService {
    */
   async passwordAttempt(email: string, ipAddress: string | null | undefined): Promise<Attempt> {
     const address = this.addressKey(email);
-    const fromThisClient = await this.passwordFailures.reserve(`${address}:${clientAddressKey(ipAddress)}`);
+    const pairKey = `${address}:${clientAddressKey(ipAddress)}`;
+    const fromThisClient = await this.passwordFailures.reserve(pairKey);
     let fromAllClients: Attempt;
     try {
       fromAllClients = await this.passwordFailuresAllClients.reserve(address);
@@ -136,7 +137,13 @@ export class ThrottlingService {
     }
     return {
       end: async (succeeded) => {
-        const [pair, all] = [await fromThisClient.end(succeeded), await fromAllClients.end(succeeded)];
+        if (succeeded) {
+          // Both counts and ladders in one statement: login is a hot path.
+          const keys = [...this.passwordFailures.keysClearedBySuccess(pairKey), ...this.passwordFailuresAllClients.keysClearedBySuccess(address)];
+          await this.dataSource.query('DELETE FROM rate_limits WHERE key = ANY ($1)', [keys]);
+          return { lockedNow: false, lockedForSeconds: 0 };
+        }
+        const [pair, all] = [await fromThisClient.end(false), await fromAllClients.end(false)];
         return { lockedNow: pair.lockedNow || all.lockedNow, lockedForSeconds: Math.max(pair.lockedForSeconds, all.lockedForSeconds) };
       },
       release: async () => {
@@ -286,7 +293,7 @@ class FailureLimit {
       end: async (succeeded) => {
         if (succeeded) {
           // Count and ladder in one statement.
-          await this.dataSource.query('DELETE FROM rate_limits WHERE key = ANY ($1)', [[this.failures.getKey(key), this.ladder.getKey(key)]]);
+          await this.dataSource.query('DELETE FROM rate_limits WHERE key = ANY ($1)', [this.keysClearedBySuccess(key)]);
           return { lockedNow: false, lockedForSeconds: 0 };
         }
         if (reserved.remainingPoints > 0) return { lockedNow: false, lockedForSeconds: 0 };
@@ -306,6 +313,11 @@ class FailureLimit {
         await this.failures.set(key, this.failures.points - 1, Math.ceil(reserved.msBeforeNext / 1000));
       },
     };
+  }
+
+  /** The rows a success deletes: the failures counted and the ladder (a running lock stays). */
+  keysClearedBySuccess(key: string): string[] {
+    return [this.failures.getKey(key), this.ladder.getKey(key)];
   }
 
   /** Deletes the count, the lock and the ladder of every key LIKE the pattern (a plain key matches itself). */

@@ -5,7 +5,7 @@ import { acceptInvitation, invitationLinkFor, invitationTokenFor, inviteOrganiza
 import { DEFAULT_PASSWORD, errorCode, newUser, uniqueEmail } from '../support/operations';
 import { addMember, newOrganization, updateOrganizationSecuritySettings } from '../support/organizations';
 import type { TestApp } from '../support/test-app';
-import { newUserWithTwoFactor, totpCode } from '../support/two-factor';
+import { confirmEmail, newUserWithTwoFactor, totpCode } from '../support/two-factor';
 import { alertText, button, heading, launchChromium, screenshot, startConsoleServer, trackOpenedPages } from './support/console-browser';
 
 /**
@@ -170,6 +170,8 @@ describe('web console: organization invitations', () => {
     const required = await updateOrganizationSecuritySettings(t, owner.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 48 });
     expect(required.errors).toBeUndefined();
     const invitee = await newUser(t);
+    // An account lists invitations once it has confirmed its email (here: the code of a 2FA setup).
+    await confirmEmail(t, invitee);
     const mailsBefore = t.inbox.messages.length;
     expect((await inviteOrganizationMember(t, owner.token, { organizationId, email: invitee.email, role: 'MEMBER' })).errors).toBeUndefined();
     const link = await invitationLinkFor(t, invitee.email, mailsBefore);

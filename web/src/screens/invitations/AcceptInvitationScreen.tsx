@@ -2,11 +2,11 @@ import { useEffect, useState } from 'react';
 import { ApiError, request } from '../../api/client';
 import { currentQuery, Link, navigate } from '../../app/router';
 import { useSession } from '../../app/session';
-import type { AcceptOrganizationInvitationMutation, MyInvitationsQuery } from '../../gql/graphql';
+import type { AcceptOrganizationInvitationMutation, InvitationForTokenQuery } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { ErrorText, Notice, useAction } from '../../components/forms';
 import { organizationPath } from '../organizations/organization-path';
-import { AcceptOrganizationInvitationDocument, DeclineOrganizationInvitationDocument, JoinedTwoFactorStatusDocument, MyInvitationsDocument } from './operations';
+import { AcceptOrganizationInvitationDocument, DeclineOrganizationInvitationDocument, InvitationForTokenDocument, JoinedTwoFactorStatusDocument } from './operations';
 import { pendingInvitation } from './pending-invitation';
 
 type Joined = AcceptOrganizationInvitationMutation['acceptOrganizationInvitation'];
@@ -100,7 +100,7 @@ function AnswerInvitation({ token }: { token: string }) {
   return (
     <>
       <p>{t.invitations.signedInIntro(session.user?.email ?? '')}</p>
-      <InvitationPreview />
+      <InvitationPreview token={token} />
       <ErrorText error={error} />
       {dead ? (
         <Link to="/organizations">{t.invitations.toOrganizations}</Link>
@@ -118,27 +118,22 @@ function AnswerInvitation({ token }: { token: string }) {
   );
 }
 
-/**
- * The API has no look-up by token: when exactly one invitation awaits this account, it is the one
- * the link is for (or the link is for another address, which accepting then says). myInvitations
- * lists nothing until the account's email is confirmed, so often this shows nothing: the buttons do
- * not depend on it, they answer with the token from the link (and accepting confirms the address).
- */
-function InvitationPreview() {
+/** What the link invites to, when it is addressed to this account (the token proves the mailbox). */
+function InvitationPreview({ token }: { token: string }) {
   const { t } = useI18n();
-  const [only, setOnly] = useState<MyInvitationsQuery['myInvitations'][number] | null>(null);
+  const [invitation, setInvitation] = useState<InvitationForTokenQuery['invitationForToken'] | null>(null);
   useEffect(() => {
-    request(MyInvitationsDocument)
-      .then(({ myInvitations }) => setOnly(myInvitations.length === 1 ? myInvitations[0]! : null))
+    request(InvitationForTokenDocument, { token })
+      .then(({ invitationForToken }) => setInvitation(invitationForToken ?? null))
       .catch(() => undefined);
-  }, []);
-  if (!only) return null;
+  }, [token]);
+  if (!invitation) return null;
   return (
     <>
       <p>
-        <strong>{t.invitations.details(only.organizationName, t.organizations.roles[only.role])}</strong>
+        <strong>{t.invitations.details(invitation.organizationName, t.organizations.roles[invitation.role])}</strong>
       </p>
-      {only.requiresTwoFactor && <p className="hint">{t.invitations.twoFactorNotice}</p>}
+      {invitation.requiresTwoFactor && <p className="hint">{t.invitations.twoFactorNotice}</p>}
     </>
   );
 }

@@ -24,6 +24,12 @@ export const MyInvitationsDocument = graphql(`
   }
 `);
 
+export const InvitationForTokenDocument = graphql(`
+  query InvitationForToken($token: String!) {
+    invitationForToken(token: $token) { id organizationName role requiresTwoFactor expiresAt }
+  }
+`);
+
 export const AcceptOrganizationInvitationDocument = graphql(`
   mutation AcceptOrganizationInvitation($token: String!) {
     acceptOrganizationInvitation(token: $token) { id name myRole securitySettings { requireTwoFactor } }
