@@ -48,7 +48,7 @@ describe('registering a passkey', () => {
     const options = JSON.parse((await startPasskeyRegistration(t, token, user.password)).data!.startPasskeyRegistration);
     expect(options.rp).toEqual({ id: 'localhost', name: t.config.totpIssuer });
     expect(options.attestation).toBe('none');
-    expect(options.authenticatorSelection.userVerification).toBe('preferred');
+    expect(options.authenticatorSelection).toMatchObject({ userVerification: 'preferred', residentKey: 'required' });
     expect(options.excludeCredentials.map((c: { id: string }) => c.id)).toEqual([JSON.parse(first.authenticator.register(JSON.stringify({ challenge: 'x', rp: { id: 'localhost' } }))).id]);
 
     const listed = (await listPasskeys(t, token)).data!.passkeys;

@@ -109,6 +109,27 @@ export class SessionsService {
     return { live: true, issued: { ...full.issued, trustedDeviceToken: device?.token } };
   }
 
+  /**
+   * A FULL session issued in one statement only when the factor's conditional write passes (the
+   * one-step passkey sign-in: the counter moves once), with its events and, if asked, a trusted
+   * device. Null when the write did not pass (a concurrent use of the same answer): nothing written.
+   */
+  async issueOnFactor(user: SessionUser, factorWrite: SecondFactorWrite, record: SecurityEventType[], rememberDevice: boolean): Promise<IssuedSession | null> {
+    const params = new StatementParams();
+    const used = 'EXISTS (SELECT 1 FROM used)';
+    const full = this.insertSql(params, user, SessionLevel.FULL, used);
+    const device = rememberDevice ? this.trustedDevices.insertSql(params, user.id, used) : null;
+    const [row] = (await this.sessions.query(
+      `WITH used AS (${factorWrite(params, 'TRUE')} RETURNING 1),
+            issued AS (${full.sql} RETURNING id),
+            ${device ? `device AS (${device.sql}),` : ''}
+            events AS (${this.securityEvents.insertSql(params, record, user.id, used)})
+       SELECT EXISTS (SELECT 1 FROM issued) AS issued`,
+      params.values,
+    )) as Array<{ issued: boolean }>;
+    return row.issued ? { ...full.issued, trustedDeviceToken: device?.token } : null;
+  }
+
   /** The INSERT of a new session, to put in a statement: inserted only when `when` (SQL) holds. */
   private insertSql(params: StatementParams, user: SessionUser, level: SessionLevel, when: string): { sql: string; issued: IssuedSession } {
     const token = generateOpaqueToken(SESSION_TOKEN_PREFIX);

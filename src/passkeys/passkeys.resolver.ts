@@ -1,12 +1,13 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { AllowPendingSecondFactor } from '../auth/decorators/access.decorators';
+import { AllowPendingSecondFactor, Public } from '../auth/decorators/access.decorators';
 import { PASSWORD_MAX_LENGTH } from '../auth/dto/auth.inputs';
+import { AuthPayload } from '../auth/models/auth-payload.model';
 import { AppError, ErrorCode as Code } from '../common/app-error';
 import { describeOperation } from '../common/error-codes';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { CurrentSession } from '../common/current-session.decorator';
 import { requireUuid } from '../common/ids';
-import { FinishPasskeyRegistrationInput, RenamePasskeyInput } from './dto/passkey.inputs';
+import { FinishPasskeyRegistrationInput, FinishPasskeySignInInput, RenamePasskeyInput } from './dto/passkey.inputs';
 import { Passkey } from './models/passkey.model';
 import { PasskeysService } from './passkeys.service';
 
@@ -82,5 +83,27 @@ export class PasskeysResolver {
   })
   startPasskeySecondFactor(@CurrentSession() session: AuthenticatedSession): Promise<string> {
     return this.service.startSecondFactor(session);
+  }
+
+  @Public()
+  @Mutation(() => String, {
+    description: describeOperation(
+      'Public. The JSON text of PublicKeyCredentialRequestOptionsJSON for a discoverable passkey: no allowCredentials, userVerification required, rp id WEBAUTHN_RP_ID; valid 5 minutes, single use. Throttled per client address like login.',
+      [Code.TOO_MANY_ATTEMPTS],
+    ),
+  })
+  startPasskeySignIn(): Promise<string> {
+    return this.service.startSignIn();
+  }
+
+  @Public()
+  @Mutation(() => AuthPayload, {
+    description: describeOperation(
+      "Public. Verifies the assertion against the challenge of startPasskeySignIn (once), the credential's public key, origin, rp id, user verification and counter. Answers AUTHENTICATED with a FULL session, or TWO_FACTOR_SETUP_REQUIRED where an organization's rule is not met; the same INVALID_CREDENTIALS for an unknown credential, a wrong signature, a replayed or foreign challenge and a missing user verification. Counts against the account's lockout like a wrong second factor; records PASSKEY_SIGN_IN_SUCCEEDED or PASSKEY_SIGN_IN_FAILED.",
+      [Code.BAD_USER_INPUT, Code.INVALID_CREDENTIALS, Code.TOO_MANY_ATTEMPTS],
+    ),
+  })
+  finishPasskeySignIn(@Args('input', { description: 'The assertion, and whether to remember this browser.' }) input: FinishPasskeySignInInput): Promise<AuthPayload> {
+    return this.service.finishSignIn(input.response, Boolean(input.rememberDevice));
   }
 }

@@ -15,15 +15,20 @@ import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AccountsService } from '../auth/accounts.service';
+import type { AuthPayload } from '../auth/models/auth-payload.model';
+import { type IssuedSession, SessionsService } from '../auth/sessions.service';
+import { deviceName } from '../auth/utils/device-name.util';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
-import { addMinutes, Clock } from '../common/clock';
+import { addMinutes, addSeconds, Clock } from '../common/clock';
+import { currentRequestContext } from '../common/request-context';
 import type { SecondFactorWrite } from '../common/statement-params';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
-import { UsersService } from '../users/users.service';
 import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
+import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
+import { UsersService } from '../users/users.service';
 import type { FinishPasskeyRegistrationInput } from './dto/passkey.inputs';
 import { MAX_PASSKEY_NAME_LENGTH } from './dto/passkey.inputs';
 import { PasskeyEntity } from './entities/passkey.entity';
@@ -52,6 +57,8 @@ export class PasskeysService {
     private readonly dataSource: DataSource,
     private readonly accounts: AccountsService,
     private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly throttling: ThrottlingService,
     private readonly securityEvents: SecurityEventsService,
     private readonly mail: MailService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -77,7 +84,10 @@ export class PasskeysService {
       timeout: WEBAUTHN_CHALLENGE_MINUTES * 60_000,
       attestationType: 'none',
       excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransport[] })),
-      authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
+      // A resident key, so the passkey can also sign in alone (finishPasskeySignIn); credProps tells
+      // whether the authenticator made one.
+      authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
+      extensions: { credProps: true },
     });
     return JSON.stringify(options);
   }
@@ -101,6 +111,7 @@ export class PasskeysService {
     }
     if (!verified.verified) throw passkeyRefused();
     const { credential, credentialBackedUp } = verified.registrationInfo;
+    const discoverable = (response.clientExtensionResults as { credProps?: { rk?: unknown } } | undefined)?.credProps?.rk === true;
     const passkey = this.passkeys.create({
       userId: session.userId,
       credentialId: credential.id,
@@ -108,6 +119,7 @@ export class PasskeysService {
       signCount: String(credential.counter),
       transports: credential.transports ?? [],
       backedUp: credentialBackedUp,
+      discoverable,
       name,
       createdAt: this.clock.now(),
       lastUsedAt: null,
@@ -195,9 +207,80 @@ export class PasskeysService {
    */
   async checkClaimedAnswer(claimed: ClaimedPasskeyAnswer | null): Promise<SecondFactorWrite | null> {
     if (!claimed) return null;
-    const { response, challenge } = claimed;
-    const passkey = await this.passkeys.findOneBy({ userId: claimed.userId, credentialId: response.id });
+    const passkey = await this.passkeys.findOneBy({ userId: claimed.userId, credentialId: claimed.response.id });
     if (!passkey) return null;
+    return this.verifyAssertion(passkey, claimed.response, claimed.challenge, false);
+  }
+
+  /**
+   * Options for the one-step sign-in (public): a discoverable credential, user verification
+   * required, no allowCredentials (the browser offers the passkeys it holds for this site). The
+   * challenge belongs to nobody yet; it is single use and lives 5 minutes.
+   */
+  async startSignIn(): Promise<string> {
+    const challenge = await this.createChallenge(null, 'SIGN_IN', null);
+    const options = await generateAuthenticationOptions({
+      rpID: this.config.webauthnRpId,
+      challenge: isoBase64URL.toBuffer(challenge),
+      timeout: WEBAUTHN_CHALLENGE_MINUTES * 60_000,
+      allowCredentials: [],
+      userVerification: 'required',
+    });
+    return JSON.stringify(options);
+  }
+
+  /**
+   * The one-step sign-in: a passkey verified with user verification is both factors. The sign-in
+   * challenge is spent first (once, whatever follows), the credential found by its id and checked
+   * against the user handle, then the signature, origin, rp id, user verification and counter. The
+   * counter's conditional write and the FULL session are one statement (SessionsService.issueOnFactor),
+   * so of concurrent copies of one answer exactly one signs in. Every refusal is the same
+   * INVALID_CREDENTIALS; one that names a real account counts against its second-factor lockout.
+   */
+  async finishSignIn(responseText: string, rememberDevice: boolean): Promise<AuthPayload> {
+    const { response, challenge } = parseWebAuthnResponse(responseText, 'response');
+    const spent = await this.consumeChallenge(challenge, null, 'SIGN_IN', null);
+    const passkey = await this.passkeys.findOneBy({ credentialId: response.id });
+    if (!passkey || !userHandleNames(response, passkey.userId)) {
+      await this.securityEvents.record({ type: SecurityEventType.PASSKEY_SIGN_IN_FAILED, userId: null });
+      throw signInRefused();
+    }
+    const attempt = await this.throttling.secondFactorAttempt(passkey.userId);
+    let issued: IssuedSession | null = null;
+    try {
+      const user = await this.users.findById(passkey.userId);
+      const write = spent && user?.twoFactorEnabledAt ? await this.verifyAssertion(passkey, response, challenge, true) : null;
+      if (user && write) {
+        const record = [SecurityEventType.PASSKEY_SIGN_IN_SUCCEEDED, ...(rememberDevice ? [SecurityEventType.TRUSTED_DEVICE_ADDED] : [])];
+        issued = await this.sessions.issueOnFactor(user, write, record, rememberDevice);
+      }
+    } catch (error) {
+      await attempt.release();
+      throw error;
+    }
+    if (!issued) {
+      await this.securityEvents.record({ type: SecurityEventType.PASSKEY_SIGN_IN_FAILED, userId: passkey.userId });
+      await this.endFailedSignIn(passkey.userId, attempt);
+      throw signInRefused();
+    }
+    await attempt.end(true);
+    if (rememberDevice) {
+      this.mail.sendNotice(issued.user.email, MailKind.NEW_TRUSTED_DEVICE, { device: deviceName(currentRequestContext()?.userAgent ?? null) ?? 'An unnamed browser' });
+    }
+    return this.sessions.payloadFor(issued);
+  }
+
+  /** A failed sign-in that uses the account's last try locks its second factor and tells the owner. */
+  private async endFailedSignIn(userId: string, attempt: Attempt): Promise<void> {
+    const { lockedNow, lockedForSeconds } = await attempt.end(false);
+    if (!lockedNow) return;
+    await this.securityEvents.record({ type: SecurityEventType.ACCOUNT_LOCKED, userId });
+    const user = await this.users.findById(userId);
+    if (user) this.mail.sendNotice(user.email, MailKind.ACCOUNT_LOCKED, { until: addSeconds(this.clock.now(), lockedForSeconds).toUTCString() }, user.language);
+  }
+
+  /** The signature, origin, rp id, counter (and user verification when asked): null when any fails, else the counter's conditional write. */
+  private async verifyAssertion(passkey: PasskeyEntity, response: WebAuthnResponseJson, challenge: string, requireUserVerification: boolean): Promise<SecondFactorWrite | null> {
     const storedCount = Number(passkey.signCount);
     let verified;
     try {
@@ -208,7 +291,7 @@ export class PasskeysService {
         expectedOrigin: this.config.publicUrl,
         expectedRPID: this.config.webauthnRpId,
         credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: storedCount },
-        requireUserVerification: false,
+        requireUserVerification,
       });
     } catch {
       return null;
@@ -235,7 +318,7 @@ export class PasskeysService {
    * A new challenge voids the earlier one of the same user, ceremony and session (one statement):
    * asking again and again keeps one row, not one per request, and only the newest can be answered.
    */
-  private async createChallenge(userId: string, ceremony: WebAuthnCeremony, sessionId: string | null): Promise<string> {
+  private async createChallenge(userId: string | null, ceremony: WebAuthnCeremony, sessionId: string | null): Promise<string> {
     const challenge = isoBase64URL.fromBuffer(randomBytes(CHALLENGE_BYTES));
     await this.challenges.query(
       `WITH replaced AS (
@@ -251,10 +334,10 @@ export class PasskeysService {
    * Spends a challenge: one DELETE … RETURNING, so of concurrent answers (on any instance) exactly
    * one gets it, and only for the user, ceremony and session it was issued to, within its 5 minutes.
    */
-  private async consumeChallenge(challenge: string, userId: string, ceremony: WebAuthnCeremony, sessionId: string | null): Promise<boolean> {
+  private async consumeChallenge(challenge: string, userId: string | null, ceremony: WebAuthnCeremony, sessionId: string | null): Promise<boolean> {
     const [rows] = (await this.challenges.query(
       `DELETE FROM webauthn_challenges
-        WHERE challenge = $1 AND user_id = $2 AND ceremony = $3 AND session_id IS NOT DISTINCT FROM $4 AND expires_at > $5
+        WHERE challenge = $1 AND user_id IS NOT DISTINCT FROM $2::uuid AND ceremony = $3 AND session_id IS NOT DISTINCT FROM $4 AND expires_at > $5
       RETURNING challenge`,
       [challenge, userId, ceremony, sessionId, this.clock.now()],
     )) as [unknown[], number];
@@ -274,6 +357,16 @@ function passkeyName(raw: string): string {
     throw AppError.badInput([{ field: 'name', message: `must be 1 to ${MAX_PASSKEY_NAME_LENGTH} characters` }]);
   }
   return name;
+}
+
+/** The assertion's userHandle is the user id the passkey was registered with (registration's userID). */
+function userHandleNames(response: WebAuthnResponseJson, userId: string): boolean {
+  const handle = (response.response as { userHandle?: unknown }).userHandle;
+  return typeof handle === 'string' && handle === isoBase64URL.fromUTF8String(userId);
+}
+
+function signInRefused(): AppError {
+  return new AppError(ErrorCode.INVALID_CREDENTIALS, 'This passkey could not sign you in. Try again, or sign in with your email and password.');
 }
 
 function passkeyRefused(): AppError {

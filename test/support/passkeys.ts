@@ -5,7 +5,7 @@ import { verifyLoginSecondFactor } from './two-factor';
 
 /** Operation helpers for passkeys, and registering a software one end to end. */
 
-export const PASSKEY_FIELDS = 'id name createdAt lastUsedAt backedUp';
+export const PASSKEY_FIELDS = 'id name createdAt lastUsedAt backedUp discoverable';
 
 export const startPasskeyRegistration = (t: TestApp, token: string | undefined, password: string) =>
   t.gql('mutation($password: String!) { startPasskeyRegistration(password: $password) }', { password }, token);

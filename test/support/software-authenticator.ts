@@ -16,6 +16,8 @@ export class SoftwareAuthenticator {
   /** The next signature carries counter + 1; set it to 0 for a synced passkey that always says 0. */
   counter = 0;
   alwaysZeroCounter = false;
+  /** The user handle registration was given (options.user.id), returned in every assertion, as a resident key does. */
+  private userHandle: string | null = null;
 
   constructor(private readonly origin: string) {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -24,8 +26,10 @@ export class SoftwareAuthenticator {
   }
 
   /** navigator.credentials.create() for PublicKeyCredentialCreationOptionsJSON text. */
-  register(optionsText: string, overrides: { origin?: string; rpId?: string } = {}): string {
-    const options = JSON.parse(optionsText) as { challenge: string; rp: { id: string } };
+  register(optionsText: string, overrides: { origin?: string; rpId?: string; residentKey?: boolean } = {}): string {
+    const options = JSON.parse(optionsText) as { challenge: string; rp: { id: string }; user?: { id: string } };
+    const residentKey = overrides.residentKey ?? true;
+    this.userHandle = residentKey ? (options.user?.id ?? null) : null;
     const clientDataJSON = this.clientData('webauthn.create', options.challenge, overrides.origin);
     const cosePublicKey = isoCBOR.encode(
       new Map<number, number | Uint8Array>([
@@ -56,18 +60,24 @@ export class SoftwareAuthenticator {
         attestationObject: isoBase64URL.fromBuffer(attestationObject),
         transports: ['internal'],
       },
-      clientExtensionResults: {},
+      clientExtensionResults: { credProps: { rk: residentKey } },
       authenticatorAttachment: 'platform',
     });
   }
 
   /** navigator.credentials.get() for PublicKeyCredentialRequestOptionsJSON text. */
-  authenticate(optionsText: string, overrides: { origin?: string; rpId?: string; counter?: number } = {}): string {
+  authenticate(
+    optionsText: string,
+    overrides: { origin?: string; rpId?: string; counter?: number; userVerified?: boolean; userHandle?: string | null } = {},
+  ): string {
     const options = JSON.parse(optionsText) as { challenge: string; rpId: string };
     if (!this.alwaysZeroCounter) this.counter += 1;
     const counter = overrides.counter ?? (this.alwaysZeroCounter ? 0 : this.counter);
     const clientDataJSON = this.clientData('webauthn.get', options.challenge, overrides.origin);
-    const authData = this.authenticatorData(overrides.rpId ?? options.rpId, 0x01 | 0x04, Buffer.alloc(0), counter);
+    // UP, and UV unless the test plays an authenticator that skipped user verification.
+    const flags = overrides.userVerified === false ? 0x01 : 0x01 | 0x04;
+    const authData = this.authenticatorData(overrides.rpId ?? options.rpId, flags, Buffer.alloc(0), counter);
+    const userHandle = overrides.userHandle === undefined ? this.userHandle : overrides.userHandle;
     const signature = createSign('SHA256')
       .update(Buffer.concat([authData, createHash('sha256').update(clientDataJSON).digest()]))
       .sign(this.privateKey);
@@ -80,6 +90,7 @@ export class SoftwareAuthenticator {
         clientDataJSON: isoBase64URL.fromBuffer(bytes(clientDataJSON)),
         authenticatorData: isoBase64URL.fromBuffer(bytes(authData)),
         signature: isoBase64URL.fromBuffer(bytes(signature)),
+        ...(userHandle ? { userHandle } : {}),
       },
       clientExtensionResults: {},
     });

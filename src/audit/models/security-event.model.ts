@@ -29,6 +29,8 @@ export enum SecurityEventType {
   PASSWORD_RESET_REQUESTED = 'PASSWORD_RESET_REQUESTED',
   PASSWORD_RESET = 'PASSWORD_RESET',
   SESSION_REVOKED = 'SESSION_REVOKED',
+  PASSKEY_SIGN_IN_SUCCEEDED = 'PASSKEY_SIGN_IN_SUCCEEDED',
+  PASSKEY_SIGN_IN_FAILED = 'PASSKEY_SIGN_IN_FAILED',
 }
 
 registerEnumType(SecurityEventType, {
@@ -67,6 +69,8 @@ registerEnumType(SecurityEventType, {
     PASSWORD_RESET_REQUESTED: { description: 'A password reset link was mailed (requestPasswordReset for a known email).' },
     PASSWORD_RESET: { description: 'The password was set from a reset link; every session and trusted device ended.' },
     SESSION_REVOKED: { description: 'The user ended one of their sessions (revokeSession).' },
+    PASSKEY_SIGN_IN_SUCCEEDED: { description: 'A one-step passkey sign-in (finishPasskeySignIn) reached a session.' },
+    PASSKEY_SIGN_IN_FAILED: { description: "A one-step passkey sign-in was refused for this account's passkey (wrong signature, replayed or foreign challenge, no user verification)." },
   },
 });
 

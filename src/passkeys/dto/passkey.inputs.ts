@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import { IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PlainName } from '../../common/plain-name.decorator';
 import { MAX_WEBAUTHN_RESPONSE_LENGTH } from '../utils/webauthn-json.util';
 
@@ -31,4 +31,17 @@ export class RenamePasskeyInput {
   @PlainName()
   @MaxLength(MAX_PASSKEY_NAME_LENGTH)
   name: string;
+}
+
+@InputType({ description: 'The answer to startPasskeySignIn.' })
+export class FinishPasskeySignInInput {
+  @Field({ description: "The JSON text of the WebAuthn AuthenticationResponseJSON answering startPasskeySignIn's options; its userHandle names the account." })
+  @IsString()
+  @MaxLength(MAX_WEBAUTHN_RESPONSE_LENGTH)
+  response: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'Issue a trustedDeviceToken, as verifyLoginSecondFactor does.' })
+  @IsOptional()
+  @IsBoolean()
+  rememberDevice?: boolean | null;
 }

@@ -33,6 +33,10 @@ export class PasskeyEntity {
   @Column({ type: 'varchar', length: 64 })
   name: string;
 
+  /** A resident key (the browser's credProps.rk): it can sign in alone, found by its id and user handle. */
+  @Column({ type: 'boolean', default: false })
+  discoverable: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

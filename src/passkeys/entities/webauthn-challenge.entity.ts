@@ -1,11 +1,15 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
 import { UserEntity } from '../../users/entities/user.entity';
 
-export type WebAuthnCeremony = 'REGISTRATION' | 'AUTHENTICATION';
+/** SIGN_IN: the one-step passkey sign-in, whose challenge is handed out before anyone is known. */
+export type WebAuthnCeremony = 'REGISTRATION' | 'AUTHENTICATION' | 'SIGN_IN';
 
 /** A challenge handed to a browser, waiting for its one answer (any instance may receive it). */
 @Entity({ name: 'webauthn_challenges' })
-@Check('webauthn_challenges_ceremony_check', "ceremony IN ('REGISTRATION', 'AUTHENTICATION')")
+@Check(
+  'webauthn_challenges_ceremony_check',
+  "ceremony IN ('REGISTRATION', 'AUTHENTICATION') AND user_id IS NOT NULL OR ceremony = 'SIGN_IN' AND user_id IS NULL",
+)
 // A new challenge replaces the user's earlier one of the same ceremony: the DELETE finds it here.
 @Index('webauthn_challenges_user_id_ceremony_idx', ['userId', 'ceremony'])
 export class WebAuthnChallengeEntity {
@@ -14,8 +18,9 @@ export class WebAuthnChallengeEntity {
   challenge: string;
 
   @ForeignKey(() => UserEntity, { name: 'webauthn_challenges_user_id_fkey', onDelete: 'CASCADE' })
-  @Column({ name: 'user_id', type: 'uuid' })
-  userId: string;
+  /** Null only for a SIGN_IN challenge. */
+  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  userId: string | null;
 
   @Column({ type: 'varchar', length: 16 })
   ceremony: WebAuthnCeremony;

@@ -16,4 +16,7 @@ export class Passkey {
 
   @Field({ description: 'True when the authenticator says the credential is synced (a multi-device passkey).' })
   backedUp: boolean;
+
+  @Field({ description: 'True when the credential is discoverable (a resident key): it can sign in without an email.' })
+  discoverable: boolean;
 }
