@@ -215,6 +215,8 @@ export const en = {
       PASSWORD_RESET_REQUESTED: 'Password reset link requested',
       PASSWORD_RESET: 'Password reset from a link',
       SESSION_REVOKED: 'Session ended',
+      PASSKEY_SIGN_IN_SUCCEEDED: 'Signed in with a passkey',
+      PASSKEY_SIGN_IN_FAILED: 'Passkey sign-in refused',
       TWO_FACTOR_RESET_BY_ADMIN: '2-step verification reset by an administrator',
       PASSWORD_CHANGED: 'Password changed',
       RECOVERY_CODES_REISSUED: 'Recovery codes reissued',

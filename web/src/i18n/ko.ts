@@ -213,6 +213,8 @@ export const ko: Dictionary = {
       PASSWORD_RESET_REQUESTED: '비밀번호 재설정 링크 요청',
       PASSWORD_RESET: '링크로 비밀번호 재설정',
       SESSION_REVOKED: '세션 종료',
+      PASSKEY_SIGN_IN_SUCCEEDED: '패스키로 로그인',
+      PASSKEY_SIGN_IN_FAILED: '패스키 로그인 거부',
       TWO_FACTOR_RESET_BY_ADMIN: '관리자가 2단계 인증 초기화',
       PASSWORD_CHANGED: '비밀번호 변경',
       RECOVERY_CODES_REISSUED: '복구 코드 재발급',
