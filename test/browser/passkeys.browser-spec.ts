@@ -98,7 +98,13 @@ describe('web console: passkeys', () => {
     await button(en.passkeys.create).click();
     await page.getByText(en.passkeys.addedNotice('Laptop')).waitFor();
     const row = passkeyList().getByRole('row', { name: /Laptop/ });
-    expect(await row.getByRole('cell').allTextContents()).toEqual(['Laptop', await formatted(t.clock.now()), en.never, `${en.passkeys.rename}${en.passkeys.remove}`]);
+    expect(await row.getByRole('cell').allTextContents()).toEqual([
+      'Laptop',
+      await formatted(t.clock.now()),
+      en.never,
+      en.passkeys.yes,
+      `${en.passkeys.rename}${en.passkeys.remove}`,
+    ]);
     const [credential] = await credentialsOnDevice();
     expect(credential).toMatchObject({ rpId: 'localhost', isResidentCredential: true });
     await screenshot(page, 'passkeys-added');
@@ -160,6 +166,26 @@ describe('web console: passkeys', () => {
     await page.getByText('패스키 이름을 변경했습니다.').waitFor();
     await screenshot(page, 'ko-passkeys');
     await button(en.languageName).click();
+    await heading(en.passkeys.title);
+  });
+
+  it('signs in with the passkey alone, no email nor password, in English and in Korean', async () => {
+    await signOut();
+    await button(en.signIn.withPasskey).click();
+    await heading(en.account.title);
+    await page.getByRole('button', { name: en.header.profileMenu(user.email) }).waitFor();
+    await screenshot(page, 'passkey-sign-in');
+
+    await signOut();
+    await button('한국어').click();
+    await heading('로그인');
+    await page.getByText('또는 이 기기의 패스키나 보안 키로 바로 로그인하세요.').waitFor();
+    await button('패스키로 로그인').click();
+    await heading('계정관리');
+    await screenshot(page, 'ko-passkey-sign-in');
+    await button(en.languageName).click();
+    await heading(en.account.title);
+    await page.getByRole('link', { name: en.account.twoFactorTab, exact: true }).click();
     await heading(en.passkeys.title);
   });
 

@@ -202,4 +202,11 @@ describe('describeError', () => {
       }
     });
   });
+
+  it('says a refused one-step passkey sign-in in words, in both languages, not as a wrong password', () => {
+    const refused = (t: typeof en) => describeError(new ApiError('INVALID_CREDENTIALS', 'SERVER MESSAGE', 'FinishPasskeySignIn'), t);
+    expect(refused(en)).toBe('This passkey could not sign you in. Try again, or sign in with your email and password.');
+    expect(refused(ko)).toBe('이 패스키로 로그인할 수 없습니다. 다시 시도하거나 이메일과 비밀번호로 로그인하세요.');
+    expect(describeError(new ApiError('INVALID_CREDENTIALS', 'SERVER MESSAGE', 'Login'), en)).toBe(en.errors.INVALID_CREDENTIALS);
+  });
 });

@@ -87,6 +87,7 @@ function describePasskeyError(error: ApiError, t: Dictionary): string | null {
   const left = extensions.attemptsRemaining;
   if (operation === 'VerifyLoginSecondFactorWithPasskey' && code === 'INVALID_CODE' && left !== undefined && left > 0) return p.loginRefused(left);
   if (operation === 'FinishPasskeyRegistration' && code === 'INVALID_CODE') return p.refused;
+  if (operation === 'FinishPasskeySignIn' && code === 'INVALID_CREDENTIALS') return t.signIn.passkeyRefused;
   if (operation === 'StartPasskeyRegistration' && code === 'FAILED_PRECONDITION') return p.tooMany;
   if (operation === 'StartPasskeySecondFactor' && code === 'FAILED_PRECONDITION') return p.noPasskey;
   if ((operation === 'FinishPasskeyRegistration' || operation === 'RenamePasskey') && code === 'BAD_USER_INPUT' && extensions.fields?.some((f) => f.field === 'name')) {

@@ -36,6 +36,9 @@ export const en = {
     toSignUp: 'Sign up',
     signedOut: 'You are signed out.',
     sessionEnded: 'Your session has ended. Sign in again.',
+    orPasskey: 'Or use a passkey on this device or a security key: nothing to type.',
+    withPasskey: 'Sign in with a passkey',
+    passkeyRefused: 'This passkey could not sign you in. Try again, or sign in with your email and password.',
   },
 
   signUp: {
@@ -418,6 +421,9 @@ export const en = {
     orPasskey: 'Or confirm with a passkey on this device or a security key.',
     loginRefused: (left: number) => `The passkey was not accepted. ${left} ${left === 1 ? 'try' : 'tries'} left.`,
     noPasskey: 'This account has no passkey any more. Enter a code instead.',
+    signsInAlone: 'Signs in alone',
+    yes: 'Yes',
+    no: 'No (add it again to sign in with it alone)',
   },
 
   errors: {

@@ -35,6 +35,9 @@ export const ko: Dictionary = {
     toSignUp: '회원가입',
     signedOut: '로그아웃되었습니다.',
     sessionEnded: '세션이 종료되었습니다. 다시 로그인하세요.',
+    orPasskey: '또는 이 기기의 패스키나 보안 키로 바로 로그인하세요.',
+    withPasskey: '패스키로 로그인',
+    passkeyRefused: '이 패스키로 로그인할 수 없습니다. 다시 시도하거나 이메일과 비밀번호로 로그인하세요.',
   },
 
   signUp: {
@@ -416,6 +419,9 @@ export const ko: Dictionary = {
     orPasskey: '이 기기의 패스키나 보안 키로 확인할 수도 있습니다.',
     loginRefused: (left) => `패스키가 승인되지 않았습니다. ${left}번 더 시도할 수 있습니다.`,
     noPasskey: '이 계정에는 더 이상 패스키가 없습니다. 인증 코드를 입력하세요.',
+    signsInAlone: '단독 로그인',
+    yes: '가능',
+    no: '불가 (단독 로그인하려면 다시 등록하세요)',
   },
 
   errors: {

@@ -45,12 +45,13 @@ export function PasskeysSection() {
       <Notice>{done && (done.kind === 'added' ? t.passkeys.addedNotice(done.name) : t.passkeys[done.kind])}</Notice>
       {passkeys && passkeys.length === 0 && <p>{t.passkeys.none}</p>}
       {passkeys && passkeys.length > 0 && (
-        <DataTable label={t.passkeys.listLabel} columns={[t.passkeys.name, t.passkeys.added, t.passkeys.lastUsed]} actions={t.passkeys.actions}>
+        <DataTable label={t.passkeys.listLabel} columns={[t.passkeys.name, t.passkeys.added, t.passkeys.lastUsed, t.passkeys.signsInAlone]} actions={t.passkeys.actions}>
           {passkeys.map((passkey) => (
             <tr key={passkey.id}>
               <td>{passkey.name}</td>
               <td>{formatDateTime(passkey.createdAt)}</td>
               <td>{passkey.lastUsedAt ? formatDateTime(passkey.lastUsedAt) : t.never}</td>
+              <td>{passkey.discoverable ? t.passkeys.yes : t.passkeys.no}</td>
               <td>
                 <div className="row-actions">
                   <button type="button" aria-label={t.passkeys.renameLabel(passkey.name)} onClick={() => open({ kind: 'rename', passkey })}>

@@ -2,7 +2,7 @@ import { graphql } from '../../gql';
 
 export const PasskeysDocument = graphql(`
   query Passkeys {
-    passkeys { id name createdAt lastUsedAt }
+    passkeys { id name createdAt lastUsedAt discoverable }
   }
 `);
 
@@ -43,6 +43,22 @@ export const VerifyLoginSecondFactorWithPasskeyDocument = graphql(`
       accessToken
       status
       trustedDeviceToken
+      user { id email name twoFactorEnabled }
+    }
+  }
+`);
+
+export const StartPasskeySignInDocument = graphql(`
+  mutation StartPasskeySignIn {
+    startPasskeySignIn
+  }
+`);
+
+export const FinishPasskeySignInDocument = graphql(`
+  mutation FinishPasskeySignIn($input: FinishPasskeySignInInput!) {
+    finishPasskeySignIn(input: $input) {
+      accessToken
+      status
       user { id email name twoFactorEnabled }
     }
   }

@@ -5,6 +5,7 @@ import { trustedDevice, useSession } from '../../app/session';
 import { graphql } from '../../gql';
 import { useI18n } from '../../i18n';
 import { ErrorText, Field, Form, Notice, useAction } from '../../components/forms';
+import { PasskeySignIn } from './PasskeySignIn';
 
 const LoginDocument = graphql(`
   mutation Login($input: LoginInput!) {
@@ -47,6 +48,7 @@ export function SignIn() {
           {t.signIn.submit}
         </button>
       </Form>
+      <PasskeySignIn />
       <p>
         <Link to="/forgot-password">{t.recovery.forgotLink}</Link>
       </p>
