@@ -34,14 +34,14 @@ async function eventually<T>(attempt: () => Promise<T>, ok: (value: T) => boolea
 }
 
 describe('PostgreSQL restarted while requests run', () => {
-  it('the service recovers by itself and loses no committed write', async () => {
+  it('answers SERVICE_UNAVAILABLE while it is down, recovers by itself and loses no committed write', async () => {
     const before = await newUser(t);
     const traffic = Array.from({ length: 20 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i * 25)).then(() => me(t, before.token)));
 
     await database.stop();
     const whileDown = await me(t, before.token);
     expect(whileDown.status).toBeLessThan(500);
-    expect(whileDown.errors![0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(whileDown.errors![0].extensions.code).toBe('SERVICE_UNAVAILABLE');
     expect(whileDown.errors![0].message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|postgres/i);
     expect((await t.http().get('/health')).status).toBe(503);
 

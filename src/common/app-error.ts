@@ -21,7 +21,7 @@ export enum ErrorCode {
  * client's exhaustive switch over ErrorCode stays exhaustive.
  */
 export enum ServerErrorCode {
-  /** A dependency (the mail server) is down; the request can be retried as it is. */
+  /** A dependency (the mail server, the database) is down; the request can be retried as it is. */
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
@@ -65,6 +65,13 @@ export class AppError extends GraphQLError {
     return new AppError(
       ServerErrorCode.SERVICE_UNAVAILABLE,
       'We could not send the email just now, and nothing was changed. Please try again in a moment.',
+    );
+  }
+
+  static databaseUnavailable() {
+    return new AppError(
+      ServerErrorCode.SERVICE_UNAVAILABLE,
+      'The service cannot reach its database just now. Please try again in a moment.',
     );
   }
 

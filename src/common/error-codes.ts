@@ -76,7 +76,7 @@ export const ERROR_CODE_DESCRIPTIONS = {
     extensions: {},
   },
   [ServerErrorCode.SERVICE_UNAVAILABLE]: {
-    meaning: 'Not caused by the client: the mail server did not take the verification code, and nothing was changed.',
+    meaning: 'Not caused by the client: the mail server did not take the verification code (nothing was changed), or the database cannot be reached for a moment (a failover or restart; a write whose answer was lost may have been saved).',
     clientAction: 'Offer to retry the same request in a moment.',
     extensions: {},
   },

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { QueryFailedError } from 'typeorm';
 import { describe, expect, it, vi } from 'vitest';
 import { Logger } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error';
@@ -30,6 +31,19 @@ describe('formatGraphQLError', () => {
     expect(formatted.message).toContain('req-12345678');
     expect(formatted.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'req-12345678' });
     expect(logged.mock.calls[0][0]).toContain('req-12345678');
+    logged.mockRestore();
+  });
+
+  it('answers a lost database connection SERVICE_UNAVAILABLE, without internals and with one warning line', () => {
+    const warned = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const logged = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const lost = new QueryFailedError('SELECT * FROM "sessions"', [], Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
+    const formatted = formatGraphQLError({ message: lost.message, path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }, asResolverError(lost));
+    expect(formatted.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(formatted.message).not.toMatch(/sessions|administrator/);
+    expect(warned).toHaveBeenCalledTimes(1);
+    expect(logged).not.toHaveBeenCalled();
+    warned.mockRestore();
     logged.mockRestore();
   });
 

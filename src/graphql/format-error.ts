@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import { AppError, contractErrorCodes, ErrorCode, ServerErrorCode } from '../common/app-error';
 import { currentRequestContext } from '../common/request-context';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 
 const logger = new Logger('GraphQL');
 
@@ -19,8 +20,8 @@ const REQUEST_PROBLEM_CODES = new Set([
 
 /**
  * The one place where an error becomes what the client sees: contract errors pass with their code
- * and extras; malformed requests become BAD_USER_INPUT; anything else is logged with the request id
- * and answered without internals.
+ * and extras; malformed requests become BAD_USER_INPUT; a lost database connection becomes
+ * SERVICE_UNAVAILABLE; anything else is logged with the request id and answered without internals.
  */
 export function formatGraphQLError(
   formatted: GraphQLFormattedError,
@@ -43,6 +44,12 @@ export function formatGraphQLError(
   const context = currentRequestContext();
   const requestId = context?.requestId ?? 'none';
   const cause = original instanceof Error ? original : new Error(String(original));
+  if (isDatabaseUnavailable(original)) {
+    // A failover or a restart of PostgreSQL, not a fault in the code: one line, no stack.
+    logger.warn(`request ${requestId}, operation ${context?.operationName ?? '(unnamed)'}: database unavailable: ${cause.message}`);
+    const unavailable = AppError.databaseUnavailable();
+    return { message: unavailable.message, path: formatted.path, extensions: unavailable.extensions };
+  }
   // The only log line of the error (the resolver error filter lets it pass without one).
   logger.error(`request ${requestId}, operation ${context?.operationName ?? '(unnamed)'}: ${cause.message}`, cause.stack);
   return {
