@@ -39,9 +39,12 @@ type Cleanup = () => Promise<void> | void;
 
 async function main(): Promise<number> {
   const cleanups: Cleanup[] = [];
-  const cleanUp = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
-  };
+  // One run of the cleanups, whoever asks first (Ctrl-C or the end of main): both wait for it.
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+    })());
   const interrupted = () => void cleanUp().finally(() => process.exit(1));
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
@@ -85,7 +88,9 @@ async function main(): Promise<number> {
     }
     if (service.exitCode !== null) throw new Error('The service exited during the failover');
     const lost = await findLostWrites(service.url, standby, load);
-    return printResults(load, timeline, lost);
+    const code = printResults(load, timeline, lost);
+    console.log(`Service log lines by level: ${JSON.stringify(service.logLevels())}`);
+    return code;
   } finally {
     await cleanUp();
   }
@@ -184,6 +189,8 @@ async function startHaproxy(dir: string, nodes: PgNode[]) {
 defaults
   mode tcp
   timeout connect 1s
+  retries 1
+  option redispatch 1
   timeout client 10m
   timeout server 10m
 
@@ -278,6 +285,12 @@ async function startService(dir: string, databaseUrl: string) {
       return child.exitCode;
     },
     kill: () => void child.kill('SIGKILL'),
+    /** How many JSON log lines of each level the service wrote, e.g. { info: 12, warn: 3 }. */
+    logLevels(): Record<string, number> {
+      const levels: Record<string, number> = {};
+      for (const match of readFileSync(logFile, 'utf8').matchAll(/"level":"(\w+)"/g)) levels[match[1]] = (levels[match[1]] ?? 0) + 1;
+      return levels;
+    },
   };
 }
 
@@ -482,6 +495,10 @@ function printResults(load: Load, timeline: Record<string, number>, lost: LostWr
   const writes = `${load.users.length} sign-ups, ${twoFactorOn} 2FA enrollments, ${lost.sessionsChecked} sessions`;
   console.log(`| ${load.answers.length} | ${failed.length} (${duringFailover.length}) | ${errorSeconds.toFixed(1)} | ${backAfter.toFixed(1)} s | ${how} | ${faults.length} | ${writes} | ${lostTotal} |`);
   console.log(`\nRequests by operation: ${[...ops].map(([operation, n]) => `${operation} ${n}`).join(', ')}`);
+  if (duringFailover.length > 0) {
+    const since = (at: number) => ((at - stoppedAt) / 1000).toFixed(1);
+    console.log(`Errors answered from ${since(Math.min(...duringFailover.map((a) => a.endedAt)))} s to ${since(Math.max(...duringFailover.map((a) => a.endedAt)))} s after the stop`);
+  }
   const uncertain = load.users.filter((user) => user.uncertain).length;
   if (uncertain > 0) console.log(`Sessions not checked: ${uncertain} users whose completeTwoFactorSetup went unanswered (it may have ended them)`);
   for (const [what, list] of [['accounts', lost.accounts], ['2FA switches', lost.twoFactor], ['sessions', lost.sessions]] as const) {
