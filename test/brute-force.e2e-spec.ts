@@ -154,7 +154,11 @@ describe('repeated locks', () => {
   it('do not count the right code sent again (a resubmit, or twice at once) as a wrong one, and leave nothing locked', async () => {
     const user = await newUser(t);
     const { secret } = await enableTwoFactor(t, user);
-    const pendingSession = async () => (await login(t, { email: user.email, password: user.password })).data!.login.accessToken as string;
+    const pendingSession = async () => {
+      const answer = await login(t, { email: user.email, password: user.password });
+      if (!answer.data?.login) throw new Error(`login refused: ${JSON.stringify(answer.errors)}`);
+      return answer.data.login.accessToken as string;
+    };
     for (let round = 0; round < 6; round++) {
       const code = totpCode(secret, t.clock);
       const [first, second] = await Promise.all([pendingSession(), pendingSession()]);
