@@ -7,6 +7,7 @@ import { type AppConfig, loadConfig } from './config/app-config';
 import { withDevEncryptionKey } from './config/dev-encryption-key';
 import { runMigrations } from './database/data-source-options';
 import { structuredLogger } from './common/logging';
+import { serveClusterMetrics } from './metrics/metrics-server';
 import type { EmbeddedDatabase } from './database/embedded-postgres';
 
 // In production every line is JSON, from the first one on (even a configuration error).
@@ -39,7 +40,10 @@ async function main(): Promise<void> {
   const stopDatabase = async () => {
     await embedded?.stop();
   };
-  if (config.webConcurrency > 1) return superviseWorkers(config, stopDatabase);
+  if (config.webConcurrency > 1) {
+    if (config.metricsPort !== undefined) await serveClusterMetrics(config.metricsPort);
+    return superviseWorkers(config, stopDatabase);
+  }
   await serve(config, stopDatabase);
 }
 
@@ -58,7 +62,10 @@ async function serve(config: AppConfig, afterClose: () => Promise<void> = async 
   process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
-/** Workers share the port; the primary keeps the embedded database and restarts a worker that dies. */
+/**
+ * Workers share the port; the primary keeps the embedded database, restarts a worker that dies, and
+ * serves METRICS_PORT with every worker's metrics added up.
+ */
 function superviseWorkers(config: AppConfig, stopDatabase: () => Promise<void>): void {
   let stopping = false;
   const env = { DATABASE_URL: config.databaseUrl, ENCRYPTION_KEY: config.encryptionKey };

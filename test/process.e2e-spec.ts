@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDistOnce } from './support/build';
 import { ServerProcess } from './support/server-process';
 import { SmtpInbox } from './support/smtp-inbox';
 import { createTestDatabase } from './support/test-app';
@@ -15,9 +16,7 @@ const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { status acc
 const SIGN_UP = 'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }';
 const runningAsRoot = process.getuid?.() === 0;
 
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
-}, 120_000);
+beforeAll(buildDistOnce, 180_000);
 
 describe('npm start in production, then SIGTERM', () => {
   let inbox: SmtpInbox;

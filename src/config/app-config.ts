@@ -11,6 +11,7 @@ const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
 class EnvironmentVariables {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535) METRICS_PORT?: number;
   @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' }) DATABASE_URL?: string;
   @IsOptional() @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' }) DATABASE_MIGRATION_URL?: string;
   @IsOptional() @IsString() @Matches(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' }) SMTP_URL?: string;
@@ -38,6 +39,8 @@ class EnvironmentVariables {
 export interface AppConfig {
   production: boolean;
   port: number;
+  /** Where Prometheus metrics are served (GET /metrics); unset: not served. Never the public port. */
+  metricsPort?: number;
   /** Unset: the server starts an embedded PostgreSQL under dataDir. */
   databaseUrl?: string;
   /**
@@ -150,11 +153,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   for (const key of previousEncryptionKeys) {
     if (!BASE64_32_BYTES.test(key)) problems.push('ENCRYPTION_KEYS_PREVIOUS must be a comma-separated list of 32-byte base64 keys');
   }
+  if (vars.METRICS_PORT !== undefined && vars.METRICS_PORT === (vars.PORT ?? 3000)) {
+    problems.push('METRICS_PORT must differ from PORT: metrics are for Prometheus, not on the public port');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
     production,
     port: vars.PORT ?? 3000,
+    metricsPort: vars.METRICS_PORT,
     databaseUrl: vars.DATABASE_URL,
     databaseMigrationUrl: vars.DATABASE_MIGRATION_URL,
     dataDir: vars.DATA_DIR ?? '.data',

@@ -2,9 +2,12 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsModule } from '../metrics/metrics.module';
+import { MetricsService } from '../metrics/metrics.service';
 import { formatGraphQLError } from './format-error';
 import { operationLimits } from './operation-limits.rule';
 import { operationNamePlugin } from './operation-name.plugin';
+import { requestMetricsPlugin } from './request-metrics.plugin';
 import { responseSizeLimit } from './response-size.plugin';
 
 /** Far above any real operation of this API; stops a megabyte of aliases before it is validated. */
@@ -15,8 +18,9 @@ export const MAX_QUERY_TOKENS = 2_000;
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): ApolloDriverConfig => ({
+      imports: [MetricsModule],
+      inject: [APP_CONFIG, MetricsService],
+      useFactory: (config: AppConfig, metrics: MetricsService): ApolloDriverConfig => ({
         path: '/graphql',
         autoSchemaFile: true,
         sortSchema: true,
@@ -30,7 +34,7 @@ export const MAX_QUERY_TOKENS = 2_000;
         validationRules: [operationLimits()],
         // Automatic persisted queries would let a client register query text by hash: not configured, so off.
         persistedQueries: false,
-        plugins: [responseSizeLimit(), operationNamePlugin()],
+        plugins: [responseSizeLimit(), operationNamePlugin(), requestMetricsPlugin(metrics)],
         formatError: (formatted, error) => formatGraphQLError(formatted, error, { hideSuggestions: config.production }),
         context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
       }),

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MailerModule } from '@nestjs-modules/mailer';
 import SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsModule } from '../metrics/metrics.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { MailService } from './mail.service';
 
@@ -19,6 +20,7 @@ export const SMTP_TIMEOUTS = { connectionTimeout: 5_000, greetingTimeout: 5_000,
  */
 @Module({
   imports: [
+    MetricsModule,
     ThrottlingModule,
     MailerModule.forRootAsync({
       imports: [],

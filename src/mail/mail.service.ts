@@ -6,6 +6,7 @@ import { AppError } from '../common/app-error';
 import { DEFAULT_LANGUAGE, type Language } from '../common/language';
 import { currentRequestContext } from '../common/request-context';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { formatWait } from '../throttling/lock-ladder';
 import { type MailCategory, ThrottlingService } from '../throttling/throttling.service';
 import { MailKind, renderMail } from './mail-templates';
@@ -53,6 +54,7 @@ export class MailService implements OnApplicationShutdown {
     private readonly mailer: MailerService,
     private readonly throttling: ThrottlingService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     this.outboxDir = resolve(config.dataDir, 'outbox');
   }
@@ -163,7 +165,11 @@ export class MailService implements OnApplicationShutdown {
 
   private async deliver(to: string, kind: MailKind, values: Record<string, unknown>, language?: Language | null): Promise<void> {
     const mail = renderMail(kind, values, this.languageFor(language));
-    const info = await this.mailer.sendMail({ to, from: this.config.mailFrom, ...mail });
+    const info = await this.mailer.sendMail({ to, from: this.config.mailFrom, ...mail }).catch((error: unknown) => {
+      this.metrics.countMail(kind, false);
+      throw error;
+    });
+    this.metrics.countMail(kind, true);
     if (this.config.smtpUrl) return;
     // No SMTP server configured: the stream transport hands back the message, kept as an .eml file.
     await mkdir(this.outboxDir, { recursive: true });

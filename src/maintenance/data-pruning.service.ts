@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { whileHoldingAdvisoryLock } from '../database/advisory-lock';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { type ExpiredDataPruner, PrunesExpiredData } from './expired-data-pruner';
 
 /** Held for the length of a pass, so that of all instances (and workers) one prunes at a time. */
@@ -40,6 +41,7 @@ export class DataPruningService implements OnApplicationBootstrap, BeforeApplica
     private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -69,9 +71,20 @@ export class DataPruningService implements OnApplicationBootstrap, BeforeApplica
 
   /** One pass now (a pass already running on this instance is awaited instead of started twice). */
   runOnce(): Promise<PruningPass> {
-    this.running ??= this.pass().finally(() => {
-      this.running = undefined;
-    });
+    this.running ??= this.pass()
+      .then(
+        (pass) => {
+          this.metrics.countPruningRun(pass.ran ? 'ran' : 'skipped');
+          return pass;
+        },
+        (error: unknown) => {
+          this.metrics.countPruningRun('failed');
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
   }
 

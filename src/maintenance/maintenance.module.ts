@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { MetricsModule } from '../metrics/metrics.module';
 import { DataPruningService } from './data-pruning.service';
 
 /**
@@ -8,7 +9,7 @@ import { DataPruningService } from './data-pruning.service';
  * `@PrunesExpiredData()` and this module runs them.
  */
 @Module({
-  imports: [DiscoveryModule, ScheduleModule.forRoot()],
+  imports: [DiscoveryModule, ScheduleModule.forRoot(), MetricsModule],
   providers: [DataPruningService],
   exports: [DataPruningService],
 })

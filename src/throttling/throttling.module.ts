@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module';
 import { ExpiredRateLimitsPruner } from './expired-rate-limits.pruner';
 import { ThrottlingService } from './throttling.service';
 
 /** Brute-force limits shared by every instance (stored in PostgreSQL). */
 @Module({
+  imports: [MetricsModule],
   providers: [ThrottlingService, ExpiredRateLimitsPruner],
   exports: [ThrottlingService],
 })

@@ -7,6 +7,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppError } from '../common/app-error';
 import { deriveCodeKey } from '../common/code-keys.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { clientAddressKey } from './utils/client-address-key';
 import { normaliseEmail } from '../users/utils/normalise-email.util';
 import { formatWait, LOCK_LADDER_MEMORY_SECONDS, nextLockSeconds } from './lock-ladder';
@@ -75,12 +76,18 @@ export class ThrottlingService {
   private readonly invitationsPerOrganizationAndRecipient: RateLimiterPostgres;
   private readonly invitationsPerInviter: RateLimiterPostgres;
 
-  constructor(private readonly dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+    metrics: MetricsService,
+  ) {
     const store = { storeClient: unnamedStatements(dataSource), storeType: 'pool', tableName: 'rate_limits', tableCreated: true };
     const limiter = (keyPrefix: string, points: number, duration: number) => new RateLimiterPostgres({ ...store, keyPrefix, points, duration });
     const failureLimit = (keyPrefix: string, points: number, duration: number, message: string) =>
       new FailureLimit(
+        keyPrefix,
         dataSource,
+        metrics,
         limiter(keyPrefix, points, duration),
         limiter(`${keyPrefix}-locks`, 1_000, LOCK_LADDER_MEMORY_SECONDS),
         limiter(`${keyPrefix}-locked`, 1, 1),
@@ -269,7 +276,9 @@ async function consumeOrRefuse(limiter: RateLimiterPostgres, key: string, messag
  */
 class FailureLimit {
   constructor(
+    private readonly name: string,
     private readonly dataSource: DataSource,
+    private readonly metrics: MetricsService,
     private readonly failures: RateLimiterPostgres,
     private readonly ladder: RateLimiterPostgres,
     private readonly lockRows: RateLimiterPostgres,
@@ -303,6 +312,7 @@ class FailureLimit {
         await this.lockRows.set(key, 1, lockSeconds);
         await this.failures.delete(key);
         await this.ladder.set(key, locksSoFar + 1, lockSeconds + LOCK_LADDER_MEMORY_SECONDS);
+        this.metrics.countLockout(this.name);
         return { lockedNow: true, lockedForSeconds: lockSeconds };
       },
       release: async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { createTempDataDir, startEmbeddedPostgres } from '../../src/database/embedded-postgres';
@@ -8,6 +9,8 @@ declare module 'vitest' {
     postgresAdminUrl: string;
     /** Set by `npm run test:pgbouncer`: the apps reach their databases through this pooler instead. */
     postgresPoolerUrl: string | undefined;
+    /** Tells this run from the last one (see buildDistOnce). */
+    testRunId: string;
   }
 }
 
@@ -17,6 +20,7 @@ declare module 'vitest' {
  * PgBouncer in front of that server, see scripts/with-pgbouncer.ts) is where the apps connect.
  */
 export default async function setup(project: TestProject) {
+  project.provide('testRunId', randomUUID());
   project.provide('postgresPoolerUrl', process.env.TEST_DATABASE_POOLER_URL || undefined);
   if (process.env.TEST_DATABASE_URL) {
     project.provide('postgresAdminUrl', process.env.TEST_DATABASE_URL);

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { MetricsService } from './metrics.service';
+
+/**
+ * Prometheus metrics (see MetricsService). Modules that report import this one; it imports none of
+ * them, so the dependency goes one way.
+ */
+@Module({
+  providers: [MetricsService],
+  exports: [MetricsService],
+})
+export class MetricsModule {}

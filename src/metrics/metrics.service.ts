@@ -1,0 +1,99 @@
+import cluster from 'node:cluster';
+import type { Server } from 'node:http';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { serveMetrics } from './metrics-server';
+
+export type PruningRunResult = 'ran' | 'skipped' | 'failed';
+
+/**
+ * The process's Prometheus metrics, in one registry of its own. Other modules report through its
+ * methods; it imports none of them. With METRICS_PORT set it serves them on that port (never the
+ * public one); in a cluster worker the primary serves them for every worker together instead.
+ */
+@Injectable()
+export class MetricsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly registry = new Registry();
+  private readonly requestDuration = new Histogram({
+    name: 'graphql_request_duration_seconds',
+    help: 'GraphQL requests by root field (operation) and outcome: ok or the error code answered.',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly lockouts = new Counter({
+    name: 'auth_lockouts_total',
+    help: 'Locks started by a failure limit (password, password-all, second-factor, email-code).',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+  private readonly mailSent = new Counter({ name: 'mail_sent_total', help: 'Mails the transport accepted, by kind.', labelNames: ['kind'] as const, registers: [this.registry] });
+  private readonly mailFailed = new Counter({ name: 'mail_failed_total', help: 'Mail deliveries the transport refused, by kind (each retry counts).', labelNames: ['kind'] as const, registers: [this.registry] });
+  private readonly pruningRuns = new Counter({
+    name: 'data_pruning_runs_total',
+    help: 'Pruning passes: ran, skipped (another instance held the lock) or failed.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  private server: Server | undefined;
+
+  constructor(dataSource: DataSource, @Inject(APP_CONFIG) private readonly config: AppConfig) {
+    // Read when scraped: nothing is counted on the query path.
+    const pool = () => (dataSource.driver as PostgresDriver).master as Pool | undefined;
+    new Gauge({
+      name: 'db_pool_connections',
+      help: 'Connections of the database pool, open (total) and idle.',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        this.set({ state: 'total' }, pool()?.totalCount ?? 0);
+        this.set({ state: 'idle' }, pool()?.idleCount ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'db_pool_waiting_clients',
+      help: 'Queries waiting for a pooled connection.',
+      registers: [this.registry],
+      collect() {
+        this.set(pool()?.waitingCount ?? 0);
+      },
+    });
+  }
+
+  observeGraphQLRequest(operation: string, outcome: string, seconds: number): void {
+    this.requestDuration.observe({ operation, outcome }, seconds);
+  }
+
+  countLockout(limit: string): void {
+    this.lockouts.inc({ limit });
+  }
+
+  countMail(kind: string, delivered: boolean): void {
+    (delivered ? this.mailSent : this.mailFailed).inc({ kind });
+  }
+
+  countPruningRun(result: PruningRunResult): void {
+    this.pruningRuns.inc({ result });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.metricsPort === undefined) return;
+    // Process metrics start timers and observers: only for a process whose metrics are read.
+    collectDefaultMetrics({ register: this.registry });
+    if (cluster.isWorker) {
+      // The primary asks each worker over IPC; constructing an AggregatorRegistry is what makes
+      // prom-client answer those requests, with the registries given here.
+      AggregatorRegistry.setRegistries(this.registry);
+      new AggregatorRegistry();
+      return;
+    }
+    this.server = await serveMetrics(this.config.metricsPort, async () => ({ contentType: this.registry.contentType, body: await this.registry.metrics() }));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await new Promise((closed) => (this.server ? this.server.close(closed) : closed(undefined)));
+  }
+}
