@@ -1,3 +1,5 @@
+// First: it instruments http, pg and graphql before anything below loads them.
+import { stopTracing } from './tracing';
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { resolve } from 'node:path';
@@ -56,6 +58,7 @@ async function serve(config: AppConfig, afterClose: () => Promise<void> = async 
     logger.log(`${signal}: readiness answers 503${delay > 0 ? `, serving ${delay} s more` : ''}, then finishing requests in flight and stopping`);
     await closeGracefully(app, { delayMs: delay * 1000 });
     await afterClose();
+    await stopTracing();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
@@ -82,6 +85,7 @@ function superviseWorkers(config: AppConfig, stopDatabase: () => Promise<void>):
       Object.values(cluster.workers ?? {}).map((worker) => new Promise((done) => worker?.once('exit', done))),
     );
     await stopDatabase();
+    await stopTracing();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown());
