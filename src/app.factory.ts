@@ -26,6 +26,9 @@ export function inFlightRequestCount(app: INestApplication): number {
   return inFlightByApp.get(app)?.current ?? 0;
 }
 
+/** How long, after the drain delay, requests in flight may take before the app closes anyway. */
+export const DRAIN_GRACE_MS = 10_000;
+
 /** Time for connections accepted just before the stop to deliver their request, so it is counted. */
 const SETTLE_MS = 100;
 
@@ -42,7 +45,7 @@ const SETTLE_MS = 100;
  * and that request would be lost. Open connections are closed by app.close() once drained; until
  * then, answers say `Connection: close` so clients do not send more on them.
  */
-export async function closeGracefully(app: INestApplication, { delayMs = 0, graceMs = 10_000 } = {}): Promise<void> {
+export async function closeGracefully(app: INestApplication, { delayMs = 0, graceMs = DRAIN_GRACE_MS } = {}): Promise<void> {
   const server = app.getHttpServer() as Server;
   const inFlight = inFlightByApp.get(app);
   app.get(Draining).begin();
