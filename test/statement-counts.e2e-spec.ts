@@ -49,9 +49,10 @@ describe('SQL statements per operation', () => {
     const user = await newUserWithTwoFactor(t);
     const pending = (await login(t, { email: user.email, password: user.password })).data!.login.accessToken;
     const sent = await sqlOf(async () => expect((await verifyLoginSecondFactor(t, pending, { code: totpCode(user.secret, t.clock) })).data!.verifyLoginSecondFactor.status).toBe('AUTHENTICATED'));
-    // The session, the attempt reserved (and the lock looked for), the secret, one statement that spends the
-    // code and replaces the session with its event, the attempt given back: no transaction around them.
-    expect(sent.map(shortly)).toHaveLength(6);
+    // The session, whether an organization's phishing-resistant rule refuses app codes to this user,
+    // the attempt reserved (and the lock looked for), the secret, one statement that spends the code
+    // and replaces the session with its event, the attempt given back: no transaction around them.
+    expect(sent.map(shortly)).toHaveLength(7);
     expect(sent.filter((sql) => /^\s*(START TRANSACTION|BEGIN|COMMIT)/i.test(sql))).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { addMinutes, addSeconds, Clock } from '../common/clock';
+import { PasskeyPresence } from '../common/passkey-presence';
 import { currentRequestContext } from '../common/request-context';
 import { type SecondFactorWrite, StatementParams } from '../common/statement-params';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -19,6 +20,7 @@ import { AuthPayload, AuthStatus } from './models/auth-payload.model';
 import type { Session } from './models/session.model';
 import { TrustedDevicesService } from './trusted-devices.service';
 import { generateOpaqueToken, hashOpaqueToken, looksLikeOpaqueToken, SESSION_TOKEN_PREFIX } from './utils/opaque-token.util';
+import { isHeldForPasskey } from './utils/passkey-hold.util';
 
 export const PENDING_SESSION_MINUTES = 10;
 export const MAX_SECOND_FACTOR_FAILURES_PER_SESSION = 5;
@@ -29,6 +31,9 @@ const LAST_SEEN_RESOLUTION_SECONDS = 60;
 export type SessionUser = AuthenticatedSession['user'];
 
 /** A session just created, with the only copy of its token. */
+/** OrganizationsService.passkeyRequirement's answer: null when no rule holds the user's roles. */
+type PasskeyRule = Awaited<ReturnType<OrganizationsService['passkeyRequirement']>>;
+
 export interface IssuedSession {
   token: string;
   session: SessionEntity;
@@ -43,6 +48,7 @@ interface SessionRow {
   level: SessionLevel;
   expires_at: Date;
   last_seen_at: Date;
+  passkey_verified: boolean;
   email: string;
   name: string | null;
   two_factor_enabled_at: Date | null;
@@ -58,6 +64,7 @@ export class SessionsService {
     private readonly organizations: OrganizationsService,
     private readonly trustedDevices: TrustedDevicesService,
     private readonly securityEvents: SecurityEventsService,
+    private readonly passkeyPresence: PasskeyPresence,
     private readonly clock: Clock,
   ) {}
 
@@ -87,13 +94,14 @@ export class SessionsService {
     factorWrite: SecondFactorWrite | null,
     record: SecurityEventType[],
     rememberDevice: boolean,
+    passkeyVerified = false,
   ): Promise<{ live: boolean; issued: IssuedSession | null }> {
     const params = new StatementParams();
     const userId = params.add(pending.user.id);
     const now = params.add(this.clock.now());
     const live = `SELECT id FROM sessions WHERE id = ${params.add(pending.sessionId)} AND user_id = ${userId} AND revoked_at IS NULL AND expires_at > ${now} FOR UPDATE`;
     const used = factorWrite ? `${factorWrite(params, 'EXISTS (SELECT 1 FROM live)')} RETURNING 1` : 'SELECT 1 WHERE false';
-    const full = this.insertSql(params, pending.user, SessionLevel.FULL, 'EXISTS (SELECT 1 FROM revoked)');
+    const full = this.insertSql(params, pending.user, SessionLevel.FULL, 'EXISTS (SELECT 1 FROM revoked)', passkeyVerified);
     const device = rememberDevice ? this.trustedDevices.insertSql(params, pending.user.id, 'EXISTS (SELECT 1 FROM revoked)') : null;
     const [row] = (await this.sessions.query(
       `WITH live AS (${live}),
@@ -117,7 +125,7 @@ export class SessionsService {
   async issueOnFactor(user: SessionUser, factorWrite: SecondFactorWrite, record: SecurityEventType[], rememberDevice: boolean): Promise<IssuedSession | null> {
     const params = new StatementParams();
     const used = 'EXISTS (SELECT 1 FROM used)';
-    const full = this.insertSql(params, user, SessionLevel.FULL, used);
+    const full = this.insertSql(params, user, SessionLevel.FULL, used, true);
     const device = rememberDevice ? this.trustedDevices.insertSql(params, user.id, used) : null;
     const [row] = (await this.sessions.query(
       `WITH used AS (${factorWrite(params, 'TRUE')} RETURNING 1),
@@ -131,7 +139,7 @@ export class SessionsService {
   }
 
   /** The INSERT of a new session, to put in a statement: inserted only when `when` (SQL) holds. */
-  private insertSql(params: StatementParams, user: SessionUser, level: SessionLevel, when: string): { sql: string; issued: IssuedSession } {
+  private insertSql(params: StatementParams, user: SessionUser, level: SessionLevel, when: string, passkeyVerified = false): { sql: string; issued: IssuedSession } {
     const token = generateOpaqueToken(SESSION_TOKEN_PREFIX);
     const now = this.clock.now();
     const request = currentRequestContext();
@@ -141,6 +149,7 @@ export class SessionsService {
       tokenHash: hashOpaqueToken(token),
       level,
       secondFactorFailures: 0,
+      passkeyVerified,
       createdAt: now,
       lastSeenAt: now,
       expiresAt: level === SessionLevel.PASSWORD ? addMinutes(now, PENDING_SESSION_MINUTES) : addSeconds(now, this.config.sessionTtlHours * 3600),
@@ -157,11 +166,12 @@ export class SessionsService {
       session.expiresAt,
       session.ipAddress,
       session.userAgent,
+      session.passkeyVerified,
     ].map((value) => params.add(value));
-    const [id, userId, tokenHash, sessionLevel, createdAt, expiresAt, ipAddress, userAgent] = values;
-    const sql = `INSERT INTO sessions (id, user_id, token_hash, level, second_factor_failures, created_at, last_seen_at, expires_at, revoked_at, ip_address, user_agent)
+    const [id, userId, tokenHash, sessionLevel, createdAt, expiresAt, ipAddress, userAgent, byPasskey] = values;
+    const sql = `INSERT INTO sessions (id, user_id, token_hash, level, second_factor_failures, created_at, last_seen_at, expires_at, revoked_at, ip_address, user_agent, passkey_verified)
       SELECT ${id}::uuid, ${userId}::uuid, ${tokenHash}::bytea, ${sessionLevel}::varchar, 0, ${createdAt}::timestamptz, ${createdAt}::timestamptz, ${expiresAt}::timestamptz, NULL,
-             ${ipAddress}::varchar, ${userAgent}::varchar
+             ${ipAddress}::varchar, ${userAgent}::varchar, ${byPasskey}::boolean
        WHERE ${when}`;
     return { sql, issued: { token, session, user } };
   }
@@ -177,7 +187,7 @@ export class SessionsService {
     const now = this.clock.now();
     const pool = (this.sessions.manager.connection.driver as PostgresDriver).master as Pool;
     const { rows } = await pool.query<SessionRow>(
-      `SELECT s.id AS session_id, s.user_id, s.level, s.expires_at, s.last_seen_at,
+      `SELECT s.id AS session_id, s.user_id, s.level, s.expires_at, s.last_seen_at, s.passkey_verified,
               u.email, u.name, u.two_factor_enabled_at, u.created_at
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2`,
@@ -193,6 +203,7 @@ export class SessionsService {
       userId: row.user_id,
       level: row.level,
       expiresAt: row.expires_at,
+      passkeyVerified: row.passkey_verified,
       user: {
         id: row.user_id,
         email: row.email,
@@ -203,11 +214,11 @@ export class SessionsService {
     };
   }
 
-  /** The AuthPayload a client sees for a session it was just given. */
-  async payloadFor(issued: IssuedSession): Promise<AuthPayload> {
+  /** The AuthPayload a client sees for a session it was just given (with the user's passkey rule when the caller already read it). */
+  async payloadFor(issued: IssuedSession, passkeyRule?: PasskeyRule): Promise<AuthPayload> {
     return {
       accessToken: issued.token,
-      status: await this.statusOf(issued.session.level, issued.user),
+      status: await this.statusOf(issued.session.level, issued.user, issued.session.passkeyVerified, passkeyRule),
       expiresAt: issued.session.expiresAt,
       trustedDeviceToken: issued.trustedDeviceToken ?? null,
       trustedDeviceRejected: issued.trustedDeviceRejected ?? false,
@@ -304,8 +315,20 @@ export class SessionsService {
     );
   }
 
-  private async statusOf(level: SessionLevel, user: SessionUser): Promise<AuthStatus> {
+  private async statusOf(level: SessionLevel, user: SessionUser, passkeyVerified: boolean, passkeyRule?: PasskeyRule): Promise<AuthStatus> {
     if (level === SessionLevel.PASSWORD) return AuthStatus.SECOND_FACTOR_REQUIRED;
-    return (await this.isOverdueForTwoFactorSetup(user)) ? AuthStatus.TWO_FACTOR_SETUP_REQUIRED : AuthStatus.AUTHENTICATED;
+    const held = (await this.isOverdueForTwoFactorSetup(user)) || (await this.isHeldForPasskey({ user, passkeyVerified }, passkeyRule));
+    return held ? AuthStatus.TWO_FACTOR_SETUP_REQUIRED : AuthStatus.AUTHENTICATED;
+  }
+
+  /**
+   * True when an organization's phishing-resistant rule holds this FULL session to registering a
+   * passkey (isHeldForPasskey). Asked only for users with 2FA on: one query, and a second only
+   * while a rule's grace period runs.
+   */
+  async isHeldForPasskey(session: { user: SessionUser; passkeyVerified: boolean }, knownRule?: PasskeyRule): Promise<boolean> {
+    if (!session.user.twoFactorEnabledAt || session.passkeyVerified) return false;
+    const rule = knownRule === undefined ? await this.organizations.passkeyRequirement(session.user.id) : knownRule;
+    return isHeldForPasskey(rule, session, this.clock.now(), () => this.passkeyPresence.has(session.user.id));
   }
 }

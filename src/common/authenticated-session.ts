@@ -4,6 +4,8 @@ export interface AuthenticatedSession {
   userId: string;
   level: 'PASSWORD' | 'FULL';
   expiresAt: Date;
+  /** Its second factor was a passkey (or it is a one-step passkey sign-in). */
+  passkeyVerified: boolean;
   user: {
     id: string;
     email: string;

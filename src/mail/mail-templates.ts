@@ -20,6 +20,7 @@ export enum MailKind {
   TWO_FACTOR_RESET_BY_ADMIN = 'TWO_FACTOR_RESET_BY_ADMIN',
   PASSWORD_RESET_LINK = 'PASSWORD_RESET_LINK',
   PASSWORD_RESET = 'PASSWORD_RESET',
+  PASSKEY_REQUIRED = 'PASSKEY_REQUIRED',
 }
 
 interface TemplateSource {
@@ -124,6 +125,13 @@ const english: Record<MailKind, TemplateSource> = {
     paragraphs: [
       '{{organization}} requires 2-step verification from its members. Set it up by {{deadline}}; after that you can only sign in to set it up.',
       'Open the 2-Step Verification tab of your account to start.',
+    ],
+  },
+  PASSKEY_REQUIRED: {
+    subject: '{{organization}} now accepts only passkeys and security keys for your role',
+    paragraphs: [
+      '{{organization}} no longer accepts codes from an authenticator app for your role: only a passkey or a security key, which a fake site cannot trick out of you.',
+      'Add one by {{deadline}} from the 2-Step Verification tab, then sign in with it. After that, a sign-in with a code or a recovery code can only add a passkey.',
     ],
   },
   TWO_FACTOR_REQUIRED_REMINDER: {
@@ -236,6 +244,13 @@ const korean: Record<MailKind, TemplateSource> = {
     paragraphs: [
       '{{organization}}은(는) 구성원에게 2단계 인증을 요구합니다. {{deadline}}까지 설정하세요. 이후에는 로그인 후 2단계 인증 설정만 할 수 있습니다.',
       '계정의 2단계 인증 탭에서 설정을 시작하세요.',
+    ],
+  },
+  PASSKEY_REQUIRED: {
+    subject: '{{organization}}에서 회원님의 역할에 패스키와 보안 키만 허용합니다',
+    paragraphs: [
+      '{{organization}}은(는) 회원님의 역할에 더 이상 인증 앱 코드를 허용하지 않고, 가짜 사이트에 속아 넘겨줄 수 없는 패스키나 보안 키만 허용합니다.',
+      '{{deadline}}까지 2단계 인증 탭에서 패스키를 추가한 뒤 그 패스키로 로그인하세요. 그 후에는 코드나 복구 코드로 로그인하면 패스키 추가만 할 수 있습니다.',
     ],
   },
   TWO_FACTOR_REQUIRED_REMINDER: {

@@ -111,7 +111,7 @@ export class OrganizationsResolver {
 
   @Mutation(() => OrganizationSecuritySettings, {
     description: describeOperation(
-      'OWNER and ADMIN only. Requiring 2FA needs the caller to have 2FA on (else FAILED_PRECONDITION). After the grace period, members without 2FA can only set it up.',
+      'OWNER and ADMIN only. Requiring 2FA needs the caller to have 2FA on (else FAILED_PRECONDITION). After the grace period, members without 2FA can only set it up. adminSecondFactors / memberSecondFactors PHISHING_RESISTANT (with the requirement on) accept only passkeys and security keys from that role, after the same grace period counted from the rule\'s start or the joining; setting it needs the caller to have a passkey (else FAILED_PRECONDITION).',
       [Code.BAD_USER_INPUT, Code.NOT_FOUND, Code.FORBIDDEN, Code.FAILED_PRECONDITION],
     ),
   })

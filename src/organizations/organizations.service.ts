@@ -24,7 +24,9 @@ import { OrganizationEntity } from './entities/organization.entity';
 import { OrganizationRole } from './models/organization-role.model';
 import { Organization, OrganizationMember, OrganizationSecuritySettings } from './models/organization.model';
 import { isManagerRole, mayAddDirectly, mayMoveBetweenRoles, ROLE_RANK, type SharedMembership, standsAtOrAboveEverywhere } from './utils/role-rules.util';
-import { memberSetupDeadline, requirementStart, TWO_FACTOR_REMINDER_HOURS_BEFORE } from './utils/two-factor-requirement.util';
+import { demandsPhishingResistant, memberSetupDeadline, requirementStart, TWO_FACTOR_REMINDER_HOURS_BEFORE } from './utils/two-factor-requirement.util';
+import { AllowedSecondFactors } from './models/allowed-second-factors.model';
+import { PasskeyPresence } from '../common/passkey-presence';
 
 /** The caller's account as the guard loaded it for this request. */
 type Caller = AuthenticatedSession['user'];
@@ -65,6 +67,7 @@ export class OrganizationsService {
     private readonly users: UsersService,
     private readonly securityEvents: SecurityEventsService,
     private readonly mail: MailService,
+    private readonly passkeyPresence: PasskeyPresence,
     private readonly clock: Clock,
   ) {}
 
@@ -99,6 +102,9 @@ export class OrganizationsService {
         requireTwoFactor: false,
         twoFactorGracePeriodHours: 0,
         requireTwoFactorSince: null,
+        adminSecondFactors: AllowedSecondFactors.ANY,
+        memberSecondFactors: AllowedSecondFactors.ANY,
+        phishingResistantSince: null,
         settingsUpdatedAt: null,
         settingsUpdatedBy: null,
         createdAt: now,
@@ -284,10 +290,26 @@ export class OrganizationsService {
         );
       }
       const now = this.clock.now();
+      const adminSecondFactors = input.adminSecondFactors ?? organization.adminSecondFactors;
+      const memberSecondFactors = input.memberSecondFactors ?? organization.memberSecondFactors;
+      const newlyStrict =
+        (adminSecondFactors === AllowedSecondFactors.PHISHING_RESISTANT && organization.adminSecondFactors !== adminSecondFactors) ||
+        (memberSecondFactors === AllowedSecondFactors.PHISHING_RESISTANT && organization.memberSecondFactors !== memberSecondFactors);
+      // Whoever demands keys must hold one: an admin cannot lock everyone out of a rule they could not meet.
+      if (newlyStrict && !(await this.passkeyPresence.has(caller.id))) {
+        throw new AppError(
+          ErrorCode.FAILED_PRECONDITION,
+          'Register a passkey or security key for your own account before requiring them (PHISHING_RESISTANT) in the organization.',
+        );
+      }
+      const strict = adminSecondFactors === AllowedSecondFactors.PHISHING_RESISTANT || memberSecondFactors === AllowedSecondFactors.PHISHING_RESISTANT;
       const settings = {
         requireTwoFactor: input.requireTwoFactor,
         twoFactorGracePeriodHours: input.twoFactorGracePeriodHours ?? organization.twoFactorGracePeriodHours,
         requireTwoFactorSince: requirementStart(organization.requireTwoFactorSince, input.requireTwoFactor, now),
+        adminSecondFactors,
+        memberSecondFactors,
+        phishingResistantSince: requirementStart(organization.phishingResistantSince, strict, now),
         settingsUpdatedAt: now,
         settingsUpdatedBy: caller.id,
       };
@@ -297,10 +319,25 @@ export class OrganizationsService {
         db,
       );
       const turnedOn = organization.requireTwoFactorSince === null && settings.requireTwoFactorSince !== null;
-      return { organization: { ...organization, ...settings }, turnedOn };
+      return { organization: { ...organization, ...settings }, before: organization, turnedOn };
     });
     if (saved.turnedOn) await this.mailRequirementToMembers(saved.organization);
+    await this.mailPasskeyRuleToNewlyHeld(saved.before, saved.organization);
     return toSecuritySettings(saved.organization, toUser(caller));
+  }
+
+  /** Mails each member whose role the rule now holds to passkeys (and did not before), with their deadline. */
+  private async mailPasskeyRuleToNewlyHeld(before: OrganizationEntity, after: OrganizationEntity): Promise<void> {
+    const memberships = await this.memberships.findBy({ organizationId: after.id });
+    const newlyHeld = memberships.filter((m) => demandsPhishingResistant(after, m.role) && !demandsPhishingResistant(before, m.role));
+    if (newlyHeld.length === 0) return;
+    const users = new Map((await this.users.findByIds(newlyHeld.map((m) => m.userId))).map((user) => [user.id, user]));
+    for (const membership of newlyHeld) {
+      const user = users.get(membership.userId);
+      if (!user) continue;
+      const deadline = memberSetupDeadline(after.phishingResistantSince!, membership.joinedAt, after.twoFactorGracePeriodHours);
+      this.mail.sendNotice(user.email, MailKind.PASSKEY_REQUIRED, { organization: after.name, deadline: deadline.toUTCString() }, user.language);
+    }
   }
 
   /** Mails each member without 2FA that the organization now requires it, with their own deadline. */
@@ -339,6 +376,25 @@ export class OrganizationsService {
       [userId],
     );
     return rows[0]?.deadline ?? null;
+  }
+
+  /**
+   * The organizations whose rule accepts only phishing-resistant factors from this user's role, and
+   * the earliest end of their grace periods (from the rule's start or the joining, as for 2FA): the
+   * strictest wins. One query on the memberships' user_id index; none of them: null.
+   */
+  async passkeyRequirement(userId: string): Promise<{ organizations: string[]; deadline: Date } | null> {
+    const rows: Array<{ name: string; deadline: Date }> = await this.memberships.query(
+      `SELECT o.name, greatest(o.phishing_resistant_since, m.joined_at) + make_interval(hours => o.two_factor_grace_period_hours) AS deadline
+         FROM organization_memberships m
+         JOIN organizations o ON o.id = m.organization_id
+        WHERE m.user_id = $1 AND o.require_two_factor AND o.phishing_resistant_since IS NOT NULL
+          AND CASE WHEN m.role = 'MEMBER' THEN o.member_second_factors ELSE o.admin_second_factors END = 'PHISHING_RESISTANT'
+        ORDER BY deadline, o.name`,
+      [userId],
+    );
+    if (rows.length === 0) return null;
+    return { organizations: rows.map((row) => row.name), deadline: new Date(rows[0]!.deadline) };
   }
 
   /** The caller's organizations that require 2FA: who set the requirement, so a member can ask them or leave. */
@@ -597,6 +653,8 @@ function toSecuritySettings(organization: OrganizationEntity, updatedBy: User | 
   return {
     requireTwoFactor: organization.requireTwoFactor,
     twoFactorGracePeriodHours: organization.twoFactorGracePeriodHours,
+    adminSecondFactors: organization.adminSecondFactors,
+    memberSecondFactors: organization.memberSecondFactors,
     updatedAt: organization.settingsUpdatedAt,
     updatedBy,
   };

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
 import { MailModule } from '../mail/mail.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { UsersModule } from '../users/users.module';
 import { ExpiredChallengesPruner } from './expired-challenges.pruner';
@@ -13,7 +14,7 @@ import { PasskeysService } from './passkeys.service';
 
 /** WebAuthn credentials and challenges. The two-factor module asks it to check a passkey at login. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PasskeyEntity, WebAuthnChallengeEntity]), AuthModule, AuditModule, MailModule, UsersModule, ThrottlingModule],
+  imports: [TypeOrmModule.forFeature([PasskeyEntity, WebAuthnChallengeEntity]), AuthModule, AuditModule, MailModule, UsersModule, ThrottlingModule, OrganizationsModule],
   providers: [PasskeysService, PasskeysResolver, ExpiredChallengesPruner],
   exports: [PasskeysService],
 })

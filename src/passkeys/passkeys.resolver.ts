@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { AllowPendingSecondFactor, Public } from '../auth/decorators/access.decorators';
+import { AllowDuringForcedTwoFactorSetup, AllowPendingSecondFactor, Public } from '../auth/decorators/access.decorators';
 import { PASSWORD_MAX_LENGTH } from '../auth/dto/auth.inputs';
 import { AuthPayload } from '../auth/models/auth-payload.model';
 import { AppError, ErrorCode as Code } from '../common/app-error';
@@ -26,6 +26,8 @@ export class PasskeysResolver {
     return this.service.list(session.userId);
   }
 
+  // Open while a phishing-resistant rule holds the session: registering a key is how one gets out.
+  @AllowDuringForcedTwoFactorSetup()
   @Mutation(() => String, {
     description: describeOperation(
       "FULL session of a user with 2FA on, and the password again. Returns the JSON text of PublicKeyCredentialCreationOptionsJSON (rp id WEBAUTHN_RP_ID, attestation none, the user's passkeys excluded); valid 5 minutes, single use.",
@@ -39,6 +41,7 @@ export class PasskeysResolver {
     return this.service.startRegistration(session, boundedPassword(password));
   }
 
+  @AllowDuringForcedTwoFactorSetup()
   @Mutation(() => Passkey, {
     description: describeOperation(
       "Answers startPasskeyRegistration's options with the browser's RegistrationResponseJSON and saves the passkey under the given name. A response for another, a used or an expired challenge, another origin or another rp id is INVALID_CODE: start again.",

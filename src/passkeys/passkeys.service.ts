@@ -21,12 +21,14 @@ import { deviceName } from '../auth/utils/device-name.util';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { addMinutes, addSeconds, Clock } from '../common/clock';
+import { PasskeyPresence } from '../common/passkey-presence';
 import { currentRequestContext } from '../common/request-context';
 import type { SecondFactorWrite } from '../common/statement-params';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
+import { OrganizationsService } from '../organizations/organizations.service';
 import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
 import { UsersService } from '../users/users.service';
 import type { FinishPasskeyRegistrationInput } from './dto/passkey.inputs';
@@ -63,7 +65,11 @@ export class PasskeysService {
     private readonly mail: MailService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+    private readonly organizations: OrganizationsService,
+    passkeyPresence: PasskeyPresence,
+  ) {
+    passkeyPresence.answerWith((userId) => this.passkeys.existsBy({ userId }));
+  }
 
   /** Creation options for the browser; needs 2FA on and the password again (step-up). */
   async startRegistration(session: AuthenticatedSession, password: string): Promise<string> {
@@ -161,7 +167,16 @@ export class PasskeysService {
   /** Needs the password again. */
   async remove(session: AuthenticatedSession, id: string, password: string): Promise<void> {
     await this.accounts.requirePassword(session.userId, password);
+    const rule = await this.organizations.passkeyRequirement(session.userId);
     const removed = await this.dataSource.transaction(async (db) => {
+      // Locked: two removals at once cannot both see "another key is left".
+      await this.users.lockTwoFactorState(session.userId, db);
+      if (rule && (await db.countBy(PasskeyEntity, { userId: session.userId })) <= 1 && (await db.existsBy(PasskeyEntity, { id, userId: session.userId }))) {
+        throw new AppError(
+          ErrorCode.FAILED_PRECONDITION,
+          `${rule.organizations.join(', ')} accepts only passkeys and security keys for your role: add another one before removing your last.`,
+        );
+      }
       const [rows] = (await db.query(`DELETE FROM passkeys WHERE id = $1 AND user_id = $2 RETURNING name`, [id, session.userId])) as [Array<{ name: string }>, number];
       if (rows.length === 0) return null;
       await this.securityEvents.record({ type: SecurityEventType.PASSKEY_REMOVED, userId: session.userId }, db);

@@ -34,13 +34,13 @@ export class TwoFactorResolver {
   @AllowPendingSecondFactor()
   @Mutation(() => AuthPayload, {
     description: describeOperation(
-      'The second step of login, called with the pending token from login: exactly one of a code from the authenticator app or a recovery code. Returns a new full token (the pending one stops working) and, with rememberDevice: true, a trustedDeviceToken. 5 wrong codes end the pending session (attemptsRemaining: 0; sign in again); 10 wrong codes in a row lock the account\'s second factor for 15 minutes and mail the user.',
-      [Code.BAD_USER_INPUT, Code.INVALID_CODE, Code.TOO_MANY_ATTEMPTS, Code.FAILED_PRECONDITION, Code.UNAUTHENTICATED],
+      'The second step of login, called with the pending token from login: exactly one of a code from the authenticator app, a recovery code or a passkey answer (startPasskeySecondFactor). Returns a new full token (the pending one stops working) and, with rememberDevice: true, a trustedDeviceToken. 5 wrong codes end the pending session (attemptsRemaining: 0; sign in again); 10 wrong codes in a row lock the account\'s second factor for 15 minutes and mail the user. Where an organization accepts only phishing-resistant factors for the user\'s role and the user has a passkey, an app code is FORBIDDEN (not spent, not counted) and a recovery code signs in held to passkey registration (TWO_FACTOR_SETUP_REQUIRED).',
+      [Code.BAD_USER_INPUT, Code.INVALID_CODE, Code.TOO_MANY_ATTEMPTS, Code.FAILED_PRECONDITION, Code.UNAUTHENTICATED, Code.FORBIDDEN],
     ),
   })
   verifyLoginSecondFactor(
     @CurrentSession() session: AuthenticatedSession,
-    @Args('input', { description: 'code or recoveryCode, and rememberDevice.' }) input: VerifyLoginSecondFactorInput,
+    @Args('input', { description: 'code, recoveryCode or passkeyResponse, and rememberDevice.' }) input: VerifyLoginSecondFactorInput,
   ): Promise<AuthPayload> {
     return this.twoFactor.verifyLoginSecondFactor(session, input);
   }

@@ -60,12 +60,13 @@ export class TwoFactorService {
 
   async status(session: AuthenticatedSession): Promise<TwoFactorStatus> {
     const enabledAt = session.user.twoFactorEnabledAt;
-    const [recoveryCodesRemaining, setupStep, requiringOrganizations, deadline, passkeyCount] = await Promise.all([
+    const [recoveryCodesRemaining, setupStep, requiringOrganizations, deadline, passkeyCount, passkeyRule] = await Promise.all([
       enabledAt ? this.recoveryCodes.countRemaining(session.userId) : Promise.resolve(0),
       enabledAt ? Promise.resolve(null) : this.setup.pendingStep(session.userId),
       this.organizations.listRequiringTwoFactor(session.userId),
       enabledAt ? Promise.resolve(null) : this.organizations.twoFactorSetupDeadline(session.userId),
       enabledAt ? this.passkeys.count(session.userId) : Promise.resolve(0),
+      this.organizations.passkeyRequirement(session.userId),
     ]);
     return {
       enabled: enabledAt !== null,
@@ -76,6 +77,8 @@ export class TwoFactorService {
       requiredByOrganization: requiringOrganizations.length > 0,
       requiringOrganizations,
       setupRequiredBy: deadline,
+      phishingResistantRequired: passkeyRule !== null,
+      passkeyRequiredBy: passkeyRule && passkeyCount === 0 ? passkeyRule.deadline : null,
     };
   }
 
@@ -91,6 +94,8 @@ export class TwoFactorService {
     }
     const given = exactlyOneLoginFactor(input);
     const rememberDevice = Boolean(input.rememberDevice);
+    const passkeyRule = await this.organizations.passkeyRequirement(session.userId);
+    if ('kind' in given && given.kind === 'totp') await this.refuseAppCodeUnderPasskeyRule(session.userId, passkeyRule);
     const attempt = await this.throttling.secondFactorAttempt(session.userId);
     let factor: SecondFactor;
     let write: SecondFactorWrite | null;
@@ -107,7 +112,7 @@ export class TwoFactorService {
         SecurityEventType.SECOND_FACTOR_SUCCEEDED,
         ...(rememberDevice ? [SecurityEventType.TRUSTED_DEVICE_ADDED] : []),
       ];
-      completed = await this.sessions.completeSecondStep(session, write, record, rememberDevice);
+      completed = await this.sessions.completeSecondStep(session, write, record, rememberDevice, factor.kind === 'passkey');
     } catch (error) {
       await attempt.release();
       throw error;
@@ -132,7 +137,20 @@ export class TwoFactorService {
         device: deviceName(currentRequestContext()?.userAgent ?? null) ?? 'An unnamed browser',
       });
     }
-    return this.sessions.payloadFor(completed.issued);
+    return this.sessions.payloadFor(completed.issued, passkeyRule);
+  }
+
+  /**
+   * Under an organization's phishing-resistant rule, a user who has a passkey no longer signs in
+   * with an app code (it can be phished): FORBIDDEN, before the code is looked at, so it is not
+   * spent and no wrong try is counted. A recovery code still works, into a session held to passkey
+   * registration, so that a lost key can be replaced.
+   */
+  private async refuseAppCodeUnderPasskeyRule(userId: string, rule: Awaited<ReturnType<OrganizationsService['passkeyRequirement']>>): Promise<void> {
+    if (!rule || (await this.passkeys.count(userId)) === 0) return;
+    throw AppError.forbidden(
+      `${rule.organizations.join(', ')} accepts only a passkey or a security key for your role: use your passkey. Lost it? Use a recovery code, then add a new passkey.`,
+    );
   }
 
   /** Needs the password and one working code; removes the secret, the codes and all trusted devices. */

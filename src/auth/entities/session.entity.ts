@@ -25,6 +25,10 @@ export class SessionEntity {
   @Column({ type: 'varchar', length: 16 })
   level: SessionLevel;
 
+  /** The second factor was a passkey (or the sign-in was one): under a phishing-resistant rule, only such sessions stay unrestricted. */
+  @Column({ name: 'passkey_verified', type: 'boolean', default: false })
+  passkeyVerified: boolean;
+
   @Column({ name: 'second_factor_failures', type: 'int', default: 0 })
   secondFactorFailures: number;
 

@@ -50,6 +50,12 @@ export class AccessGuard implements CanActivate {
         'Your organization requires two-step verification. Set it up to continue (twoFactorStatus.requiringOrganizations names the organization; you can also leave it).',
       );
     }
+    if (await this.sessions.isHeldForPasskey(session)) {
+      throw new AppError(
+        ErrorCode.TWO_FACTOR_SETUP_REQUIRED,
+        'An organization of yours accepts only a passkey or a security key for your role. Add one (startPasskeyRegistration) if you have none, then sign in again with it.',
+      );
+    }
     return true;
   }
 }

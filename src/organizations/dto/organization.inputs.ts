@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsEnum, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { AllowedSecondFactors } from '../models/allowed-second-factors.model';
 import { OrganizationRole } from '../models/organization-role.model';
 import { PlainName } from '../../common/plain-name.decorator';
 import { NormalisedEmail } from '../../users/dto/normalised-email.decorator';
@@ -75,4 +76,17 @@ export class UpdateOrganizationSecuritySettingsInput {
   @Min(0, { message: `must be between 0 and ${MAX_GRACE_PERIOD_HOURS}` })
   @Max(MAX_GRACE_PERIOD_HOURS, { message: `must be between 0 and ${MAX_GRACE_PERIOD_HOURS}` })
   twoFactorGracePeriodHours?: number | null;
+
+  @Field(() => AllowedSecondFactors, {
+    nullable: true,
+    description: 'Omitted: unchanged. PHISHING_RESISTANT needs the caller to have a passkey themselves (else FAILED_PRECONDITION).',
+  })
+  @IsOptional()
+  @IsEnum(AllowedSecondFactors)
+  adminSecondFactors?: AllowedSecondFactors | null;
+
+  @Field(() => AllowedSecondFactors, { nullable: true })
+  @IsOptional()
+  @IsEnum(AllowedSecondFactors)
+  memberSecondFactors?: AllowedSecondFactors | null;
 }

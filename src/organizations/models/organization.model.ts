@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { User } from '../../users/models/user.model';
 import { OrganizationRole } from './organization-role.model';
+import { AllowedSecondFactors } from './allowed-second-factors.model';
 
 @ObjectType({ description: "An organization's 2FA requirement." })
 export class OrganizationSecuritySettings {
@@ -9,6 +10,12 @@ export class OrganizationSecuritySettings {
 
   @Field(() => Int, { description: 'Hours that members without 2FA keep working after the requirement is turned on; 0 means at once.' })
   twoFactorGracePeriodHours: number;
+
+  @Field(() => AllowedSecondFactors, { description: 'The factors that satisfy the requirement for OWNER and ADMIN members. Default ANY.' })
+  adminSecondFactors: AllowedSecondFactors;
+
+  @Field(() => AllowedSecondFactors, { description: 'The factors that satisfy the requirement for MEMBER members. Default ANY.' })
+  memberSecondFactors: AllowedSecondFactors;
 
   @Field(() => Date, { nullable: true, description: 'Last change; null if never changed.' })
   updatedAt: Date | null;

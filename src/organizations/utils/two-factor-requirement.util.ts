@@ -1,3 +1,6 @@
+import { AllowedSecondFactors } from '../models/allowed-second-factors.model';
+import { OrganizationRole } from '../models/organization-role.model';
+
 /**
  * The moment a saved 2FA requirement counts from; members' deadline is this plus the grace hours.
  *
@@ -25,3 +28,16 @@ export function memberSetupDeadline(requirementStartedAt: Date, joinedAt: Date, 
 
 /** A reminder is mailed once a day before the deadline, when the grace period is longer than that. */
 export const TWO_FACTOR_REMINDER_HOURS_BEFORE = 24;
+
+/**
+ * Whether an organization accepts only phishing-resistant factors (passkeys, security keys) from a
+ * member with this role: its 2FA requirement is on and the role's rule says so.
+ */
+export function demandsPhishingResistant(
+  organization: { requireTwoFactor: boolean; adminSecondFactors: AllowedSecondFactors; memberSecondFactors: AllowedSecondFactors },
+  role: OrganizationRole,
+): boolean {
+  if (!organization.requireTwoFactor) return false;
+  const rule = role === OrganizationRole.MEMBER ? organization.memberSecondFactors : organization.adminSecondFactors;
+  return rule === AllowedSecondFactors.PHISHING_RESISTANT;
+}

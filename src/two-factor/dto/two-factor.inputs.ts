@@ -9,7 +9,7 @@ export const MAX_CODE_INPUT_LENGTH = 32;
 /** A second factor as the user gives it: exactly one of the two (checked by the service). */
 @InputType({ isAbstract: true })
 abstract class SecondFactorCodeInput {
-  @Field(() => String, { nullable: true, description: 'A 6-digit code from the authenticator app; give exactly one of code and recoveryCode.' })
+  @Field(() => String, { nullable: true, description: 'A 6-digit code from the authenticator app; give exactly one second factor (the input says which it takes).' })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_CODE_INPUT_LENGTH)
@@ -22,7 +22,7 @@ abstract class SecondFactorCodeInput {
   recoveryCode?: string | null;
 }
 
-@InputType({ description: 'The second factor at login: exactly one of code and recoveryCode.' })
+@InputType({ description: 'The second factor at login: exactly one of code, recoveryCode and passkeyResponse.' })
 export class VerifyLoginSecondFactorInput extends SecondFactorCodeInput {
   @Field(() => String, {
     nullable: true,

@@ -48,6 +48,16 @@ export class TwoFactorStatus {
     description: 'When required and not enabled: the end of the grace period, after which only setup is open.',
   })
   setupRequiredBy: Date | null;
+
+  @Field({ description: 'True when an organization of the user accepts only phishing-resistant factors for their role.' })
+  phishingResistantRequired: boolean;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When phishingResistantRequired and the user has no passkey: the end of the grace period (from the rule or from joining, as for 2FA), after which only passkey registration, me, twoFactorStatus, myOrganizations, leaving and logout are open (TWO_FACTOR_SETUP_REQUIRED).',
+  })
+  passkeyRequiredBy: Date | null;
 }
 
 @ObjectType({ description: 'A setup just started by startTwoFactorSetup.' })
