@@ -4,7 +4,7 @@ import { EntityManager, Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { currentRequestContext } from '../common/request-context';
-import type { StatementParams } from '../common/statement-params';
+import { StatementParams } from '../common/statement-params';
 import { SecurityEventEntity } from './entities/security-event.entity';
 import { SecurityEvent, SecurityEventType } from './models/security-event.model';
 
@@ -27,37 +27,61 @@ function pageSize(first: number | null | undefined): number {
   return first;
 }
 
+/** Name of the CTE that holds the events a statement just inserted: id, type, user_id, organization_id, occurred_at. */
+export const RECORDED_EVENTS = 'recorded_events';
+
+/**
+ * A write another module makes for every new event, in the same statement that inserts it, so the
+ * two commit together or not at all (the webhooks' outbox). The module registers it with
+ * `addListener`; audit knows nothing of it. `sql` is a data-modifying statement that reads the
+ * CTE RECORDED_EVENTS and adds its values to `params`.
+ */
+export interface SecurityEventListener {
+  /** A CTE name of its own, e.g. `webhook_outbox`. */
+  readonly cte: string;
+  sql(params: StatementParams): string;
+}
+
 @Injectable()
 export class SecurityEventsService {
+  private readonly listeners: SecurityEventListener[] = [];
+
   constructor(
     @InjectRepository(SecurityEventEntity) private readonly events: Repository<SecurityEventEntity>,
     private readonly clock: Clock,
   ) {}
 
+  addListener(listener: SecurityEventListener): void {
+    this.listeners.push(listener);
+  }
+
   /** Records an event with the client of the current request; inside a transaction when given its manager. */
   async record(input: SecurityEventInput, db: EntityManager = this.events.manager): Promise<void> {
     const request = currentRequestContext();
-    await db.insert(SecurityEventEntity, {
-      type: input.type,
-      userId: input.userId ?? null,
-      actorUserId: input.actorUserId ?? null,
-      organizationId: input.organizationId ?? null,
-      ipAddress: request?.ipAddress ?? null,
-      userAgent: request?.userAgent ?? null,
-      occurredAt: this.clock.now(),
-    });
+    const params = new StatementParams();
+    const values = [input.type, input.userId ?? null, input.actorUserId ?? null, input.organizationId ?? null, request?.ipAddress ?? null, request?.userAgent ?? null, this.clock.now()];
+    const insert = `INSERT INTO security_events (type, user_id, actor_user_id, organization_id, ip_address, user_agent, occurred_at)
+      VALUES (${values.map((value) => params.add(value)).join(', ')})`;
+    await db.query(`WITH ${this.recordedCtes(params, insert)} SELECT 1`, params.values);
   }
 
   /**
-   * The same record as an INSERT to put in a larger statement: events of `types`, in that order,
-   * for `userId` with the client of the current request, inserted only when `when` (SQL) holds.
+   * The same record as CTEs to put in a larger statement (`WITH …, <these> SELECT …`): events of
+   * `types`, in that order, for `userId` with the client of the current request, inserted only
+   * when `when` (SQL) holds.
    */
-  insertSql(params: StatementParams, types: SecurityEventType[], userId: string, when: string): string {
+  insertCtes(params: StatementParams, types: SecurityEventType[], userId: string, when: string): string {
     const request = currentRequestContext();
-    return `INSERT INTO security_events (type, user_id, ip_address, user_agent, occurred_at)
+    const insert = `INSERT INTO security_events (type, user_id, ip_address, user_agent, occurred_at)
       SELECT e.type, ${params.add(userId)}::uuid, ${params.add(request?.ipAddress ?? null)}, ${params.add(request?.userAgent ?? null)}, ${params.add(this.clock.now())}
         FROM unnest(${params.add(types)}::varchar[]) WITH ORDINALITY AS e(type, n)
        WHERE ${when} ORDER BY e.n`;
+    return this.recordedCtes(params, insert);
+  }
+
+  private recordedCtes(params: StatementParams, insert: string): string {
+    const recorded = `${RECORDED_EVENTS} AS (${insert} RETURNING id, type, user_id, organization_id, occurred_at)`;
+    return [recorded, ...this.listeners.map((listener) => `${listener.cte} AS (${listener.sql(params)})`)].join(',\n');
   }
 
   listForUser(userId: string, first?: number | null): Promise<SecurityEvent[]> {

@@ -76,7 +76,7 @@ export class SessionsService {
     const params = new StatementParams();
     const { sql, issued } = this.insertSql(params, user, level, 'TRUE');
     await db.query(
-      record.length === 0 ? sql : `WITH issued AS (${sql} RETURNING id) ${this.securityEvents.insertSql(params, record, user.id, 'EXISTS (SELECT 1 FROM issued)')}`,
+      record.length === 0 ? sql : `WITH issued AS (${sql} RETURNING id), ${this.securityEvents.insertCtes(params, record, user.id, 'EXISTS (SELECT 1 FROM issued)')} SELECT 1`,
       params.values,
     );
     return issued;
@@ -109,7 +109,7 @@ export class SessionsService {
             revoked AS (UPDATE sessions SET revoked_at = ${now} WHERE id = (SELECT id FROM live) AND EXISTS (SELECT 1 FROM used) RETURNING id),
             issued AS (${full.sql} RETURNING id),
             ${device ? `device AS (${device.sql}),` : ''}
-            events AS (${this.securityEvents.insertSql(params, record, pending.user.id, 'EXISTS (SELECT 1 FROM revoked)')})
+            ${this.securityEvents.insertCtes(params, record, pending.user.id, 'EXISTS (SELECT 1 FROM revoked)')}
        SELECT EXISTS (SELECT 1 FROM live) AS live, EXISTS (SELECT 1 FROM issued) AS issued`,
       params.values,
     )) as Array<{ live: boolean; issued: boolean }>;

@@ -106,4 +106,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PUBLIC_URL: 'id.example.com' })).toThrow(/PUBLIC_URL/);
     expect(() => loadConfig({ WEBAUTHN_RP_ID: 'https://example.com' })).toThrow(/WEBAUTHN_RP_ID/);
   });
+
+  it('retries webhooks from 30 seconds, refuses private networks and delivers every 5 seconds by default, never by itself under NODE_ENV=test', () => {
+    expect(loadConfig({})).toMatchObject({ webhookRetryBaseSeconds: 30, webhookAllowPrivateNetworks: false, webhookDeliveryIntervalSeconds: 5 });
+    expect(loadConfig({ NODE_ENV: 'test' }).webhookDeliveryIntervalSeconds).toBe(0);
+    expect(loadConfig({ WEBHOOK_RETRY_BASE_SECONDS: '2', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' })).toMatchObject({ webhookRetryBaseSeconds: 2, webhookAllowPrivateNetworks: true });
+    expect(() => loadConfig({ WEBHOOK_RETRY_BASE_SECONDS: '0' })).toThrow(/WEBHOOK_RETRY_BASE_SECONDS/);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'maybe' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_NETWORKS/);
+  });
 });

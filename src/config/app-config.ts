@@ -34,6 +34,9 @@ class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86400) DATA_PRUNE_INTERVAL_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000) DATA_PRUNE_BATCH_SIZE?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300) SHUTDOWN_DELAY_SECONDS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600) WEBHOOK_RETRY_BASE_SECONDS?: number;
+  @IsOptional() @Transform(toBool) @IsBoolean() WEBHOOK_ALLOW_PRIVATE_NETWORKS?: boolean;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600) WEBHOOK_DELIVERY_INTERVAL_SECONDS?: number;
 }
 
 export interface AppConfig {
@@ -84,6 +87,12 @@ export interface AppConfig {
    * takes the instance out before it stops accepting connections.
    */
   shutdownDelaySeconds: number;
+  /** The wait before a webhook delivery's first retry; each later wait is four times the one before (capped). */
+  webhookRetryBaseSeconds: number;
+  /** Development only: webhooks may point at loopback, private and link-local addresses (never cloud metadata). */
+  webhookAllowPrivateNetworks: boolean;
+  /** How often an instance looks for webhook deliveries that are due; 0 turns the timer off (tests call it themselves). */
+  webhookDeliveryIntervalSeconds: number;
 }
 
 export type TrustProxy = false | number | string[];
@@ -186,6 +195,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // Behind a balancer (production) its health checks need a few seconds to see readiness fail;
     // elsewhere nothing balances, and Ctrl-C or a test should stop at once.
     shutdownDelaySeconds: vars.SHUTDOWN_DELAY_SECONDS ?? (production ? 5 : 0),
+    webhookRetryBaseSeconds: vars.WEBHOOK_RETRY_BASE_SECONDS ?? 30,
+    webhookAllowPrivateNetworks: vars.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? false,
+    webhookDeliveryIntervalSeconds: vars.WEBHOOK_DELIVERY_INTERVAL_SECONDS ?? (vars.NODE_ENV === 'test' ? 0 : 5),
   };
 }
 

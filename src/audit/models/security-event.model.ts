@@ -31,6 +31,8 @@ export enum SecurityEventType {
   SESSION_REVOKED = 'SESSION_REVOKED',
   PASSKEY_SIGN_IN_SUCCEEDED = 'PASSKEY_SIGN_IN_SUCCEEDED',
   PASSKEY_SIGN_IN_FAILED = 'PASSKEY_SIGN_IN_FAILED',
+  ORGANIZATION_WEBHOOK_CREATED = 'ORGANIZATION_WEBHOOK_CREATED',
+  ORGANIZATION_WEBHOOK_DELETED = 'ORGANIZATION_WEBHOOK_DELETED',
 }
 
 registerEnumType(SecurityEventType, {
@@ -71,6 +73,8 @@ registerEnumType(SecurityEventType, {
     SESSION_REVOKED: { description: 'The user ended one of their sessions (revokeSession).' },
     PASSKEY_SIGN_IN_SUCCEEDED: { description: 'A one-step passkey sign-in (finishPasskeySignIn) reached a session.' },
     PASSKEY_SIGN_IN_FAILED: { description: "A one-step passkey sign-in was refused for this account's passkey (wrong signature, replayed or foreign challenge, no user verification)." },
+    ORGANIZATION_WEBHOOK_CREATED: { description: 'An OWNER (user) added a webhook to the organization.' },
+    ORGANIZATION_WEBHOOK_DELETED: { description: 'An OWNER (user) deleted a webhook of the organization.' },
   },
 });
 
