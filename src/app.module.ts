@@ -23,6 +23,7 @@ import { RecoveryCodesModule } from './recovery-codes/recovery-codes.module';
 import { PasskeysModule } from './passkeys/passkeys.module';
 import { TwoFactorModule } from './two-factor/two-factor.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppOverrides {
   /** Tests choose the time. */
@@ -50,6 +51,7 @@ export class AppModule {
         RecoveryCodesModule,
         TwoFactorModule,
         PasskeysModule,
+        WebhooksModule,
         MaintenanceModule,
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ...(overrides.structuredLogs ? [LoggerModule.forRoot(STRUCTURED_LOG_PARAMS)] : []),

@@ -30,6 +30,7 @@ describe('migrations and entities', () => {
     expect(dataSource.entityMetadatas.map((metadata) => metadata.tableName).sort()).toEqual([
       'organization_invitations',
       'organization_memberships',
+      'organization_webhooks',
       'organizations',
       'passkeys',
       'recovery_codes',
@@ -40,6 +41,7 @@ describe('migrations and entities', () => {
       'two_factor_setups',
       'users',
       'webauthn_challenges',
+      'webhook_deliveries',
     ]);
   });
 

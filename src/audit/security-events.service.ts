@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { currentRequestContext } from '../common/request-context';
@@ -82,6 +82,10 @@ export class SecurityEventsService {
   private recordedCtes(params: StatementParams, insert: string): string {
     const recorded = `${RECORDED_EVENTS} AS (${insert} RETURNING id, type, user_id, organization_id, occurred_at)`;
     return [recorded, ...this.listeners.map((listener) => `${listener.cte} AS (${listener.sql(params)})`)].join(',\n');
+  }
+
+  findByIds(ids: readonly string[]): Promise<SecurityEventEntity[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.events.findBy({ id: In([...ids]) });
   }
 
   listForUser(userId: string, first?: number | null): Promise<SecurityEvent[]> {

@@ -501,6 +501,14 @@ export class OrganizationsService {
     return memberships.map((m) => m.organizationId);
   }
 
+  /**
+   * The organizations of the user whose id the SQL expression `userIdSql` gives, as a subquery for
+   * another module's statement that must run in one piece (the webhooks' outbox, beside each event).
+   */
+  memberOrganizationsSql(userIdSql: string): string {
+    return `SELECT organization_id FROM organization_memberships WHERE user_id = ${userIdSql}`;
+  }
+
   /** The user's role in the organization now, or null when they are not a member; in the caller's transaction. */
   async roleIn(db: EntityManager, organizationId: string, userId: string): Promise<OrganizationRole | null> {
     return (await db.findOneBy(OrganizationMembershipEntity, { organizationId, userId }))?.role ?? null;
