@@ -28,7 +28,9 @@ import { enableTwoFactor } from './support/two-factor';
 /** The contract frontend teams build against, in the shared folder beside this repository. */
 const CONTRACT_FILE = join(__dirname, '..', '..', 'shared', 'api', 'contract.graphql');
 /** The binding additions to the contract that this server serves already (`extend` definitions beside new types). */
-const NEXT_CONTRACT_FILES = ['passkeys.graphql', 'invitations.graphql', 'account-recovery.graphql', 'passwordless.graphql'].map((file) => join(__dirname, '..', '..', 'shared', 'api', 'next', file));
+const NEXT_CONTRACT_FILES = ['passkeys.graphql', 'invitations.graphql', 'account-recovery.graphql', 'passwordless.graphql', 'security-webhooks.graphql'].map(
+  (file) => join(__dirname, '..', '..', 'shared', 'api', 'next', file),
+);
 
 let t: TestApp;
 beforeAll(async () => {
@@ -48,6 +50,8 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Mutation.confirmRecoveryCodesReissue': [],
   'Mutation.confirmTwoFactorSetup': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.createOrganization': [],
+  'Mutation.createOrganizationWebhook': [],
+  'Mutation.deleteOrganizationWebhook': [],
   'Mutation.declineOrganizationInvitation': ['FORCED_TWO_FACTOR_SETUP'],
   'Mutation.disableTwoFactor': [],
   'Mutation.inviteOrganizationMember': [],
@@ -86,6 +90,8 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Query.organizationInvitations': [],
   'Query.organizationMembers': [],
   'Query.organizationSecurityEvents': [],
+  'Query.organizationWebhookDeliveries': [],
+  'Query.organizationWebhooks': [],
   'Query.sessions': [],
   'Query.passkeys': [],
   'Query.trustedDevices': [],

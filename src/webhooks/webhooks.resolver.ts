@@ -12,7 +12,7 @@ export class WebhooksResolver {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Query(() => [OrganizationWebhook], { description: describeOperation('OWNER and ADMIN only.', [Code.NOT_FOUND, Code.FORBIDDEN]) })
-  organizationWebhooks(@CurrentSession() session: AuthenticatedSession, @Args('organizationId', { type: () => ID }) organizationId: string): Promise<OrganizationWebhook[]> {
+  organizationWebhooks(@CurrentSession() session: AuthenticatedSession, @Args('organizationId', { type: () => ID, description: 'Organization.id.' }) organizationId: string): Promise<OrganizationWebhook[]> {
     return this.webhooks.list(session.userId, organizationId);
   }
 
@@ -21,8 +21,8 @@ export class WebhooksResolver {
   })
   organizationWebhookDeliveries(
     @CurrentSession() session: AuthenticatedSession,
-    @Args('webhookId', { type: () => ID }) webhookId: string,
-    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('webhookId', { type: () => ID, description: 'OrganizationWebhook.id.' }) webhookId: string,
+    @Args('first', { type: () => Int, nullable: true, description: 'How many, 1 to 200; 50 when left out.' }) first?: number,
   ): Promise<WebhookDelivery[]> {
     return this.webhooks.listDeliveries(session.userId, webhookId, first);
   }
@@ -30,12 +30,12 @@ export class WebhooksResolver {
   @Mutation(() => CreatedOrganizationWebhook, {
     description: describeOperation('OWNER only, with 2FA on.', [Code.NOT_FOUND, Code.FORBIDDEN, Code.BAD_USER_INPUT, Code.FAILED_PRECONDITION]),
   })
-  createOrganizationWebhook(@CurrentSession() session: AuthenticatedSession, @Args('input') input: CreateOrganizationWebhookInput): Promise<CreatedOrganizationWebhook> {
+  createOrganizationWebhook(@CurrentSession() session: AuthenticatedSession, @Args('input', { description: 'The organization, the URL and the event types.' }) input: CreateOrganizationWebhookInput): Promise<CreatedOrganizationWebhook> {
     return this.webhooks.create(session.user, input);
   }
 
   @Mutation(() => Boolean, { description: describeOperation('OWNER only.', [Code.NOT_FOUND, Code.FORBIDDEN]) })
-  deleteOrganizationWebhook(@CurrentSession() session: AuthenticatedSession, @Args('id', { type: () => ID }) id: string): Promise<boolean> {
+  deleteOrganizationWebhook(@CurrentSession() session: AuthenticatedSession, @Args('id', { type: () => ID, description: 'OrganizationWebhook.id.' }) id: string): Promise<boolean> {
     return this.webhooks.delete(session.userId, id);
   }
 }
