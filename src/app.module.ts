@@ -12,6 +12,7 @@ import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { postgresOptions } from './database/data-source-options';
+import { ExportsModule } from './exports/exports.module';
 import { GraphQLApiModule } from './graphql/graphql-api.module';
 import { Draining } from './health/draining';
 import { HealthController } from './health/health.controller';
@@ -52,6 +53,7 @@ export class AppModule {
         TwoFactorModule,
         PasskeysModule,
         WebhooksModule,
+        ExportsModule,
         MaintenanceModule,
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         ...(overrides.structuredLogs ? [LoggerModule.forRoot(STRUCTURED_LOG_PARAMS)] : []),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { currentRequestContext } from '../common/request-context';
@@ -86,6 +86,26 @@ export class SecurityEventsService {
 
   findByIds(ids: readonly string[]): Promise<SecurityEventEntity[]> {
     return ids.length === 0 ? Promise.resolve([]) : this.events.findBy({ id: In([...ids]) });
+  }
+
+  /** The organization's events oldest first, after the event `afterId` (for an export read page by page). */
+  pageForOrganization(organizationId: string, afterId: string | null, limit: number): Promise<SecurityEventEntity[]> {
+    return this.events.find({ where: { organizationId, ...(afterId ? { id: MoreThan(afterId) } : {}) }, order: { id: 'ASC' }, take: limit });
+  }
+
+  /**
+   * When each user's password was last accepted at login (LOGIN_SUCCEEDED), as far back as events
+   * are kept; users without one are absent. One index probe per user, newest first.
+   */
+  async lastSignInByUser(userIds: readonly string[]): Promise<Map<string, Date>> {
+    if (userIds.length === 0) return new Map();
+    const rows: Array<{ user_id: string; at: Date | null }> = await this.events.query(
+      `SELECT u.id AS user_id,
+              (SELECT occurred_at FROM security_events e WHERE e.user_id = u.id AND e.type = $2 ORDER BY e.id DESC LIMIT 1) AS at
+         FROM unnest($1::uuid[]) AS u(id)`,
+      [userIds, SecurityEventType.LOGIN_SUCCEEDED],
+    );
+    return new Map(rows.flatMap((row) => (row.at ? [[row.user_id, row.at] as const] : [])));
   }
 
   listForUser(userId: string, first?: number | null): Promise<SecurityEvent[]> {

@@ -1,7 +1,9 @@
 import { type ArgumentsHost, Catch, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { GqlContextType } from '@nestjs/graphql';
+import type { Response } from 'express';
 import { AppError, contractErrorCodes } from './app-error';
+import { HTTP_STATUS_OF_CODE } from './http-error-status';
 
 /**
  * Without this, Nest logs every error a resolver throws as ERROR with its stack: a wrong password
@@ -9,14 +11,19 @@ import { AppError, contractErrorCodes } from './app-error';
  * formatGraphQLError, which logs it once with the request id and the operation). So in GraphQL an
  * error goes on to Apollo unchanged; a contract error (the client's doing) gets one debug line.
  * Server-side codes (SERVICE_UNAVAILABLE) are left to the code that raised them, which logs the
- * cause. HTTP routes (health) keep Nest's own handling.
+ * cause. On HTTP routes (downloads) an AppError is answered with its status and the same
+ * `{ errors: [{ message, extensions }] }` shape as GraphQL; anything else keeps Nest's own handling.
  */
 @Catch()
 export class ResolverErrorFilter extends BaseExceptionFilter {
   private readonly logger = new Logger('ClientError');
 
   override catch(error: unknown, host: ArgumentsHost): unknown {
-    if (host.getType<GqlContextType>() !== 'graphql') return super.catch(error, host);
+    if (host.getType<GqlContextType>() !== 'graphql') {
+      if (!(error instanceof AppError)) return super.catch(error, host);
+      const response = host.switchToHttp().getResponse<Response>();
+      return response.status(HTTP_STATUS_OF_CODE[error.code]).json({ errors: [{ message: error.message, extensions: error.extensions }] });
+    }
     if (error instanceof AppError && contractErrorCodes.has(error.code)) this.logger.debug(`${error.code}: ${error.message}`);
     return error;
   }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { SecurityEvent, SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError, ErrorCode } from '../common/app-error';
@@ -493,6 +493,27 @@ export class OrganizationsService {
    */
   async requireStandingOver(db: EntityManager, callerId: string, memberId: string, message: string): Promise<void> {
     if (!standsAtOrAboveEverywhere(await this.sharedMemberships(callerId, memberId, db))) throw AppError.forbidden(message);
+  }
+
+  /**
+   * One page of an organization's members in user id order, after `afterUserId`, each with the
+   * deadline by which this organization wants 2FA (null when it does not require it): the members'
+   * 2FA report reads them page by page. Call after managerRole.
+   */
+  async memberPage(organizationId: string, afterUserId: string | null, limit: number): Promise<Array<{ userId: string; role: OrganizationRole; joinedAt: Date; setupDeadline: Date | null }>> {
+    const organization = await this.organizations.findOneByOrFail({ id: organizationId });
+    const memberships = await this.memberships.find({
+      where: { organizationId, ...(afterUserId ? { userId: MoreThan(afterUserId) } : {}) },
+      order: { userId: 'ASC' },
+      take: limit,
+    });
+    const since = organization.requireTwoFactor ? organization.requireTwoFactorSince : null;
+    return memberships.map((m) => ({
+      userId: m.userId,
+      role: m.role,
+      joinedAt: m.joinedAt,
+      setupDeadline: since ? memberSetupDeadline(since, m.joinedAt, organization.twoFactorGracePeriodHours) : null,
+    }));
   }
 
   /** The ids of every organization the user is a member of. */

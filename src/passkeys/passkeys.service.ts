@@ -157,6 +157,16 @@ export class PasskeysService {
     return this.passkeys.countBy({ userId });
   }
 
+  /** Passkeys of each user (the members' 2FA report); users without any are absent. */
+  async countByUser(userIds: readonly string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows: Array<{ user_id: string; passkeys: number }> = await this.passkeys.query(
+      'SELECT user_id, count(*)::int AS passkeys FROM passkeys WHERE user_id = ANY ($1::uuid[]) GROUP BY user_id',
+      [userIds],
+    );
+    return new Map(rows.map((row) => [row.user_id, row.passkeys]));
+  }
+
   async rename(userId: string, id: string, newName: string): Promise<Passkey> {
     const name = passkeyName(newName);
     const result = await this.passkeys.update({ id, userId }, { name });

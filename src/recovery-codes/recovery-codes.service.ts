@@ -107,6 +107,17 @@ export class RecoveryCodesService {
     return db.count(RecoveryCodeEntity, { where: { userId, status: RecoveryCodeStatus.ACTIVE, usedAt: IsNull() } });
   }
 
+  /** Unused codes of each user (the members' 2FA report); users without codes are absent. */
+  async countRemainingByUser(userIds: readonly string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows: Array<{ user_id: string; remaining: number }> = await this.recoveryCodes.query(
+      `SELECT user_id, count(*)::int AS remaining FROM recovery_codes
+        WHERE user_id = ANY ($1::uuid[]) AND status = $2 AND used_at IS NULL GROUP BY user_id`,
+      [userIds, RecoveryCodeStatus.ACTIVE],
+    );
+    return new Map(rows.map((row) => [row.user_id, row.remaining]));
+  }
+
   async deleteAll(userId: string, db: EntityManager): Promise<void> {
     await db.delete(RecoveryCodeEntity, { userId });
   }
