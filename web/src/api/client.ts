@@ -93,3 +93,31 @@ export async function request<Result, Variables>(
   }
   return body.data as Result;
 }
+
+/**
+ * Downloads a file from a route under the same guard as /graphql (the bearer token goes in the
+ * header, never the URL) and hands it to the browser as `filename`. Errors come back as ApiError,
+ * like GraphQL's, with `operation` naming the download.
+ */
+export async function download(path: string, filename: string, operation: string): Promise<void> {
+  const token = accessToken.get();
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  } catch {
+    throw new ApiError('NETWORK', 'The server could not be reached.', operation);
+  }
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { errors?: Array<{ message: string; extensions?: { code?: ErrorCode } }> };
+    const first = body.errors?.[0];
+    const error = new ApiError(first?.extensions?.code ?? 'INTERNAL_SERVER_ERROR', first?.message ?? response.statusText, operation);
+    if (SESSION_CODES.has(error.code)) onSessionError(error);
+    throw error;
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1_000);
+}

@@ -186,6 +186,22 @@ describe('describeError', () => {
       expect(ko.invitations.mineEmpty).toBe('내 이메일로 온 초대는 이메일 주소가 확인된 후 여기에 표시됩니다. 초대에 응답하려면 초대 이메일의 링크를 여세요.');
     });
 
+    it('says who may add or delete webhooks, the most an organization may have, and which URL is refused', () => {
+      for (const operation of ['CreateOrganizationWebhook', 'DeleteOrganizationWebhook']) {
+        expect(say('FORBIDDEN', operation).en).toBe('Only owners of the organization with 2-step verification on can add or delete webhooks.');
+        expect(say('FORBIDDEN', operation).ko).toBe('2단계 인증을 켠 조직 소유자만 웹훅을 추가하거나 삭제할 수 있습니다.');
+      }
+      expect(say('FAILED_PRECONDITION', 'CreateOrganizationWebhook').en).toBe('An organization can have at most 10 webhooks. Delete one first.');
+      const url = say('BAD_USER_INPUT', 'CreateOrganizationWebhook', { fields: [{ field: 'url', message: '127.0.0.1 is a loopback address' }] });
+      expect(url.en).toBe(`${en.errors.BAD_USER_INPUT} URL: enter an https:// address on the public internet (private, loopback and cloud metadata addresses are refused).`);
+      expect(url.ko).toMatch(HANGUL);
+    });
+
+    it.each(['DownloadMembersReport', 'ExportSecurityEvents'])('says %s is for owners and admins', (operation) => {
+      expect(say('FORBIDDEN', operation).en).toBe('Only owners and admins of the organization can download its files.');
+      expect(say('FORBIDDEN', operation).ko).toBe('조직의 소유자와 관리자만 파일을 다운로드할 수 있습니다.');
+    });
+
     it('never shows the server message, and keeps each language to itself', () => {
       const cases = [
         say('FAILED_PRECONDITION', 'CreateOrganization'),

@@ -4,6 +4,8 @@ import { PasskeyCeremonyError } from './webauthn';
 
 /** Organizations one account may own (the server's MAX_OWNED_ORGANIZATIONS). */
 const MAX_OWNED_ORGANIZATIONS = 5;
+/** Webhooks one organization may have (the server's MAX_WEBHOOKS_PER_ORGANIZATION). */
+const MAX_WEBHOOKS_PER_ORGANIZATION = 10;
 
 /**
  * Turns an API error into a sentence a person can act on, in the console's language. The code
@@ -16,7 +18,7 @@ export function describeError(error: unknown, t: Dictionary): string {
   if (!(error instanceof ApiError)) return t.errors.NETWORK;
   const e = t.errors;
   const { operation, extensions } = error;
-  const specific = describePasskeyError(error, t) ?? describeInvitationError(error, t);
+  const specific = describePasskeyError(error, t) ?? describeInvitationError(error, t) ?? describeWebhookError(error, t);
   if (specific) return specific;
   switch (error.code) {
     case 'TOO_MANY_ATTEMPTS':
@@ -110,6 +112,16 @@ function describeInvitationError(error: ApiError, t: Dictionary): string | null 
   // Three limits answer alike (the inviter's day, the organization's hour, one address's hour); the wait may be hours.
   if (operation === 'InviteOrganizationMember' && code === 'TOO_MANY_ATTEMPTS') return i.tooMany(describeWait(extensions.retryAfterSeconds ?? 60, t));
   if (operation === 'RevokeOrganizationInvitation' && (code === 'NOT_FOUND' || code === 'FAILED_PRECONDITION')) return i.alreadyClosed;
+  return null;
+}
+
+/** The webhook and export operations' own sentences; null where the general one fits. */
+function describeWebhookError(error: ApiError, t: Dictionary): string | null {
+  const { operation, code } = error;
+  const changing = operation === 'CreateOrganizationWebhook' || operation === 'DeleteOrganizationWebhook';
+  if (changing && code === 'FORBIDDEN') return t.webhooks.forbidden;
+  if (operation === 'CreateOrganizationWebhook' && code === 'FAILED_PRECONDITION') return t.webhooks.tooMany(MAX_WEBHOOKS_PER_ORGANIZATION);
+  if ((operation === 'DownloadMembersReport' || operation === 'ExportSecurityEvents') && code === 'FORBIDDEN') return t.exports.forbidden;
   return null;
 }
 

@@ -4,6 +4,7 @@ import { useSession } from '../../app/session';
 import type { OrganizationMembersQuery as Members, OrganizationRole } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { ErrorText, Field, Form, Notice, useAction } from '../../components/forms';
+import { DownloadButton } from './DownloadButton';
 import type { Organization } from './OrganizationScreen';
 import { InvitationsSection } from './InvitationsSection';
 import { ResetMemberTwoFactorForm } from './ResetMemberTwoFactorForm';
@@ -62,6 +63,12 @@ export function MembersPanel({ organization }: { organization: Organization }) {
   return (
     <>
       <h2>{t.organizations.membersTab}</h2>
+      <DownloadButton
+        label={t.exports.downloadReport}
+        path={`/exports/organizations/${organization.id}/members-two-factor.csv`}
+        filename={`members-two-factor-${organization.id}.csv`}
+        operation="DownloadMembersReport"
+      />
       <ErrorText error={load.error ?? change.error ?? remove.error} />
       {members && (
         <DataTable columns={[t.organizations.member, t.organizations.twoFactor, t.organizations.role, t.organizations.joined]} actions={t.memberReset.actionsColumn}>

@@ -3,6 +3,7 @@ import { request } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { ErrorText } from '../../components/forms';
 import { EventList, type EventRow } from '../security-events/EventList';
+import { DownloadButton } from './DownloadButton';
 import type { Organization } from './OrganizationScreen';
 import { OrganizationSecurityEventsDocument } from './operations';
 
@@ -18,6 +19,12 @@ export function OrganizationEventsPanel({ organization }: { organization: Organi
   return (
     <>
       <h2>{t.events.title}</h2>
+      <DownloadButton
+        label={t.exports.exportEvents}
+        path={`/exports/organizations/${organization.id}/security-events.ndjson`}
+        filename={`security-events-${organization.id}.ndjson`}
+        operation="ExportSecurityEvents"
+      />
       <ErrorText error={error} />
       {events ? <EventList events={events} showAccount /> : !error && <p>{t.loading}</p>}
     </>

@@ -9,6 +9,7 @@ import { MembersPanel } from './MembersPanel';
 import { OrganizationEventsPanel } from './OrganizationEventsPanel';
 import { OrganizationDocument } from './operations';
 import { SecuritySettingsPanel } from './SecuritySettingsPanel';
+import { WebhooksPanel } from './WebhooksPanel';
 
 export type Organization = OrganizationData['organization'];
 
@@ -17,6 +18,7 @@ const TABS: Array<{ id: string; label: (t: Dictionary) => string; Panel: (props:
   { id: 'members', label: (t) => t.organizations.membersTab, Panel: MembersPanel },
   { id: 'security', label: (t) => t.organizations.securityTab, Panel: SecuritySettingsPanel },
   { id: 'events', label: (t) => t.organizations.eventsTab, Panel: OrganizationEventsPanel },
+  { id: 'webhooks', label: (t) => t.webhooks.tab, Panel: WebhooksPanel },
 ];
 
 export function OrganizationScreen({ id, tab }: { id: string; tab: string }) {

@@ -66,3 +66,27 @@ export const ResetMemberTwoFactorDocument = graphql(`
     resetMemberTwoFactor(input: $input) { role user { id email twoFactorEnabled } }
   }
 `);
+
+export const OrganizationWebhooksDocument = graphql(`
+  query OrganizationWebhooks($organizationId: ID!) {
+    organizationWebhooks(organizationId: $organizationId) { id url eventTypes createdAt createdBy { email } }
+  }
+`);
+
+export const OrganizationWebhookDeliveriesDocument = graphql(`
+  query OrganizationWebhookDeliveries($webhookId: ID!) {
+    organizationWebhookDeliveries(webhookId: $webhookId) { id messageId eventType status attempts lastAttemptAt lastResponseStatus nextAttemptAt }
+  }
+`);
+
+export const CreateOrganizationWebhookDocument = graphql(`
+  mutation CreateOrganizationWebhook($input: CreateOrganizationWebhookInput!) {
+    createOrganizationWebhook(input: $input) { secret webhook { id } }
+  }
+`);
+
+export const DeleteOrganizationWebhookDocument = graphql(`
+  mutation DeleteOrganizationWebhook($id: ID!) {
+    deleteOrganizationWebhook(id: $id)
+  }
+`);
