@@ -131,7 +131,7 @@ export class SessionsService {
       `WITH used AS (${factorWrite(params, 'TRUE')} RETURNING 1),
             issued AS (${full.sql} RETURNING id),
             ${device ? `device AS (${device.sql}),` : ''}
-            events AS (${this.securityEvents.insertSql(params, record, user.id, used)})
+            ${this.securityEvents.insertCtes(params, record, user.id, used)}
        SELECT EXISTS (SELECT 1 FROM issued) AS issued`,
       params.values,
     )) as Array<{ issued: boolean }>;
