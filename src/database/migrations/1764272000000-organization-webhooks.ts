@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Organizations' webhooks and their deliveries: the outbox written with each security event, and its log. */
-export class OrganizationWebhooks1764271000000 implements MigrationInterface {
-  name = 'OrganizationWebhooks1764271000000';
+export class OrganizationWebhooks1764272000000 implements MigrationInterface {
+  name = 'OrganizationWebhooks1764272000000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
