@@ -300,6 +300,7 @@ export class OrganizationsService {
         throw new AppError(
           ErrorCode.FAILED_PRECONDITION,
           'Register a passkey or security key for your own account before requiring them (PHISHING_RESISTANT) in the organization.',
+          { missing: 'PASSKEY' },
         );
       }
       const strict = adminSecondFactors === AllowedSecondFactors.PHISHING_RESISTANT || memberSecondFactors === AllowedSecondFactors.PHISHING_RESISTANT;

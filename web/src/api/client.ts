@@ -35,6 +35,8 @@ export class ApiError extends Error {
       attemptsRemaining?: number;
       fields?: FieldProblem[];
       requestId?: string;
+      /** What a FAILED_PRECONDITION waits for, where one operation has several (e.g. 'PASSKEY'). */
+      missing?: string;
     } = {},
   ) {
     super(message);

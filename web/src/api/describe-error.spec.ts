@@ -225,4 +225,11 @@ describe('describeError', () => {
     expect(refused(ko)).toBe('이 패스키로 로그인할 수 없습니다. 다시 시도하거나 이메일과 비밀번호로 로그인하세요.');
     expect(describeError(new ApiError('INVALID_CREDENTIALS', 'SERVER MESSAGE', 'Login'), en)).toBe(en.errors.INVALID_CREDENTIALS);
   });
+
+  it('tells an admin without a passkey why a passkeys-only rule was refused, apart from the 2FA precondition', () => {
+    const said = (missing?: string) => describeError(new ApiError('FAILED_PRECONDITION', 'SERVER MESSAGE', 'UpdateOrganizationSecuritySettings', missing ? { missing } : {}), en);
+    expect(said('PASSKEY')).toBe(en.organizations.needsOwnPasskey);
+    expect(said()).toBe(en.errors.settingsNeedOwnTwoFactor);
+    expect(describeError(new ApiError('FAILED_PRECONDITION', 'SERVER MESSAGE', 'UpdateOrganizationSecuritySettings', { missing: 'PASSKEY' }), ko)).toMatch(/패스키/);
+  });
 });

@@ -46,7 +46,10 @@ export function describeError(error: unknown, t: Dictionary): string {
       return operation === 'AddOrganizationMember' ? e.noSuchAccount : e.NOT_FOUND;
     case 'FAILED_PRECONDITION':
       if (operation === 'CreateOrganization') return t.organizations.tooManyOwned(MAX_OWNED_ORGANIZATIONS);
-      if (operation === 'UpdateOrganizationSecuritySettings') return e.settingsNeedOwnTwoFactor;
+      if (operation === 'UpdateOrganizationSecuritySettings') {
+        // The two refusals: no 2FA of one's own, or (with 2FA on) no passkey for a passkeys-only rule.
+        return extensions.missing === 'PASSKEY' ? t.organizations.needsOwnPasskey : e.settingsNeedOwnTwoFactor;
+      }
       if (operation === 'UpdateOrganizationMemberRole' || operation === 'RemoveOrganizationMember') return e.lastOwner;
       // The panel asks only callers with 2FA on, so what is left is a member whose 2FA is already off.
       if (operation === 'ResetMemberTwoFactor') return t.memberReset.nothingToReset;

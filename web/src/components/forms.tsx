@@ -1,4 +1,4 @@
-import { type InputHTMLAttributes, type ReactNode, useCallback, useId, useState } from 'react';
+import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useCallback, useId, useState } from 'react';
 import { describeError } from '../api/describe-error';
 import { useI18n } from '../i18n';
 
@@ -9,6 +9,28 @@ export function Field({ label, hint, ...input }: { label: string; hint?: string 
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+      {hint && (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A labelled drop-down; the hint is read with it. */
+export function Select({ label, hint, options, ...select }: { label: string; hint?: string; options: Array<{ value: string; label: string }> } & SelectHTMLAttributes<HTMLSelectElement>) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...select}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
       {hint && (
         <p id={`${id}-hint`} className="hint">
           {hint}

@@ -85,6 +85,8 @@ export const en = {
     activate: 'Activate 2-Step Verification',
     reissue: 'Reissue Recovery Code',
     disable: 'Disable 2-Step Verification',
+    passkeyRequiredBy: (deadline: string) =>
+      `An organization of yours will accept only passkeys and security keys for your role. Add one below by ${deadline}; after that, a sign-in with a code can only add one.`,
     requiredBy: (deadline: string) =>
       `Your organization requires 2-step verification. Set it up by ${deadline}; after that, you can only set it up.`,
     requiredNow: 'Your organization requires 2-step verification. Set it up to continue.',
@@ -121,6 +123,13 @@ export const en = {
     completedText: 'From now on, signing in asks for a code from your authentication app.',
     toAccount: 'Go to Account Management',
     forcedTitle: 'Your organization requires 2-step verification',
+    passkeyHoldTitle: 'Your organization accepts only passkeys and security keys',
+    passkeyHoldIntro: (organizations: string) =>
+      `${organizations} no longer accepts codes from an authentication app for your role, because a fake site can trick you out of them. Sign in with a passkey or a security key instead.`,
+    passkeyHoldHasKey: 'You have a passkey: sign out, then choose "Sign in with a passkey". Lost it? Add a new one below first.',
+    passkeyHoldNoKey: 'Add a passkey or a security key below, then sign out and sign in again with it.',
+    passkeyHoldAdded: (name: string) => `The passkey "${name}" was added. Sign out, then choose "Sign in with a passkey".`,
+    passkeyHoldSignOut: 'Sign out to sign in with a passkey',
     forcedDeadline: (deadline: string) => `The deadline was ${deadline}. Until you set it up, you can only do this.`,
   },
 
@@ -309,6 +318,13 @@ export const en = {
     graceHours: 'Grace period (hours)',
     graceHint: 'Members without 2-step verification keep working for this many hours (0 to 720); after that, they can only set it up.',
     lastChanged: (when: string, who: string) => `Last changed ${when} by ${who}.`,
+    adminFactors: 'Second factors accepted from owners and admins',
+    memberFactors: 'Second factors accepted from members',
+    factorsAny: 'Any: an authenticator app, a passkey or a security key',
+    factorsPhishingResistant: 'Only passkeys and security keys (phishing-resistant)',
+    factorsHint:
+      'With 2-step verification required, "only passkeys and security keys" means: app codes stop working for that role once a member has a passkey, members without one must add one within the grace period, and sessions made with a code must sign in again with the key. Recovery codes still let a member in, only to add a new key. You need a passkey yourself to choose it.',
+    needsOwnPasskey: 'Add a passkey to your own account (2-Step Verification tab) before requiring passkeys in the organization.',
     tooManyOwned: (most: number) =>
       `You already own ${most} organizations, the most one account may own. To start another, make someone else the owner of one of them and leave it.`,
   },

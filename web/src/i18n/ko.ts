@@ -84,6 +84,8 @@ export const ko: Dictionary = {
     activate: '2단계 인증 활성',
     reissue: '복구 코드 재발급',
     disable: '2단계 인증 비활성',
+    passkeyRequiredBy: (deadline) =>
+      `소속 조직에서 회원님의 역할에 패스키와 보안 키만 허용합니다. ${deadline}까지 아래에서 패스키를 추가하세요. 그 후에는 코드로 로그인하면 패스키 추가만 할 수 있습니다.`,
     requiredBy: (deadline) => `조직에서 2단계 인증을 의무화했습니다. ${deadline}까지 설정하세요. 이후에는 설정만 할 수 있습니다.`,
     requiredNow: '조직에서 2단계 인증을 의무화했습니다. 계속하려면 설정하세요.',
   },
@@ -119,6 +121,13 @@ export const ko: Dictionary = {
     completedText: '이제 로그인할 때 인증 앱의 코드를 입력합니다.',
     toAccount: '계정관리로 이동',
     forcedTitle: '조직에서 2단계 인증을 의무화했습니다',
+    passkeyHoldTitle: '조직에서 패스키와 보안 키만 허용합니다',
+    passkeyHoldIntro: (organizations) =>
+      `${organizations}은(는) 가짜 사이트에 속아 넘겨줄 수 있는 인증 앱 코드를 회원님의 역할에 더 이상 허용하지 않습니다. 패스키나 보안 키로 로그인하세요.`,
+    passkeyHoldHasKey: '패스키가 있습니다. 로그아웃한 뒤 "패스키로 로그인"을 선택하세요. 패스키를 잃어버렸다면 먼저 아래에서 새로 추가하세요.',
+    passkeyHoldNoKey: '아래에서 패스키나 보안 키를 추가한 뒤 로그아웃하고 그 키로 다시 로그인하세요.',
+    passkeyHoldAdded: (name) => `패스키 "${name}"을(를) 추가했습니다. 로그아웃한 뒤 "패스키로 로그인"을 선택하세요.`,
+    passkeyHoldSignOut: '로그아웃하고 패스키로 로그인하기',
     forcedDeadline: (deadline) => `기한은 ${deadline}이었습니다. 설정을 마칠 때까지 이 작업만 할 수 있습니다.`,
   },
 
@@ -306,6 +315,13 @@ export const ko: Dictionary = {
     graceHours: '유예 기간(시간)',
     graceHint: '2단계 인증이 없는 멤버가 이 시간(0~720) 동안 계속 일할 수 있고, 이후에는 설정만 할 수 있습니다.',
     lastChanged: (when, who) => `${when}에 ${who}이(가) 마지막으로 변경.`,
+    adminFactors: '소유자와 관리자에게 허용하는 2단계 인증 수단',
+    memberFactors: '멤버에게 허용하는 2단계 인증 수단',
+    factorsAny: '모두 허용: 인증 앱, 패스키, 보안 키',
+    factorsPhishingResistant: '패스키와 보안 키만 허용(피싱 방지)',
+    factorsHint:
+      '2단계 인증이 의무일 때 "패스키와 보안 키만"을 선택하면: 해당 역할의 멤버가 패스키를 등록하면 인증 앱 코드는 더 이상 사용할 수 없고, 패스키가 없는 멤버는 유예 기간 안에 등록해야 하며, 코드로 로그인한 세션은 패스키로 다시 로그인해야 합니다. 복구 코드로는 새 키를 등록하기 위해서만 로그인할 수 있습니다. 이 옵션을 선택하려면 본인 계정에 패스키가 있어야 합니다.',
+    needsOwnPasskey: '조직에 패스키를 의무화하기 전에 본인 계정에 패스키를 추가하세요(2단계 인증 탭).',
     tooManyOwned: (most) =>
       `이미 조직 ${most}개를 소유하고 있습니다. 한 계정이 소유할 수 있는 최대 개수입니다. 새 조직을 만들려면 소유한 조직 중 하나의 소유자를 다른 사람으로 지정한 뒤 그 조직에서 나가세요.`,
   },

@@ -5,17 +5,26 @@ import { useSession } from '../../app/session';
 import { useI18n } from '../../i18n';
 import { SetupFlow } from '../two-factor/SetupFlow';
 import { TwoFactorStatusDocument } from '../two-factor/operations';
+import type { TwoFactorStatusQuery } from '../../gql/graphql';
+import { PasskeyHold } from './PasskeyHold';
 
-/** An organization requires 2FA and the grace period is over: setup is the only way on. */
+type Status = TwoFactorStatusQuery['twoFactorStatus'];
+
+/**
+ * An organization requires 2FA and the grace period is over: setup is the only way on. Or 2FA is
+ * on and a passkeys-only rule holds this session: adding a key and signing in with it is.
+ */
 export function ForcedSetupScreen() {
   const { t, formatDateTime } = useI18n();
   const session = useSession();
-  const [deadline, setDeadline] = useState<string | null>(null);
+  const [status, setStatus] = useState<Status | null>(null);
   useEffect(() => {
     request(TwoFactorStatusDocument)
-      .then(({ twoFactorStatus }) => setDeadline(twoFactorStatus.setupRequiredBy ?? null))
+      .then(({ twoFactorStatus }) => setStatus(twoFactorStatus))
       .catch(() => undefined);
   }, []);
+  if (status?.enabled && status.phishingResistantRequired) return <PasskeyHold hasPasskey={status.passkeyCount > 0} />;
+  const deadline = status?.setupRequiredBy ?? null;
 
   return (
     <section className="card">

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { request } from '../../api/client';
 import { useI18n } from '../../i18n';
-import { Checkbox, ErrorText, Field, Form, Notice, useAction } from '../../components/forms';
+import { Checkbox, ErrorText, Field, Form, Notice, Select, useAction } from '../../components/forms';
+import type { AllowedSecondFactors } from '../../gql/graphql';
 import type { Organization } from './OrganizationScreen';
 import { UpdateOrganizationSecuritySettingsDocument } from './operations';
 
@@ -14,11 +15,17 @@ export function SecuritySettingsPanel({ organization, reload }: { organization: 
   const settings = organization.securitySettings;
   const [requireTwoFactor, setRequireTwoFactor] = useState(settings.requireTwoFactor);
   const [graceHours, setGraceHours] = useState(String(settings.twoFactorGracePeriodHours));
+  const [adminSecondFactors, setAdminSecondFactors] = useState<AllowedSecondFactors>(settings.adminSecondFactors);
+  const [memberSecondFactors, setMemberSecondFactors] = useState<AllowedSecondFactors>(settings.memberSecondFactors);
+  const factorOptions = [
+    { value: 'ANY', label: t.organizations.factorsAny },
+    { value: 'PHISHING_RESISTANT', label: t.organizations.factorsPhishingResistant },
+  ];
   const [saved, setSaved] = useState(false);
   const save = useAction(async () => {
     setSaved(false);
     await request(UpdateOrganizationSecuritySettingsDocument, {
-      input: { organizationId: organization.id, requireTwoFactor, twoFactorGracePeriodHours: Number(graceHours) },
+      input: { organizationId: organization.id, requireTwoFactor, twoFactorGracePeriodHours: Number(graceHours), adminSecondFactors, memberSecondFactors },
     });
     setSaved(true);
     reload();
@@ -40,6 +47,19 @@ export function SecuritySettingsPanel({ organization, reload }: { organization: 
           required
           value={graceHours}
           onChange={(e) => setGraceHours(e.target.value)}
+        />
+        <Select
+          label={t.organizations.adminFactors}
+          options={factorOptions}
+          value={adminSecondFactors}
+          onChange={(e) => setAdminSecondFactors(e.target.value as AllowedSecondFactors)}
+        />
+        <Select
+          label={t.organizations.memberFactors}
+          hint={t.organizations.factorsHint}
+          options={factorOptions}
+          value={memberSecondFactors}
+          onChange={(e) => setMemberSecondFactors(e.target.value as AllowedSecondFactors)}
         />
         <ErrorText error={save.error} />
         {saved && <Notice>{t.saved}</Notice>}

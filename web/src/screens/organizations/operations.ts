@@ -2,7 +2,7 @@ import { graphql } from '../../gql';
 
 export const MyOrganizationsDocument = graphql(`
   query MyOrganizations {
-    myOrganizations { id name myRole }
+    myOrganizations { id name myRole securitySettings { requireTwoFactor adminSecondFactors memberSecondFactors } }
   }
 `);
 
@@ -18,7 +18,7 @@ export const OrganizationDocument = graphql(`
       id
       name
       myRole
-      securitySettings { requireTwoFactor twoFactorGracePeriodHours updatedAt updatedBy { email } }
+      securitySettings { requireTwoFactor twoFactorGracePeriodHours adminSecondFactors memberSecondFactors updatedAt updatedBy { email } }
     }
   }
 `);
@@ -49,7 +49,7 @@ export const RemoveOrganizationMemberDocument = graphql(`
 
 export const UpdateOrganizationSecuritySettingsDocument = graphql(`
   mutation UpdateOrganizationSecuritySettings($input: UpdateOrganizationSecuritySettingsInput!) {
-    updateOrganizationSecuritySettings(input: $input) { requireTwoFactor twoFactorGracePeriodHours updatedAt updatedBy { email } }
+    updateOrganizationSecuritySettings(input: $input) { requireTwoFactor twoFactorGracePeriodHours adminSecondFactors memberSecondFactors updatedAt updatedBy { email } }
   }
 `);
 

@@ -88,7 +88,7 @@ export function PasskeysSection() {
 }
 
 /** Password and a name, then the browser's own dialog creates the credential. */
-function AddPasskeyForm({ onCancel, onAdded }: { onCancel: () => void; onAdded: (name: string) => void }) {
+export function AddPasskeyForm({ onCancel, onAdded }: { onCancel: () => void; onAdded: (name: string) => void }) {
   const { t } = useI18n();
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');

@@ -31,6 +31,11 @@ export function TwoFactorTab() {
               {status.setupRequiredBy ? t.twoFactor.requiredBy(formatDateTime(status.setupRequiredBy)) : t.twoFactor.requiredNow}
             </p>
           )}
+          {status.enabled && status.passkeyRequiredBy && (
+            <p className="warning" role="status">
+              {t.twoFactor.passkeyRequiredBy(formatDateTime(status.passkeyRequiredBy))}
+            </p>
+          )}
           <p className={status.enabled ? 'state on' : 'state off'}>{status.enabled ? t.twoFactor.enabled : t.twoFactor.disabled}</p>
           {status.enabled ? (
             <>

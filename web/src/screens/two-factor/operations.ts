@@ -2,7 +2,7 @@ import { graphql } from '../../gql';
 
 export const TwoFactorStatusDocument = graphql(`
   query TwoFactorStatus {
-    twoFactorStatus { enabled enabledAt recoveryCodesRemaining requiredByOrganization setupRequiredBy setupStep }
+    twoFactorStatus { enabled enabledAt recoveryCodesRemaining requiredByOrganization setupRequiredBy setupStep passkeyCount phishingResistantRequired passkeyRequiredBy }
   }
 `);
 
