@@ -44,7 +44,17 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      // The console listens on 127.0.0.1 only; Chromium tries ::1 first for "localhost", where
+      // another process on this machine may hold the same port number (seen once in CI).
+      '--host-resolver-rules=MAP localhost 127.0.0.1',
+    ],
   });
 }
 
