@@ -31,6 +31,8 @@ export const contractErrorCodes: ReadonlySet<string> = new Set(Object.values(Err
 export interface FieldProblem {
   field: string;
   message: string;
+  /** A machine-readable why, where clients show their own sentence (a refused password: PasswordProblem). */
+  reason?: string;
 }
 
 /** A failure the client caused: carried to the client as-is, with its contract code. */
