@@ -12,6 +12,7 @@ import { SessionLevel } from './entities/session.entity';
 import { type IssuedSession, SessionsService } from './sessions.service';
 import { TrustedDevicesService } from './trusted-devices.service';
 import { hashPassword, spendPasswordCheckTime, verifyPassword } from './utils/password-hasher';
+import { requireAcceptablePassword } from './utils/password-rules.util';
 
 /** Passwords: sign-up, login, changing the password, and the step-up check before sensitive changes. */
 @Injectable()
@@ -26,6 +27,7 @@ export class AccountsService {
   ) {}
 
   async signUp(input: SignUpInput): Promise<IssuedSession> {
+    requireAcceptablePassword(input.password, input, 'password');
     const passwordHash = await hashPassword(input.password);
     return this.dataSource.transaction(async (db) => {
       const language = currentRequestContext()?.language ?? null;
@@ -54,6 +56,8 @@ export class AccountsService {
   }
 
   async changePassword(session: AuthenticatedSession, input: ChangePasswordInput): Promise<void> {
+    // Before the current password is checked: a refused new password must not spend a login attempt.
+    requireAcceptablePassword(input.newPassword, session.user, 'newPassword');
     await this.requirePassword(session.userId, input.currentPassword);
     const passwordHash = await hashPassword(input.newPassword);
     await this.dataSource.transaction(async (db) => {

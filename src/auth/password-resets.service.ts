@@ -13,6 +13,7 @@ import { UsersService } from '../users/users.service';
 import { SessionsService } from './sessions.service';
 import { TrustedDevicesService } from './trusted-devices.service';
 import { hashPassword } from './utils/password-hasher';
+import { requireAcceptablePassword } from './utils/password-rules.util';
 import {
   generatePasswordResetToken,
   hashPasswordResetToken,
@@ -94,8 +95,10 @@ export class PasswordResetsService {
     if (!looksLikePasswordResetToken(token)) throw invalidToken();
     const tokenHash = hashPasswordResetToken(token);
     // A guessed token costs one index lookup, not an argon2 hash (19 MiB and a core for ~20 ms).
-    const [pending] = (await this.dataSource.query(`SELECT 1 FROM password_reset_tokens WHERE token_hash = $1`, [tokenHash])) as unknown[];
+    const [pending] = (await this.dataSource.query(`SELECT user_id FROM password_reset_tokens WHERE token_hash = $1`, [tokenHash])) as Array<{ user_id: string }>;
     if (!pending) throw invalidToken();
+    // A refused password leaves the token as it was: the user tries another with the same link.
+    requireAcceptablePassword(newPassword, await this.users.findByIdOrFail(pending.user_id), 'newPassword');
     const passwordHash = await hashPassword(newPassword);
     const userId = await this.dataSource.transaction(async (db) => {
       const [rows] = (await db.query(`DELETE FROM password_reset_tokens WHERE token_hash = $1 RETURNING user_id, expires_at`, [

@@ -7,6 +7,9 @@ import { NormalisedEmail } from '../../users/dto/normalised-email.decorator';
 
 export const PASSWORD_MIN_LENGTH = 10;
 export const PASSWORD_MAX_LENGTH = 128;
+/** How a new password is judged beyond its length (utils/password-rules.util.ts). */
+const PASSWORD_RULE =
+  'Refused (BAD_USER_INPUT, extensions.fields[].reason) when on the shipped list of breached and common passwords (BREACHED), too easy to guess (GUESSABLE), or built from the email address or the name (PERSONAL).';
 
 @InputType({ description: 'A new account.' })
 export class SignUpInput {
@@ -16,7 +19,7 @@ export class SignUpInput {
   @IsEmail({}, { message: 'must be an email address' })
   email: string;
 
-  @Field({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, any characters.` })
+  @Field({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, any characters. ${PASSWORD_RULE}` })
   @IsString()
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` })
   password: string;
@@ -58,7 +61,7 @@ export class ChangePasswordInput {
   @MaxLength(PASSWORD_MAX_LENGTH)
   currentPassword: string;
 
-  @Field({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.` })
+  @Field({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters. ${PASSWORD_RULE}` })
   @IsString()
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` })
   newPassword: string;
@@ -71,7 +74,7 @@ export class ResetPasswordInput {
   @MaxLength(100)
   token: string;
 
-  @Field({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters.` })
+  @Field({ description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters. ${PASSWORD_RULE}` })
   @IsString()
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, { message: `must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` })
   newPassword: string;

@@ -1,0 +1,100 @@
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../src/auth/utils/password-hasher';
+import { changePassword, DEFAULT_PASSWORD, errorCode, login, mySecurityEvents, newUser, signUp, uniqueEmail } from './support/operations';
+import { startTestApp, type TestApp } from './support/test-app';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const requestPasswordReset = (email: string) => t.gql('mutation($email: String!) { requestPasswordReset(email: $email) }', { email });
+const resetPassword = (token: string, newPassword: string) =>
+  t.gql('mutation($input: ResetPasswordInput!) { resetPassword(input: $input) }', { input: { token, newPassword } });
+
+async function mailedResetToken(email: string): Promise<string> {
+  const after = t.inbox.messages.length;
+  await requestPasswordReset(email);
+  const mail = await t.inbox.waitFor(email, /Reset your password/, after);
+  return new URL(/(\S+\/reset-password\?token=\S+)/.exec(mail.text)![1]).searchParams.get('token')!;
+}
+
+/** The one field problem of a BAD_USER_INPUT answer. */
+function refusal(result: Awaited<ReturnType<typeof signUp>>) {
+  expect(errorCode(result)).toBe('BAD_USER_INPUT');
+  const fields = result.errors![0].extensions.fields as Array<{ field: string; reason: string; message: string }>;
+  expect(fields).toHaveLength(1);
+  return fields[0];
+}
+
+describe('passwords attackers try first', () => {
+  it.each(['password123', 'qwertyuiop', '1234567890', '1q2w3e4r5t', 'basketball', 'PASSWORD123'])(
+    'refuses the breached password %s at sign-up, and no account is made',
+    async (password) => {
+      const email = uniqueEmail('breached');
+      const refused = refusal(await signUp(t, { email, password }));
+      expect(refused).toMatchObject({ field: 'password', reason: 'BREACHED' });
+      expect(refused.message).toMatch(/leaked in data breaches.*choose another one/);
+      expect(errorCode(await login(t, { email, password }))).toBe('INVALID_CREDENTIALS');
+      expect((await signUp(t, { email, password: DEFAULT_PASSWORD })).errors).toBeUndefined();
+    },
+  );
+
+  it('refuses a password built from the email address or from the name', async () => {
+    const email = uniqueEmail('jiwoo.park');
+    const fromEmail = `${email.split('@')[0]}!2024`;
+    expect(refusal(await signUp(t, { email, password: fromEmail, name: 'Someone Else' }))).toMatchObject({ field: 'password', reason: 'PERSONAL' });
+    expect(refusal(await signUp(t, { email, password: 'Example.com.12345' }))).toMatchObject({ reason: 'PERSONAL' });
+    expect(refusal(await signUp(t, { email, password: 'SeoyeonChoi1990', name: 'Seoyeon Choi' }))).toMatchObject({ reason: 'PERSONAL' });
+    expect((await signUp(t, { email, password: DEFAULT_PASSWORD, name: 'Seoyeon Choi' })).errors).toBeUndefined();
+  });
+
+  it('refuses a guessable password that is on no list', async () => {
+    const refused = refusal(await signUp(t, { email: uniqueEmail(), password: 'Password2024!' }));
+    expect(refused).toMatchObject({ field: 'password', reason: 'GUESSABLE' });
+    expect(refused.message).toMatch(/too easy to guess/);
+  });
+
+  it('refuses one at changePassword (newPassword) before checking the current one: no failed password check, the old password stays', async () => {
+    const user = await newUser(t);
+    const withWrongCurrent = await changePassword(t, user.token, { currentPassword: 'not the password at all', newPassword: 'qwertyuiop' });
+    expect(refusal(withWrongCurrent)).toMatchObject({ field: 'newPassword', reason: 'BREACHED' });
+    const personal = await changePassword(t, user.token, { currentPassword: user.password, newPassword: `${user.email}` });
+    expect(refusal(personal)).toMatchObject({ field: 'newPassword', reason: 'PERSONAL' });
+    const types = (await mySecurityEvents(t, user.token)).data!.mySecurityEvents.map((event: { type: string }) => event.type);
+    expect(types).not.toContain('PASSWORD_CHECK_FAILED');
+    expect(types).not.toContain('PASSWORD_CHANGED');
+    expect((await login(t, { email: user.email, password: user.password })).data!.login.status).toBe('AUTHENTICATED');
+  });
+
+  it('refuses one at resetPassword (newPassword), and the same link then sets a good one', async () => {
+    const user = await newUser(t);
+    const token = await mailedResetToken(user.email);
+    expect(refusal(await resetPassword(token, 'iloveyou123'))).toMatchObject({ field: 'newPassword' });
+    expect(refusal(await resetPassword(token, 'Test User 2024'))).toMatchObject({ field: 'newPassword', reason: 'PERSONAL' });
+    expect((await login(t, { email: user.email, password: user.password })).data!.login.status).toBe('AUTHENTICATED');
+    expect((await resetPassword(token, 'a brand new passphrase')).data).toEqual({ resetPassword: true });
+    expect((await login(t, { email: user.email, password: 'a brand new passphrase' })).data!.login.status).toBe('AUTHENTICATED');
+  });
+
+  it('does not lock out an existing user whose password the rule would now refuse', async () => {
+    const user = await newUser(t);
+    const db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
+    try {
+      await db.query('UPDATE users SET password_hash = $1 WHERE id = $2', [await hashPassword('password123'), user.userId]);
+    } finally {
+      await db.end();
+    }
+    const signedIn = await login(t, { email: user.email, password: 'password123' });
+    expect(signedIn.data!.login.status).toBe('AUTHENTICATED');
+    // Changing away from it needs only the old password; changing to it again is refused.
+    const token = signedIn.data!.login.accessToken as string;
+    expect(errorCode(await changePassword(t, token, { currentPassword: 'password123', newPassword: 'password123' }))).toBe('BAD_USER_INPUT');
+    expect((await changePassword(t, token, { currentPassword: 'password123', newPassword: 'yet another passphrase' })).errors).toBeUndefined();
+  });
+});
