@@ -22,6 +22,8 @@ export type ErrorCode =
 export interface FieldProblem {
   field: string;
   message: string;
+  /** Why, where the console has its own sentence: a refused new password's BREACHED, GUESSABLE or PERSONAL. */
+  reason?: string;
 }
 
 /** A GraphQL error as the console uses it: the code and the extras the contract promises. */

@@ -60,6 +60,15 @@ describe('describeError', () => {
     expect(describeError(error, ko)).toBe(`${ko.errors.BAD_USER_INPUT} 비밀번호: 10~128자로 입력하세요.`);
   });
 
+  it.each(['BREACHED', 'GUESSABLE', 'PERSONAL'] as const)('says why a new password was refused (%s), in each language', (reason) => {
+    const error = new ApiError('BAD_USER_INPUT', '', 'ChangePassword', { fields: [{ field: 'newPassword', message: 'is on a list', reason }] });
+    expect(describeError(error, en)).toBe(`${en.errors.BAD_USER_INPUT} New password: ${en.errors.passwordProblems[reason]}`);
+    expect(describeError(error, ko)).toBe(`${ko.errors.BAD_USER_INPUT} 새 비밀번호: ${ko.errors.passwordProblems[reason]}`);
+    expect(describeError(new ApiError('BAD_USER_INPUT', '', 'SignUp', { fields: [{ field: 'password', message: '', reason: 'SOMETHING_NEW' }] }), en)).toBe(
+      `${en.errors.BAD_USER_INPUT} Password: ${en.errors.fields.password.problem}`,
+    );
+  });
+
   it('reads one code by the operation that got it', () => {
     expect(describeError(new ApiError('CONFLICT', '', 'SignUp'), en)).toBe(en.errors.emailTaken);
     expect(describeError(new ApiError('FAILED_PRECONDITION', '', 'UpdateOrganizationSecuritySettings'), en)).toBe(en.errors.settingsNeedOwnTwoFactor);

@@ -138,7 +138,9 @@ function describeFields(fields: FieldProblem[], t: Dictionary): string {
   const known = t.errors.fields;
   const lines = [...new Set(fields.map((f) => f.field))].map((field) => {
     const entry = known[field as keyof typeof known] ?? known.other;
-    return t.errors.badField(entry.name, entry.problem);
+    const reason = fields.find((f) => f.field === field && f.reason)?.reason;
+    const passwordProblem = reason ? t.errors.passwordProblems[reason as keyof typeof t.errors.passwordProblems] : undefined;
+    return t.errors.badField(entry.name, passwordProblem ?? entry.problem);
   });
   return lines.length > 0 ? `${t.errors.BAD_USER_INPUT} ${lines.join(' ')}` : t.errors.BAD_USER_INPUT;
 }

@@ -504,6 +504,12 @@ export const en = {
       url: { name: 'URL', problem: 'enter an https:// address on the public internet (private, loopback and cloud metadata addresses are refused).' },
       other: { name: 'Input', problem: 'check what you entered.' },
     },
+    /** A new password refused by the server's rule (extensions.fields[].reason). */
+    passwordProblems: {
+      BREACHED: 'this password is on a list of passwords leaked in data breaches, which attackers try first. Choose another one, for example four or more unrelated words.',
+      GUESSABLE: 'this password is too easy to guess (common words, names, dates, keyboard patterns or repeats). Make it longer and less predictable, for example four or more unrelated words.',
+      PERSONAL: 'this password is built from your email address or name, which attackers try first. Choose one that has nothing to do with them.',
+    },
     INVALID_CREDENTIALS: 'The email or password is not correct. Check both and try again.',
     wrongPassword: 'The password is not correct. Enter the password you sign in with.',
     INVALID_CODE: 'That code is not right, or it was already used. Enter the newest code from your app.',
