@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/auth/utils/password-hasher';
 import { changePassword, DEFAULT_PASSWORD, errorCode, login, mySecurityEvents, newUser, signUp, uniqueEmail } from './support/operations';
 import { startTestApp, type TestApp } from './support/test-app';
+import { confirmRecoveryCodesReissue, newUserWithTwoFactor, reissueRecoveryCodes, twoFactorStatus, verifyLoginSecondFactor } from './support/two-factor';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -96,5 +97,56 @@ describe('passwords attackers try first', () => {
     const token = signedIn.data!.login.accessToken as string;
     expect(errorCode(await changePassword(t, token, { currentPassword: 'password123', newPassword: 'password123' }))).toBe('BAD_USER_INPUT');
     expect((await changePassword(t, token, { currentPassword: 'password123', newPassword: 'yet another passphrase' })).errors).toBeUndefined();
+  });
+});
+
+const LOW_SUBJECT = /Only \d+ recovery codes are left|복구 코드가 \d+개만 남았습니다/;
+const USED_SUBJECT = /A recovery code was used to sign in/;
+
+/** Signs in with the password and a recovery code; returns the full session's token. */
+async function signInWithRecoveryCode(email: string, recoveryCode: string): Promise<string> {
+  const pending = await login(t, { email, password: DEFAULT_PASSWORD });
+  const full = await verifyLoginSecondFactor(t, pending.data!.login.accessToken, { recoveryCode });
+  expect(full.errors).toBeUndefined();
+  return full.data!.verifyLoginSecondFactor.accessToken as string;
+}
+
+async function eventTypes(token: string): Promise<string[]> {
+  return (await mySecurityEvents(t, token, 200)).data!.mySecurityEvents.map((event: { type: string }) => event.type);
+}
+
+describe('few recovery codes left', () => {
+  it('mails once per set when a use leaves 3 or fewer, records RECOVERY_CODES_LOW once, and warns again for the next set', async () => {
+    const user = await newUserWithTwoFactor(t);
+    let token = user.token;
+    for (const code of user.recoveryCodes.slice(0, 6)) token = await signInWithRecoveryCode(user.email, code);
+    await t.inbox.waitFor(user.email, USED_SUBJECT, 0, /4 recovery codes remain/);
+    expect(t.inbox.countTo(user.email, LOW_SUBJECT)).toBe(0);
+    expect(await eventTypes(token)).not.toContain('RECOVERY_CODES_LOW');
+
+    token = await signInWithRecoveryCode(user.email, user.recoveryCodes[6]);
+    const warning = await t.inbox.waitFor(user.email, LOW_SUBJECT);
+    expect(warning.subject).toBe('Only 3 recovery codes are left');
+    expect(warning.text).toContain('Reissue recovery codes');
+    expect((await twoFactorStatus(t, token)).data!.twoFactorStatus.recoveryCodesRemaining).toBe(3);
+
+    // The next use of the same set: its own "used" notice, no second warning nor event.
+    const before = t.inbox.messages.length;
+    token = await signInWithRecoveryCode(user.email, user.recoveryCodes[7]);
+    await t.inbox.waitFor(user.email, USED_SUBJECT, before, /2 recovery codes remain/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(t.inbox.countTo(user.email, LOW_SUBJECT)).toBe(1);
+    expect((await eventTypes(token)).filter((type) => type === 'RECOVERY_CODES_LOW')).toHaveLength(1);
+
+    // A reissued set warns again when it runs low.
+    const reissued = await reissueRecoveryCodes(t, token, DEFAULT_PASSWORD);
+    const fresh = reissued.data!.reissueRecoveryCodes.codes as string[];
+    expect((await confirmRecoveryCodesReissue(t, token)).errors).toBeUndefined();
+    const beforeSecondSet = t.inbox.messages.length;
+    for (const code of fresh.slice(0, 7)) token = await signInWithRecoveryCode(user.email, code);
+    await t.inbox.waitFor(user.email, LOW_SUBJECT, beforeSecondSet);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(t.inbox.countTo(user.email, LOW_SUBJECT)).toBe(2);
+    expect((await eventTypes(token)).filter((type) => type === 'RECOVERY_CODES_LOW')).toHaveLength(2);
   });
 });

@@ -21,6 +21,7 @@ export enum MailKind {
   PASSWORD_RESET_LINK = 'PASSWORD_RESET_LINK',
   PASSWORD_RESET = 'PASSWORD_RESET',
   PASSKEY_REQUIRED = 'PASSKEY_REQUIRED',
+  RECOVERY_CODES_LOW = 'RECOVERY_CODES_LOW',
 }
 
 interface TemplateSource {
@@ -141,6 +142,14 @@ const english: Record<MailKind, TemplateSource> = {
       'Open the 2-Step Verification tab of your account to start.',
     ],
   },
+  RECOVERY_CODES_LOW: {
+    subject: 'Only {{remaining}} recovery codes are left',
+    paragraphs: [
+      'A recovery code was used at {{when}}, and only {{remaining}} unused recovery codes of your set are left. When they run out, losing your phone can lock you out of your account.',
+      'Open the 2-Step Verification tab of your account and choose Reissue recovery codes to get a new set of 10. The old codes keep working until you confirm you saved the new ones.',
+      SIGNATURE_EN,
+    ],
+  },
   TWO_FACTOR_RESET_BY_ADMIN: {
     subject: 'An administrator turned off 2-step verification for your account',
     paragraphs: [
@@ -258,6 +267,14 @@ const korean: Record<MailKind, TemplateSource> = {
     paragraphs: [
       '{{organization}}은(는) 2단계 인증을 요구하지만 회원님의 계정에는 아직 설정되어 있지 않습니다. {{deadline}}까지 설정하세요. 이후에는 로그인 후 2단계 인증 설정만 할 수 있습니다.',
       '계정의 2단계 인증 탭에서 설정을 시작하세요.',
+    ],
+  },
+  RECOVERY_CODES_LOW: {
+    subject: '복구 코드가 {{remaining}}개만 남았습니다',
+    paragraphs: [
+      '{{when}}에 복구 코드가 사용되어 사용하지 않은 복구 코드가 {{remaining}}개만 남았습니다. 모두 사용하면 휴대폰을 잃어버렸을 때 계정에 로그인하지 못할 수 있습니다.',
+      '계정의 2단계 인증 탭에서 복구 코드 재발급을 선택해 새 코드 10개를 받으세요. 새 코드를 저장했다고 확인할 때까지 이전 코드는 계속 사용할 수 있습니다.',
+      SIGNATURE_KO,
     ],
   },
   TWO_FACTOR_RESET_BY_ADMIN: {

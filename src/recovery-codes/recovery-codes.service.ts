@@ -118,6 +118,18 @@ export class RecoveryCodesService {
     return new Map(rows.map((row) => [row.user_id, row.remaining]));
   }
 
+  /**
+   * Claims the one warning of the active set: true for exactly one caller per set, even when two
+   * codes are used at once (the UPDATE locks the rows, and the second sees them already marked).
+   */
+  async claimLowWarning(userId: string, db: EntityManager = this.recoveryCodes.manager): Promise<boolean> {
+    const [, changed] = (await db.query(
+      `UPDATE recovery_codes SET low_warning_sent_at = $1 WHERE user_id = $2 AND status = $3 AND low_warning_sent_at IS NULL`,
+      [this.clock.now(), userId, RecoveryCodeStatus.ACTIVE],
+    )) as [unknown, number];
+    return changed > 0;
+  }
+
   async deleteAll(userId: string, db: EntityManager): Promise<void> {
     await db.delete(RecoveryCodeEntity, { userId });
   }

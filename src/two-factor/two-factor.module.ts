@@ -9,6 +9,7 @@ import { RecoveryCodesModule } from '../recovery-codes/recovery-codes.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { UsersModule } from '../users/users.module';
 import { ExpiredSetupsPruner } from './expired-setups.pruner';
+import { RecoveryCodesLowWarning } from './recovery-codes-low.warning';
 import { TotpCredentialEntity } from './entities/totp-credential.entity';
 import { TwoFactorSetupEntity } from './entities/two-factor-setup.entity';
 import { TotpCredentials } from './totp-credentials';
@@ -30,6 +31,6 @@ import { TwoFactorService } from './two-factor.service';
     ThrottlingModule,
     PasskeysModule,
   ],
-  providers: [TwoFactorCrypto, TotpCredentials, TwoFactorSetupService, TwoFactorService, TwoFactorResolver, ExpiredSetupsPruner],
+  providers: [TwoFactorCrypto, TotpCredentials, TwoFactorSetupService, TwoFactorService, TwoFactorResolver, ExpiredSetupsPruner, RecoveryCodesLowWarning],
 })
 export class TwoFactorModule {}

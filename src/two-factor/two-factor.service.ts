@@ -25,11 +25,10 @@ import { toUser } from '../users/models/user.model';
 import { UsersService } from '../users/users.service';
 import type { DisableTwoFactorInput, ResetMemberTwoFactorInput, VerifyLoginSecondFactorInput } from './dto/two-factor.inputs';
 import { RecoveryCodes, TwoFactorStatus } from './models/two-factor.models';
+import { LOW_RECOVERY_CODES, RecoveryCodesLowWarning } from './recovery-codes-low.warning';
 import { TotpCredentials } from './totp-credentials';
 import { TwoFactorSetupService } from './two-factor-setup.service';
 
-/** At or below this many unused recovery codes, status and the "code used" notice warn the user. */
-export const LOW_RECOVERY_CODES = 3;
 
 /** A second factor as the user gave it: exactly one of the two. */
 type SecondFactor = { kind: 'totp'; code: string } | { kind: 'recovery'; code: string } | { kind: 'passkey'; claimed: ClaimedPasskeyAnswer | null };
@@ -56,6 +55,7 @@ export class TwoFactorService {
     private readonly throttling: ThrottlingService,
     private readonly passkeys: PasskeysService,
     private readonly clock: Clock,
+    private readonly lowCodesWarning: RecoveryCodesLowWarning,
   ) {}
 
   async status(session: AuthenticatedSession): Promise<TwoFactorStatus> {
@@ -131,7 +131,7 @@ export class TwoFactorService {
       throw wrongCode;
     }
     await attempt.end(true);
-    if (factor.kind === 'recovery') this.noticeRecoveryCodeUse(session.user.email, await this.recoveryCodes.countRemaining(session.userId));
+    if (factor.kind === 'recovery') await this.noticeRecoveryCodeUse(session.user, await this.recoveryCodes.countRemaining(session.userId));
     if (rememberDevice) {
       this.mail.sendNotice(session.user.email, MailKind.NEW_TRUSTED_DEVICE, {
         device: deviceName(currentRequestContext()?.userAgent ?? null) ?? 'An unnamed browser',
@@ -243,7 +243,7 @@ export class TwoFactorService {
       throw invalidCode();
     }
     await attempt.end(true);
-    this.noticeRecoveryCodeUse(session.user.email, remainingRecoveryCodes);
+    await this.noticeRecoveryCodeUse(session.user, remainingRecoveryCodes);
     const member = await this.users.findById(reset.userId);
     if (!member) throw AppError.notFound('The member');
     this.mail.sendNotice(
@@ -326,9 +326,10 @@ export class TwoFactorService {
     return invalidCode({ attemptsRemaining: left });
   }
 
-  private noticeRecoveryCodeUse(email: string, remaining: number | null): void {
+  private async noticeRecoveryCodeUse(user: { id: string; email: string }, remaining: number | null): Promise<void> {
     if (remaining === null) return;
-    this.mail.sendNotice(email, MailKind.RECOVERY_CODE_USED, { remaining, low: remaining <= LOW_RECOVERY_CODES });
+    this.mail.sendNotice(user.email, MailKind.RECOVERY_CODE_USED, { remaining, low: remaining <= LOW_RECOVERY_CODES });
+    await this.lowCodesWarning.afterUse(user, remaining);
   }
 
   private requireTwoFactorOn(session: AuthenticatedSession): void {

@@ -33,6 +33,7 @@ export enum SecurityEventType {
   PASSKEY_SIGN_IN_FAILED = 'PASSKEY_SIGN_IN_FAILED',
   ORGANIZATION_WEBHOOK_CREATED = 'ORGANIZATION_WEBHOOK_CREATED',
   ORGANIZATION_WEBHOOK_DELETED = 'ORGANIZATION_WEBHOOK_DELETED',
+  RECOVERY_CODES_LOW = 'RECOVERY_CODES_LOW',
 }
 
 registerEnumType(SecurityEventType, {
@@ -75,6 +76,7 @@ registerEnumType(SecurityEventType, {
     PASSKEY_SIGN_IN_FAILED: { description: "A one-step passkey sign-in was refused for this account's passkey (wrong signature, replayed or foreign challenge, no user verification)." },
     ORGANIZATION_WEBHOOK_CREATED: { description: 'An OWNER (user) added a webhook to the organization.' },
     ORGANIZATION_WEBHOOK_DELETED: { description: 'An OWNER (user) deleted a webhook of the organization.' },
+    RECOVERY_CODES_LOW: { description: 'A used recovery code left 3 or fewer of the set; the user was mailed (once per set).' },
   },
 });
 

@@ -35,4 +35,8 @@ export class RecoveryCodeEntity {
 
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
   usedAt: Date | null;
+
+  /** When the user was told few codes of this set remain (RecoveryCodesService.claimLowWarning); once per set. */
+  @Column({ name: 'low_warning_sent_at', type: 'timestamptz', nullable: true })
+  lowWarningSentAt: Date | null;
 }
