@@ -8,6 +8,9 @@ import { AccountLayout } from '../account/AccountLayout';
 import { PasskeysSection } from '../passkeys/PasskeysSection';
 import { TwoFactorStatusDocument } from './operations';
 
+/** The server's threshold (RECOVERY_CODES_LOW is mailed once per set at or below it). */
+const LOW_RECOVERY_CODES = 3;
+
 /** 'Account Management > 2-Step Verification': whether it is on, and the buttons of the guide. */
 export function TwoFactorTab() {
   const { t, formatDateTime } = useI18n();
@@ -41,7 +44,14 @@ export function TwoFactorTab() {
             <>
               {status.enabledAt && <p>{t.twoFactor.enabledSince(formatDateTime(status.enabledAt))}</p>}
               <p>{t.twoFactor.recoveryCodesLeft(status.recoveryCodesRemaining)}</p>
-              {status.recoveryCodesRemaining <= 3 && <p className="warning">{t.twoFactor.recoveryCodesLow}</p>}
+              {status.recoveryCodesRemaining <= LOW_RECOVERY_CODES && (
+                <div className="warning" role="status">
+                  <p>{t.twoFactor.recoveryCodesLow}</p>
+                  <button type="button" className="primary" onClick={() => navigate('/account/two-factor/reissue')}>
+                    {t.twoFactor.recoveryCodesLowAction}
+                  </button>
+                </div>
+              )}
               <div className="actions">
                 <button type="button" onClick={() => navigate('/account/two-factor/reissue')}>
                   {t.twoFactor.reissue}
