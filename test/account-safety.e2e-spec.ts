@@ -1,9 +1,20 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/auth/utils/password-hasher';
-import { changePassword, DEFAULT_PASSWORD, errorCode, login, mySecurityEvents, newUser, signUp, uniqueEmail } from './support/operations';
+import { changePassword, DEFAULT_PASSWORD, errorCode, login, me, mySecurityEvents, newUser, signUp, uniqueEmail } from './support/operations';
 import { startTestApp, type TestApp } from './support/test-app';
-import { confirmRecoveryCodesReissue, newUserWithTwoFactor, reissueRecoveryCodes, twoFactorStatus, verifyLoginSecondFactor } from './support/two-factor';
+import {
+  confirmRecoveryCodesReissue,
+  ENROLLMENT_FIELDS,
+  newUserWithTwoFactor,
+  reissueRecoveryCodes,
+  STATUS_FIELDS,
+  totpCode,
+  trustedDevices,
+  twoFactorStatus,
+  verifyLoginSecondFactor,
+  wrongCode,
+} from './support/two-factor';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -148,5 +159,90 @@ describe('few recovery codes left', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(t.inbox.countTo(user.email, LOW_SUBJECT)).toBe(2);
     expect((await eventTypes(token)).filter((type) => type === 'RECOVERY_CODES_LOW')).toHaveLength(2);
+  });
+});
+
+const startReplacement = (token: string, input: Record<string, unknown>) =>
+  t.gql(`mutation($input: StartAuthenticatorReplacementInput!) { startAuthenticatorReplacement(input: $input) { ${ENROLLMENT_FIELDS} } }`, { input }, token);
+const confirmReplacement = (token: string, code: string) =>
+  t.gql(`mutation($code: String!) { confirmAuthenticatorReplacement(code: $code) { ${STATUS_FIELDS} } }`, { code }, token);
+const MOVED_SUBJECT = /Your authenticator app moved to a new phone/;
+
+/** Password, then a code of `secret`: the session's token, or the error code of the second step. */
+async function signInWithCode(email: string, secret: string, extra: Record<string, unknown> = {}) {
+  const pending = await login(t, { email, password: DEFAULT_PASSWORD, ...extra });
+  if (pending.data!.login.status === 'AUTHENTICATED') return { token: pending.data!.login.accessToken as string, skipped: true };
+  const full = await verifyLoginSecondFactor(t, pending.data!.login.accessToken, { code: totpCode(secret, t.clock) });
+  return { token: full.data?.verifyLoginSecondFactor?.accessToken as string | undefined, error: errorCode(full), skipped: false };
+}
+
+describe('moving to a new phone', () => {
+  it("replaces the secret once the new app's code confirms it; the old app works until then and is refused after; nothing else changes", async () => {
+    const user = await newUserWithTwoFactor(t);
+    const pending = await login(t, { email: user.email, password: DEFAULT_PASSWORD });
+    const remembered = await verifyLoginSecondFactor(t, pending.data!.login.accessToken, { code: totpCode(user.secret, t.clock), rememberDevice: true });
+    const deviceToken = remembered.data!.verifyLoginSecondFactor.trustedDeviceToken as string;
+    const otherSession = remembered.data!.verifyLoginSecondFactor.accessToken as string;
+    t.clock.advanceSeconds(30);
+
+    const started = await startReplacement(user.token, { password: DEFAULT_PASSWORD, code: totpCode(user.secret, t.clock) });
+    expect(started.errors).toBeUndefined();
+    const enrollment = started.data!.startAuthenticatorReplacement;
+    expect(enrollment).toMatchObject({ accountName: user.email, digits: 6, period: 30 });
+    expect(enrollment.qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
+    const newSecret = enrollment.manualEntryKey as string;
+    expect(newSecret).not.toBe(user.secret);
+
+    // Until confirmed, the old app still signs in.
+    t.clock.advanceSeconds(30);
+    expect((await signInWithCode(user.email, user.secret)).error).toBeUndefined();
+
+    t.clock.advanceSeconds(30);
+    expect(errorCode(await confirmReplacement(user.token, wrongCode(totpCode(newSecret, t.clock))))).toBe('INVALID_CODE');
+    const confirmCode = totpCode(newSecret, t.clock);
+    const confirmed = await confirmReplacement(user.token, confirmCode);
+    expect(confirmed.errors).toBeUndefined();
+    expect(confirmed.data!.confirmAuthenticatorReplacement).toMatchObject({ enabled: true, recoveryCodesRemaining: 10 });
+    await t.inbox.waitFor(user.email, MOVED_SUBJECT);
+
+    // The confirming code cannot be replayed, and the old app no longer works.
+    const replay = await login(t, { email: user.email, password: DEFAULT_PASSWORD });
+    expect(errorCode(await verifyLoginSecondFactor(t, replay.data!.login.accessToken, { code: confirmCode }))).toBe('INVALID_CODE');
+    t.clock.advanceSeconds(30);
+    expect((await signInWithCode(user.email, user.secret)).error).toBe('INVALID_CODE');
+    t.clock.advanceSeconds(30);
+    const withNew = await signInWithCode(user.email, newSecret);
+    expect(withNew.error).toBeUndefined();
+
+    // Sessions, trusted devices and recovery codes are as they were.
+    expect((await me(t, otherSession)).data!.me.email).toBe(user.email);
+    expect((await me(t, user.token)).data!.me.email).toBe(user.email);
+    expect((await trustedDevices(t, user.token)).data!.trustedDevices).toHaveLength(1);
+    expect((await signInWithCode(user.email, newSecret, { trustedDeviceToken: deviceToken })).skipped).toBe(true);
+    expect((await verifyLoginSecondFactor(t, (await login(t, { email: user.email, password: DEFAULT_PASSWORD })).data!.login.accessToken, { recoveryCode: user.recoveryCodes[0] })).errors).toBeUndefined();
+    expect(await eventTypes(user.token)).toContain('AUTHENTICATOR_REPLACED');
+    // Already done: nothing left to confirm.
+    expect(errorCode(await confirmReplacement(user.token, totpCode(newSecret, t.clock)))).toBe('FAILED_PRECONDITION');
+  });
+
+  it('needs the password and a working code of the current app; a refused start saves nothing', async () => {
+    const user = await newUserWithTwoFactor(t);
+    expect(errorCode(await startReplacement(user.token, { password: 'not the password', code: totpCode(user.secret, t.clock) }))).toBe('INVALID_CREDENTIALS');
+    expect(errorCode(await startReplacement(user.token, { password: DEFAULT_PASSWORD, code: wrongCode(totpCode(user.secret, t.clock)) }))).toBe('INVALID_CODE');
+    expect(errorCode(await startReplacement(user.token, { password: DEFAULT_PASSWORD }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await confirmReplacement(user.token, totpCode(user.secret, t.clock)))).toBe('FAILED_PRECONDITION');
+    const withoutTwoFactor = await newUser(t);
+    expect(errorCode(await startReplacement(withoutTwoFactor.token, { password: DEFAULT_PASSWORD, code: '123456' }))).toBe('FAILED_PRECONDITION');
+  });
+
+  it('starts with a recovery code (spent), and expires after 30 minutes with the old app still working', async () => {
+    const user = await newUserWithTwoFactor(t);
+    const started = await startReplacement(user.token, { password: DEFAULT_PASSWORD, recoveryCode: user.recoveryCodes[0] });
+    const newSecret = started.data!.startAuthenticatorReplacement.manualEntryKey as string;
+    expect((await twoFactorStatus(t, user.token)).data!.twoFactorStatus.recoveryCodesRemaining).toBe(9);
+    expect(errorCode(await startReplacement(user.token, { password: DEFAULT_PASSWORD, recoveryCode: user.recoveryCodes[0] }))).toBe('INVALID_CODE');
+    t.clock.advanceMinutes(31);
+    expect(errorCode(await confirmReplacement(user.token, totpCode(newSecret, t.clock)))).toBe('CODE_EXPIRED');
+    expect((await signInWithCode(user.email, user.secret)).error).toBeUndefined();
   });
 });

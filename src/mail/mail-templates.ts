@@ -22,6 +22,7 @@ export enum MailKind {
   PASSWORD_RESET = 'PASSWORD_RESET',
   PASSKEY_REQUIRED = 'PASSKEY_REQUIRED',
   RECOVERY_CODES_LOW = 'RECOVERY_CODES_LOW',
+  AUTHENTICATOR_REPLACED = 'AUTHENTICATOR_REPLACED',
 }
 
 interface TemplateSource {
@@ -150,6 +151,14 @@ const english: Record<MailKind, TemplateSource> = {
       SIGNATURE_EN,
     ],
   },
+  AUTHENTICATOR_REPLACED: {
+    subject: 'Your authenticator app moved to a new phone',
+    paragraphs: [
+      'The authenticator app of your account was replaced at {{when}}: only codes from the new app work now, and the old app no longer signs you in.',
+      'Your recovery codes, passkeys and remembered devices are unchanged.',
+      SIGNATURE_EN,
+    ],
+  },
   TWO_FACTOR_RESET_BY_ADMIN: {
     subject: 'An administrator turned off 2-step verification for your account',
     paragraphs: [
@@ -274,6 +283,14 @@ const korean: Record<MailKind, TemplateSource> = {
     paragraphs: [
       '{{when}}에 복구 코드가 사용되어 사용하지 않은 복구 코드가 {{remaining}}개만 남았습니다. 모두 사용하면 휴대폰을 잃어버렸을 때 계정에 로그인하지 못할 수 있습니다.',
       '계정의 2단계 인증 탭에서 복구 코드 재발급을 선택해 새 코드 10개를 받으세요. 새 코드를 저장했다고 확인할 때까지 이전 코드는 계속 사용할 수 있습니다.',
+      SIGNATURE_KO,
+    ],
+  },
+  AUTHENTICATOR_REPLACED: {
+    subject: '인증 앱을 새 휴대폰으로 옮겼습니다',
+    paragraphs: [
+      '{{when}}에 계정의 인증 앱이 교체되었습니다. 이제 새 앱의 코드만 사용할 수 있으며 이전 앱으로는 로그인할 수 없습니다.',
+      '복구 코드, 패스키와 기억된 기기는 그대로입니다.',
       SIGNATURE_KO,
     ],
   },

@@ -1,7 +1,6 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import * as QRCode from 'qrcode';
 import { Repository } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
@@ -21,14 +20,8 @@ import { TwoFactorSetupEntity } from './entities/two-factor-setup.entity';
 import { RecoveryCodes, TotpEnrollment, TwoFactorSetup, TwoFactorSetupStep } from './models/two-factor.models';
 import { TotpCredentials } from './totp-credentials';
 import { TwoFactorCrypto } from './two-factor-crypto';
-import {
-  generateTotpSecret,
-  matchTotpStep,
-  TOTP_ALGORITHM,
-  TOTP_DIGITS,
-  TOTP_PERIOD_SECONDS,
-  totpUri,
-} from './utils/totp.util';
+import { totpEnrollment } from './utils/totp-enrollment.util';
+import { generateTotpSecret, matchTotpStep } from './utils/totp.util';
 
 export const EMAIL_CODE_VALID_MINUTES = 10;
 export const EMAIL_CODE_MAX_FAILURES = 5;
@@ -160,17 +153,7 @@ export class TwoFactorSetupService {
     await attempt.end(true);
     await this.users.confirmEmail(session.userId);
 
-    const uri = totpUri(this.config.totpIssuer, session.user.email, secret);
-    return {
-      otpauthUri: uri,
-      qrCodeDataUrl: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }),
-      manualEntryKey: secret,
-      issuer: this.config.totpIssuer,
-      accountName: session.user.email,
-      algorithm: TOTP_ALGORITHM,
-      digits: TOTP_DIGITS,
-      period: TOTP_PERIOD_SECONDS,
-    };
+    return totpEnrollment(this.config.totpIssuer, session.user.email, secret);
   }
 
   /** Checks a code from the app and returns the recovery codes to save. The code's step counts as used. */

@@ -8,6 +8,8 @@ import { PasskeysModule } from '../passkeys/passkeys.module';
 import { RecoveryCodesModule } from '../recovery-codes/recovery-codes.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { UsersModule } from '../users/users.module';
+import { AuthenticatorReplacementResolver } from './authenticator-replacement.resolver';
+import { AuthenticatorReplacementService } from './authenticator-replacement.service';
 import { ExpiredSetupsPruner } from './expired-setups.pruner';
 import { RecoveryCodesLowWarning } from './recovery-codes-low.warning';
 import { TotpCredentialEntity } from './entities/totp-credential.entity';
@@ -31,6 +33,9 @@ import { TwoFactorService } from './two-factor.service';
     ThrottlingModule,
     PasskeysModule,
   ],
-  providers: [TwoFactorCrypto, TotpCredentials, TwoFactorSetupService, TwoFactorService, TwoFactorResolver, ExpiredSetupsPruner, RecoveryCodesLowWarning],
+  providers: [
+    TwoFactorCrypto, TotpCredentials, TwoFactorSetupService, TwoFactorService, TwoFactorResolver, ExpiredSetupsPruner, RecoveryCodesLowWarning,
+    AuthenticatorReplacementService, AuthenticatorReplacementResolver,
+  ],
 })
 export class TwoFactorModule {}

@@ -34,6 +34,7 @@ export enum SecurityEventType {
   ORGANIZATION_WEBHOOK_CREATED = 'ORGANIZATION_WEBHOOK_CREATED',
   ORGANIZATION_WEBHOOK_DELETED = 'ORGANIZATION_WEBHOOK_DELETED',
   RECOVERY_CODES_LOW = 'RECOVERY_CODES_LOW',
+  AUTHENTICATOR_REPLACED = 'AUTHENTICATOR_REPLACED',
 }
 
 registerEnumType(SecurityEventType, {
@@ -77,6 +78,7 @@ registerEnumType(SecurityEventType, {
     ORGANIZATION_WEBHOOK_CREATED: { description: 'An OWNER (user) added a webhook to the organization.' },
     ORGANIZATION_WEBHOOK_DELETED: { description: 'An OWNER (user) deleted a webhook of the organization.' },
     RECOVERY_CODES_LOW: { description: 'A used recovery code left 3 or fewer of the set; the user was mailed (once per set).' },
+    AUTHENTICATOR_REPLACED: { description: "The authenticator app moved to a new phone (confirmAuthenticatorReplacement): the old app's codes stopped working; nothing else changed." },
   },
 });
 

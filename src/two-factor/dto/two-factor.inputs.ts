@@ -8,7 +8,7 @@ export const MAX_CODE_INPUT_LENGTH = 32;
 
 /** A second factor as the user gives it: exactly one of the two (checked by the service). */
 @InputType({ isAbstract: true })
-abstract class SecondFactorCodeInput {
+export abstract class SecondFactorCodeInput {
   @Field(() => String, { nullable: true, description: 'A 6-digit code from the authenticator app; give exactly one second factor (the input says which it takes).' })
   @IsOptional()
   @IsString()

@@ -18,4 +18,11 @@ export class TotpCredentialEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** A new phone's secret (encrypted like encryptedSecret) until a code from it confirms the move. */
+  @Column({ name: 'replacement_encrypted_secret', type: 'text', nullable: true })
+  replacementEncryptedSecret: string | null;
+
+  @Column({ name: 'replacement_expires_at', type: 'timestamptz', nullable: true })
+  replacementExpiresAt: Date | null;
 }
