@@ -79,6 +79,7 @@ describe('describeError', () => {
   it('reads a reset link\'s INVALID_CODE and CODE_EXPIRED as a used and an expired link, not as a wrong code', () => {
     expect(describeError(new ApiError('INVALID_CODE', '', 'ResetPassword'), en)).toBe(en.recovery.linkInvalid);
     expect(describeError(new ApiError('CODE_EXPIRED', '', 'ResetPassword'), ko)).toBe(ko.recovery.linkExpired);
+    expect(describeError(new ApiError('CODE_EXPIRED', '', 'ConfirmAuthenticatorReplacement'), ko)).toBe(ko.move.expired);
     expect(describeError(new ApiError('INVALID_CODE', '', 'ResetMemberTwoFactor'), en)).toBe(en.errors.INVALID_CODE);
     expect(describeError(new ApiError('FORBIDDEN', '', 'ResetMemberTwoFactor'), en)).toBe(en.memberReset.forbidden);
     expect(describeError(new ApiError('NOT_FOUND', '', 'RevokeSession'), en)).toBe(en.sessions.alreadyEnded);

@@ -34,6 +34,7 @@ export function describeError(error: unknown, t: Dictionary): string {
       return describeFields(extensions.fields ?? [], t);
     case 'CODE_EXPIRED':
       if (operation === 'ResetPassword') return t.recovery.linkExpired;
+      if (operation === 'ConfirmAuthenticatorReplacement') return t.move.expired;
       return operation === 'VerifyTwoFactorSetupEmail' ? e.CODE_EXPIRED : e.setupExpired;
     case 'CONFLICT':
       if (operation === 'SignUp') return e.emailTaken;

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { DisableScreen } from '../screens/two-factor/DisableScreen';
+import { MoveScreen } from '../screens/two-factor/MoveScreen';
 import { DevicesTab } from '../screens/devices/DevicesTab';
 import { EventsTab } from '../screens/security-events/EventsTab';
 import { ForgotPasswordScreen } from '../screens/forgot-password/ForgotPasswordScreen';
@@ -41,6 +42,7 @@ export const ROUTES: Route[] = [
   { path: '/account/two-factor/setup', phase: 'signedIn', render: () => <SetupScreen /> },
   { path: '/account/two-factor/reissue', phase: 'signedIn', render: () => <ReissueScreen /> },
   { path: '/account/two-factor/disable', phase: 'signedIn', render: () => <DisableScreen /> },
+  { path: '/account/two-factor/move', phase: 'signedIn', render: () => <MoveScreen /> },
   { path: '/account/devices', phase: 'signedIn', render: () => <DevicesTab /> },
   { path: '/account/password', phase: 'signedIn', render: () => <PasswordTab /> },
   { path: '/account/sessions', phase: 'signedIn', render: () => <SessionsTab /> },

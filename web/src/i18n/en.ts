@@ -83,6 +83,7 @@ export const en = {
     recoveryCodesLeft: (count: number) => `Recovery codes left: ${count}.`,
     recoveryCodesLow: 'Few recovery codes are left. Reissue a new set and save it.',
     recoveryCodesLowAction: 'Reissue recovery codes',
+    move: 'Move to a new phone',
     activate: 'Activate 2-Step Verification',
     reissue: 'Reissue Recovery Code',
     disable: 'Disable 2-Step Verification',
@@ -173,6 +174,17 @@ export const en = {
     doneText: 'Signing in now asks only for your password. Your trusted devices were forgotten.',
   },
 
+  move: {
+    title: 'Move to a new phone',
+    intro: 'Moves 2-step verification to the authentication app on a new phone. Your recovery codes, passkeys and trusted devices stay as they are. Enter your password, then click Next.',
+    factorIntro: 'Enter a code from the app on your current phone, or a recovery code if you no longer have it.',
+    scanIntro: 'Scan the QR code with the app on your new phone. Your current app keeps working until you enter a code from the new one.',
+    newCode: 'Authentication number from the new phone',
+    expired: 'This move has expired (30 minutes). Start again: your current app still works.',
+    doneTitle: 'Moved to the new phone',
+    doneText: 'Signing in now asks for a code from the app on your new phone. The old app no longer works: you can remove the account from it.',
+  },
+
   devices: {
     trustedTitle: 'Trusted devices',
     trustedIntro: 'Devices where you chose "Remember this device" skip the code for 30 days.',
@@ -235,6 +247,7 @@ export const en = {
       RECOVERY_CODES_REISSUED: 'Recovery codes reissued',
       RECOVERY_CODE_USED: 'Recovery code used',
       RECOVERY_CODES_LOW: 'Few recovery codes left (warned by mail)',
+      AUTHENTICATOR_REPLACED: 'Authentication app moved to a new phone',
       SECOND_FACTOR_FAILED: 'Wrong second-factor code',
       SECOND_FACTOR_SUCCEEDED: 'Second factor verified',
       SIGNED_UP: 'Account created',

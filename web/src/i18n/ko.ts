@@ -82,6 +82,7 @@ export const ko: Dictionary = {
     recoveryCodesLeft: (count) => `남은 복구 코드: ${count}개.`,
     recoveryCodesLow: '남은 복구 코드가 얼마 없습니다. 복구 코드를 재발급하여 저장하세요.',
     recoveryCodesLowAction: '복구 코드 재발급하기',
+    move: '새 휴대폰으로 옮기기',
     activate: '2단계 인증 활성',
     reissue: '복구 코드 재발급',
     disable: '2단계 인증 비활성',
@@ -171,6 +172,17 @@ export const ko: Dictionary = {
     doneText: '이제 로그인할 때 비밀번호만 입력합니다. 신뢰하는 기기 목록은 삭제되었습니다.',
   },
 
+  move: {
+    title: '새 휴대폰으로 옮기기',
+    intro: '2단계 인증을 새 휴대폰의 인증 앱으로 옮깁니다. 복구 코드, 패스키와 신뢰할 수 있는 기기는 그대로입니다. 비밀번호를 입력한 뒤 다음을 누르세요.',
+    factorIntro: '현재 휴대폰의 앱에 표시된 코드를 입력하세요. 앱을 더 이상 쓸 수 없다면 복구 코드를 입력하세요.',
+    scanIntro: '새 휴대폰의 앱으로 QR 코드를 스캔하세요. 새 앱의 코드를 입력할 때까지 현재 앱은 계속 사용할 수 있습니다.',
+    newCode: '새 휴대폰 앱의 인증번호',
+    expired: '옮기기가 만료되었습니다(30분). 다시 시작하세요. 현재 앱은 계속 사용할 수 있습니다.',
+    doneTitle: '새 휴대폰으로 옮겼습니다',
+    doneText: '이제 로그인할 때 새 휴대폰 앱의 코드를 입력합니다. 이전 앱은 더 이상 사용할 수 없으니 계정을 삭제해도 됩니다.',
+  },
+
   devices: {
     trustedTitle: '신뢰하는 기기',
     trustedIntro: "'이 기기를 30일 동안 기억'을 선택한 기기는 30일 동안 인증 코드 없이 로그인합니다.",
@@ -233,6 +245,7 @@ export const ko: Dictionary = {
       RECOVERY_CODES_REISSUED: '복구 코드 재발급',
       RECOVERY_CODE_USED: '복구 코드 사용',
       RECOVERY_CODES_LOW: '복구 코드 부족 (메일로 안내함)',
+      AUTHENTICATOR_REPLACED: '인증 앱을 새 휴대폰으로 옮김',
       SECOND_FACTOR_FAILED: '잘못된 2차 인증 코드',
       SECOND_FACTOR_SUCCEEDED: '2차 인증 성공',
       SIGNED_UP: '계정 생성',

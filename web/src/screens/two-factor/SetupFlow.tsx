@@ -11,6 +11,7 @@ import {
   StartTwoFactorSetupDocument,
   VerifyTwoFactorSetupEmailDocument,
 } from './operations';
+import { EnrollmentKey } from './EnrollmentKey';
 import { RecoveryCodesSaver } from './RecoveryCodesSaver';
 
 type Enrollment = VerifyTwoFactorSetupEmailMutation['verifyTwoFactorSetupEmail'];
@@ -128,23 +129,7 @@ export function SetupFlow({ onCancel, onFinished }: { onCancel: () => void; onFi
         <section aria-labelledby="setup-app">
           <h2 id="setup-app">{t.setup.scanTitle}</h2>
           <p>{t.setup.scanIntro}</p>
-          <div className="enrollment">
-            <img className="qr" src={step.enrollment.qrCodeDataUrl} alt={t.setup.qrAlt(step.enrollment.issuer, step.enrollment.accountName)} width={200} height={200} />
-            <div>
-              <h3>{t.setup.manualTitle}</h3>
-              <p>{t.setup.manualIntro}</p>
-              <dl className="manual-key">
-                <dt>{t.setup.accountName}</dt>
-                <dd>{step.enrollment.accountName}</dd>
-                <dt>{t.setup.myKey}</dt>
-                <dd>
-                  <code data-testid="manual-key">{step.enrollment.manualEntryKey}</code>
-                </dd>
-                <dt>{t.setup.keyType}</dt>
-                <dd>{t.setup.timeBased}</dd>
-              </dl>
-            </div>
-          </div>
+          <EnrollmentKey enrollment={step.enrollment} />
           <p className="hint">{t.setup.noApp}</p>
           <h3>{t.setup.appCodeTitle}</h3>
           <Form onSubmit={() => void confirm.run(step.enrollment)}>

@@ -56,6 +56,9 @@ export function TwoFactorTab() {
                 <button type="button" onClick={() => navigate('/account/two-factor/reissue')}>
                   {t.twoFactor.reissue}
                 </button>
+                <button type="button" onClick={() => navigate('/account/two-factor/move')}>
+                  {t.twoFactor.move}
+                </button>
                 <button type="button" className="danger" onClick={() => navigate('/account/two-factor/disable')}>
                   {t.twoFactor.disable}
                 </button>

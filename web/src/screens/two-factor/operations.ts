@@ -57,3 +57,15 @@ export const DisableTwoFactorDocument = graphql(`
     disableTwoFactor(input: $input) { enabled }
   }
 `);
+
+export const StartAuthenticatorReplacementDocument = graphql(`
+  mutation StartAuthenticatorReplacement($input: StartAuthenticatorReplacementInput!) {
+    startAuthenticatorReplacement(input: $input) { accountName issuer manualEntryKey qrCodeDataUrl }
+  }
+`);
+
+export const ConfirmAuthenticatorReplacementDocument = graphql(`
+  mutation ConfirmAuthenticatorReplacement($code: String!) {
+    confirmAuthenticatorReplacement(code: $code) { enabled }
+  }
+`);
