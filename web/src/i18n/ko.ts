@@ -1,4 +1,4 @@
-import type { Dictionary } from './en';
+import type { Dictionary } from './en.js';
 
 /** 콘솔의 모든 문구(한국어). 따옴표 안의 이름은 사용자 가이드(`2fa-guide-ko.md`)의 표기를 따릅니다. */
 export const ko: Dictionary = {
