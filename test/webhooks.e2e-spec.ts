@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MetricsService } from '../src/metrics/metrics.service';
 import { WebhookDeliveryService } from '../src/webhooks/webhook-delivery.service';
 import { errorCode, login, newUser } from './support/operations';
 import { addMember, newOrganization } from './support/organizations';
@@ -37,6 +38,13 @@ async function organizationWithWebhook(eventTypes?: string[]) {
   expect(created.errors).toBeUndefined();
   const { secret, webhook } = created.data!.createOrganizationWebhook;
   return { owner, organizationId, secret: secret as string, webhook };
+}
+
+/** One series of the app's Prometheus text (0 when absent), e.g. `webhook_deliveries_total{outcome="retry"}`. */
+async function metric(series: string): Promise<number> {
+  const text = await t.app.get(MetricsService).registry.metrics();
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
 }
 
 /** Straight from the database, for what the API does not show (or after the owner's session has expired). */
@@ -126,10 +134,14 @@ describe('deliveries', () => {
     const webhookId = webhook.id;
     receiver.answerNext(500);
     const before = receiver.received.length;
+    const [retriesBefore, deliveredBefore] = [await metric('webhook_deliveries_total{outcome="retry"}'), await metric('webhook_deliveries_total{outcome="delivered"}')];
     await deliverDue();
     const [first] = receiver.received.slice(before).filter((d) => verifiable(secret, d));
     let [entry] = (await organizationWebhookDeliveries(t, owner.token, webhookId)).data!.organizationWebhookDeliveries;
     expect(entry).toMatchObject({ status: 'PENDING', attempts: 1, lastResponseStatus: 500 });
+    // Every other due delivery went out in that pass: this one is the whole retry queue.
+    expect(await metric('webhook_deliveries_total{outcome="retry"}')).toBe(retriesBefore + 1);
+    expect(await metric('webhook_deliveries_pending')).toBe(1);
     expect(new Date(entry.nextAttemptAt).getTime() - t.clock.now().getTime()).toBe(30_000);
 
     t.clock.advanceSeconds(29);
@@ -142,11 +154,14 @@ describe('deliveries', () => {
     expect(second.body).toBe(first.body);
     [entry] = (await organizationWebhookDeliveries(t, owner.token, webhookId)).data!.organizationWebhookDeliveries;
     expect(entry).toMatchObject({ status: 'DELIVERED', attempts: 2, lastResponseStatus: 204, nextAttemptAt: null, messageId: first.headers['webhook-id'] });
+    expect(await metric('webhook_deliveries_total{outcome="delivered"}')).toBe(deliveredBefore + 1);
+    expect(await metric('webhook_deliveries_pending')).toBe(0);
   });
 
   it('gives a delivery up as FAILED after 8 tries', async () => {
     const { webhook } = await organizationWithWebhook(['ORGANIZATION_WEBHOOK_CREATED']);
     receiver.answerNext(503, 503, 503, 503, 503, 503, 503, 503);
+    const [retriesBefore, failedBefore] = [await metric('webhook_deliveries_total{outcome="retry"}'), await metric('webhook_deliveries_total{outcome="failed"}')];
     for (let attempt = 1; attempt <= 8; attempt++) {
       await deliverDue();
       t.clock.advanceSeconds(36_000);
@@ -158,6 +173,8 @@ describe('deliveries', () => {
     const tries = receiver.received.filter((d) => d.headers['webhook-id'] === `msg_${entry.id.replaceAll('-', '')}`);
     expect(tries).toHaveLength(8);
     expect(new Set(tries.map((d) => d.body)).size).toBe(1);
+    expect(await metric('webhook_deliveries_total{outcome="retry"}')).toBe(retriesBefore + 7);
+    expect(await metric('webhook_deliveries_total{outcome="failed"}')).toBe(failedBefore + 1);
   });
 
   it('two instances on one database send each try once', async () => {

@@ -33,6 +33,26 @@ describe('MetricsService', () => {
     expect(await metrics.registry.metrics()).toContain('db_pool_waiting_clients 0');
   });
 
+  it('counts webhook delivery tries by outcome, and reads the retry queue when scraped, keeping the last count if the read fails', async () => {
+    const metrics = metricsService();
+    metrics.countWebhookDelivery('delivered');
+    metrics.countWebhookDelivery('retry');
+    metrics.countWebhookDelivery('failed', 2);
+    const counts = [3, 1];
+    metrics.observeWebhookQueue(async () => {
+      const next = counts.shift();
+      if (next === undefined) throw new Error('database down');
+      return next;
+    });
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('webhook_deliveries_total{outcome="delivered"} 1');
+    expect(text).toContain('webhook_deliveries_total{outcome="retry"} 1');
+    expect(text).toContain('webhook_deliveries_total{outcome="failed"} 2');
+    expect(text).toContain('webhook_deliveries_pending 3');
+    expect(await metrics.registry.metrics()).toContain('webhook_deliveries_pending 1');
+    expect(await metrics.registry.metrics()).toContain('webhook_deliveries_pending 1');
+  });
+
   it('collects no process metrics and serves nothing without METRICS_PORT', async () => {
     const metrics = metricsService();
     await metrics.onApplicationBootstrap();

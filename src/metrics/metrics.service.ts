@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -9,6 +9,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { serveMetrics } from './metrics-server';
 
 export type PruningRunResult = 'ran' | 'skipped' | 'failed';
+export type WebhookDeliveryOutcome = 'delivered' | 'retry' | 'failed';
 
 /**
  * The process's Prometheus metrics, in one registry of its own. Other modules report through its
@@ -36,6 +37,12 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
     name: 'data_pruning_runs_total',
     help: 'Pruning passes: ran, skipped (another instance held the lock) or failed.',
     labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  private readonly webhookDeliveries = new Counter({
+    name: 'webhook_deliveries_total',
+    help: 'Webhook delivery tries by outcome: delivered (2xx), retry (not 2xx or unanswered, another try scheduled), failed (given up).',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
   private server: Server | undefined;
@@ -77,6 +84,34 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
 
   countPruningRun(result: PruningRunResult): void {
     this.pruningRuns.inc({ result });
+  }
+
+  countWebhookDelivery(outcome: WebhookDeliveryOutcome, tries = 1): void {
+    this.webhookDeliveries.inc({ outcome }, tries);
+  }
+
+  /**
+   * The retry queue, as `countPending` reads it from the database when scraped. Every instance (and
+   * every cluster worker) reports the same number for the whole queue: the workers' values are not
+   * added up, and across instances take the max. A failed read keeps the last value, so a scrape
+   * during a database outage still shows everything else.
+   */
+  observeWebhookQueue(countPending: () => Promise<number>): void {
+    const logger = new Logger('Metrics');
+    let pending = 0;
+    new Gauge({
+      name: 'webhook_deliveries_pending',
+      help: 'Webhook deliveries waiting for a first try or a retry (the whole queue, not this instance\'s share).',
+      registers: [this.registry],
+      aggregator: 'max',
+      async collect() {
+        pending = await countPending().catch((error: Error) => {
+          logger.warn(`Could not count pending webhook deliveries: ${error.message}`);
+          return pending;
+        });
+        this.set(pending);
+      },
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -7,6 +7,7 @@ import type { SecurityEventEntity } from '../audit/entities/security-event.entit
 import { SecurityEventsService } from '../audit/security-events.service';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';
 import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
 import { MAX_DELIVERY_ATTEMPTS, retryWaitsSeconds } from './utils/retry-schedule.util';
@@ -58,7 +59,14 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
     private readonly transport: WebhookTransport,
     private readonly scheduler: SchedulerRegistry,
     private readonly clock: Clock,
-  ) {}
+    private readonly metrics: MetricsService,
+  ) {
+    // Read at each scrape through the partial index on PENDING rows: nothing counted on the delivery path.
+    metrics.observeWebhookQueue(async () => {
+      const [{ pending }] = (await this.deliveries.query(`SELECT count(*)::int AS pending FROM webhook_deliveries WHERE status = 'PENDING'`)) as Array<{ pending: number }>;
+      return pending;
+    });
+  }
 
   onApplicationBootstrap(): void {
     const seconds = this.config.webhookDeliveryIntervalSeconds;
@@ -123,11 +131,12 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
 
   /** A last try whose sender died never wrote its outcome: once its lease is over it is FAILED. */
   private async giveUpAbandonedLastTries(): Promise<void> {
-    await this.deliveries.query(
+    const [, abandoned] = (await this.deliveries.query(
       `UPDATE webhook_deliveries SET status = 'FAILED', next_attempt_at = NULL
         WHERE status = 'PENDING' AND attempts >= $2 AND next_attempt_at <= $1`,
       [this.clock.now(), MAX_DELIVERY_ATTEMPTS],
-    );
+    )) as [unknown[], number];
+    if (abandoned > 0) this.metrics.countWebhookDelivery('failed', abandoned);
   }
 
   private async send(claimed: ClaimedDelivery[]): Promise<boolean[]> {
@@ -173,6 +182,7 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
         WHERE id = $1 AND attempts = $2 AND status = 'PENDING'`,
       [delivery.id, delivery.attempts, answer.status, answer.excerpt, finalStatus],
     );
+    this.metrics.countWebhookDelivery(delivered ? 'delivered' : finalStatus === 'FAILED' ? 'failed' : 'retry');
     return delivered;
   }
 }

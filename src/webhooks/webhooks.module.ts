@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { MetricsModule } from '../metrics/metrics.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
 import { OrganizationWebhookEntity } from './entities/organization-webhook.entity';
@@ -17,7 +18,7 @@ import { WebhooksService } from './webhooks.service';
  * into audit (an outbox row beside each event) without audit knowing it exists.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([OrganizationWebhookEntity, WebhookDeliveryEntity]), AuditModule, OrganizationsModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([OrganizationWebhookEntity, WebhookDeliveryEntity]), AuditModule, MetricsModule, OrganizationsModule, UsersModule],
   providers: [WebhooksService, WebhooksResolver, WebhookOutboxListener, WebhookDeliveryService, WebhookSecrets, WebhookTransport],
   exports: [WebhookDeliveryService],
 })
