@@ -87,6 +87,8 @@ describe('METRICS_PORT on one process', () => {
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(sample(text, 'db_pool_connections{state="total"}')).toBeGreaterThan(0);
     expect(sample(text, 'db_pool_waiting_clients')).toBe(0);
+    // Counted in the database at the scrape: nothing is queued on a fresh database.
+    expect(sample(text, 'webhook_deliveries_pending')).toBe(0);
   });
 
   it('answers 404 for /metrics on the public port, and for anything else on the metrics port', async () => {
@@ -109,5 +111,7 @@ describe('METRICS_PORT with WEB_CONCURRENCY=2', () => {
     expect(sample(text, 'graphql_request_duration_seconds_count{operation="login",outcome="INVALID_CREDENTIALS"}')).toBe(4);
     expect(sample(text, 'graphql_request_duration_seconds_count{operation="signUp",outcome="ok"}')).toBe(1);
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    // Served through the primary too (that it is not added up is in the unit spec: 0 either way here).
+    expect(sample(text, 'webhook_deliveries_pending')).toBe(0);
   });
 });

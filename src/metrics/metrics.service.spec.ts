@@ -1,3 +1,4 @@
+import { AggregatorRegistry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/app-config';
@@ -51,6 +52,18 @@ describe('MetricsService', () => {
     expect(text).toContain('webhook_deliveries_pending 3');
     expect(await metrics.registry.metrics()).toContain('webhook_deliveries_pending 1');
     expect(await metrics.registry.metrics()).toContain('webhook_deliveries_pending 1');
+  });
+
+  it("adds up two cluster workers' delivery counts but not their counts of the one shared queue", async () => {
+    const workers = [metricsService(), metricsService()];
+    for (const worker of workers) {
+      worker.countWebhookDelivery('delivered');
+      worker.observeWebhookQueue(async () => 3);
+    }
+    const aggregated = AggregatorRegistry.aggregate(await Promise.all(workers.map((worker) => worker.registry.getMetricsAsJSON())));
+    const text = await aggregated.metrics();
+    expect(text).toContain('webhook_deliveries_total{outcome="delivered"} 2');
+    expect(text).toContain('webhook_deliveries_pending 3');
   });
 
   it('collects no process metrics and serves nothing without METRICS_PORT', async () => {
