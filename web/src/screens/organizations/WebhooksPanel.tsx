@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { request } from '../../api/client';
 import { DataTable } from '../../components/data-table';
 import { Checkbox, ErrorText, Field, Form, useAction } from '../../components/forms';
@@ -16,15 +16,16 @@ type Webhook = OrganizationWebhooksQuery['organizationWebhooks'][number];
 
 /**
  * 'Organization Management > Webhooks': where the organization's security events are sent. The
- * signing secret is shown once, right after creating; the API decides who may create (an OWNER
- * with 2FA on) and its reason is what the person reads.
+ * signing secret is shown once, right after creating, in the new webhook's entry (so it goes with
+ * the webhook if that is deleted); the API decides who may create (an OWNER with 2FA on) and its
+ * reason is what the person reads.
  */
 export function WebhooksPanel({ organization }: { organization: Organization }) {
   const { t } = useI18n();
   const w = t.webhooks;
   const [webhooks, setWebhooks] = useState<Webhook[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [secret, setSecret] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ webhookId: string; secret: string } | null>(null);
   const load = useCallback(() => {
     request(OrganizationWebhooksDocument, { organizationId: organization.id })
       .then(({ organizationWebhooks }) => setWebhooks(organizationWebhooks))
@@ -41,7 +42,6 @@ export function WebhooksPanel({ organization }: { organization: Organization }) 
       <h2>{w.title}</h2>
       <p className="hint">{w.intro}</p>
       <ErrorText error={error ?? remove.error} />
-      {secret && <SecretOnce secret={secret} />}
       {webhooks && webhooks.length === 0 && <p>{w.none}</p>}
       {webhooks?.map((webhook) => (
         <article key={webhook.id} className="webhook" aria-label={webhook.url}>
@@ -49,16 +49,19 @@ export function WebhooksPanel({ organization }: { organization: Organization }) 
             <code>{webhook.url}</code>
           </h3>
           <p>{webhook.eventTypes.length === 0 ? w.everyEvent : webhook.eventTypes.map((type) => t.events.types[type]).join(', ')}</p>
-          <button type="button" disabled={remove.busy} onClick={() => void remove.run(webhook.id)} aria-label={w.deleteLabel(webhook.url)}>
-            {w.delete}
-          </button>
+          {created?.webhookId === webhook.id && <SecretOnce secret={created.secret} />}
           <DeliveryLog webhookId={webhook.id} />
+          <div className="actions end">
+            <button type="button" className="danger" disabled={remove.busy} onClick={() => void remove.run(webhook.id)} aria-label={w.deleteLabel(webhook.url)}>
+              {w.delete}
+            </button>
+          </div>
         </article>
       ))}
       <CreateWebhookForm
         organizationId={organization.id}
-        onCreated={(created) => {
-          setSecret(created);
+        onCreated={(webhookId, secret) => {
+          setCreated({ webhookId, secret });
           load();
         }}
       />
@@ -69,6 +72,13 @@ export function WebhooksPanel({ organization }: { organization: Organization }) 
 function SecretOnce({ secret }: { secret: string }) {
   const { t } = useI18n();
   const [copied, setCopied] = useState<'copied' | 'failed' | null>(null);
+  const notice = useRef<HTMLDivElement>(null);
+  const copyButton = useRef<HTMLButtonElement>(null);
+  // Added from the form at the foot of a long page: bring the secret into view, ready to copy.
+  useEffect(() => {
+    notice.current?.scrollIntoView({ block: 'center' });
+    copyButton.current?.focus({ preventScroll: true });
+  }, [secret]);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(secret);
@@ -78,12 +88,12 @@ function SecretOnce({ secret }: { secret: string }) {
     }
   };
   return (
-    <div className="notice" role="status">
+    <div className="notice" role="status" ref={notice}>
       <p>{t.webhooks.secretOnce}</p>
       <p>
         <code aria-label={t.webhooks.secretLabel}>{secret}</code>
       </p>
-      <button type="button" onClick={() => void copy()}>
+      <button type="button" ref={copyButton} onClick={() => void copy()}>
         {t.webhooks.copySecret}
       </button>
       {copied === 'copied' && <p>{t.webhooks.copied}</p>}
@@ -98,7 +108,7 @@ function useEventTypes(): SecurityEventType[] {
   return Object.keys(t.events.types) as SecurityEventType[];
 }
 
-function CreateWebhookForm({ organizationId, onCreated }: { organizationId: string; onCreated: (secret: string) => void }) {
+function CreateWebhookForm({ organizationId, onCreated }: { organizationId: string; onCreated: (webhookId: string, secret: string) => void }) {
   const { t } = useI18n();
   const w = t.webhooks;
   const everyType = useEventTypes();
@@ -108,7 +118,7 @@ function CreateWebhookForm({ organizationId, onCreated }: { organizationId: stri
     const { createOrganizationWebhook } = await request(CreateOrganizationWebhookDocument, { input: { organizationId, url, eventTypes: [...chosen] } });
     setUrl('');
     setChosen(new Set());
-    onCreated(createOrganizationWebhook.secret);
+    onCreated(createOrganizationWebhook.webhook.id, createOrganizationWebhook.secret);
   });
   const toggle = (type: SecurityEventType, on: boolean) => {
     const next = new Set(chosen);
@@ -123,9 +133,11 @@ function CreateWebhookForm({ organizationId, onCreated }: { organizationId: stri
       <fieldset>
         <legend>{w.eventTypes}</legend>
         <p className="hint">{w.eventTypesHint}</p>
-        {everyType.map((type) => (
-          <Checkbox key={type} label={t.events.types[type]} checked={chosen.has(type)} onChange={(e) => toggle(type, e.target.checked)} />
-        ))}
+        <div className="choices">
+          {everyType.map((type) => (
+            <Checkbox key={type} label={t.events.types[type]} checked={chosen.has(type)} onChange={(e) => toggle(type, e.target.checked)} />
+          ))}
+        </div>
       </fieldset>
       <ErrorText error={create.error} />
       <button type="submit" className="primary" disabled={create.busy}>
@@ -147,9 +159,11 @@ function DeliveryLog({ webhookId }: { webhookId: string }) {
   };
   return (
     <section aria-label={w.log}>
-      <button type="button" onClick={load}>
-        {deliveries ? w.refreshLog : w.showLog}
-      </button>
+      <div className="actions">
+        <button type="button" onClick={load}>
+          {deliveries ? w.refreshLog : w.showLog}
+        </button>
+      </div>
       <ErrorText error={error} />
       {deliveries && deliveries.length === 0 && <p>{w.noDeliveries}</p>}
       {deliveries && deliveries.length > 0 && (
