@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type AddressInfo, createServer } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterEach, expect } from 'vitest';
+import type { AppConfig } from '../../../src/config/app-config';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'test-output', 'screenshots');
@@ -12,16 +13,17 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * The test app (fake clock, in-process SMTP, own database) listening on a free port.
  * `hostName: 'localhost'` serves the console at http://localhost:PORT with PUBLIC_URL set to it:
  * WebAuthn needs a secure context and an rp id that is a domain, which 127.0.0.1 is not.
+ * `config` is laid over the test app's (e.g. `webhookAllowPrivateNetworks` for a receiver on 127.0.0.1).
  */
-export async function startConsoleServer(options: { hostName?: 'localhost' } = {}): Promise<{ t: TestApp; baseUrl: string }> {
+export async function startConsoleServer(options: { hostName?: 'localhost'; config?: Partial<AppConfig> } = {}): Promise<{ t: TestApp; baseUrl: string }> {
   if (options.hostName) {
     const port = await freePort();
     const baseUrl = `http://${options.hostName}:${port}`;
-    const t = await startTestApp({ config: { publicUrl: baseUrl, webauthnRpId: options.hostName } });
+    const t = await startTestApp({ config: { ...options.config, publicUrl: baseUrl, webauthnRpId: options.hostName } });
     await t.app.listen(port, '127.0.0.1');
     return { t, baseUrl };
   }
-  const t = await startTestApp();
+  const t = await startTestApp({ config: options.config });
   await t.app.listen(0, '127.0.0.1');
   const { port } = t.app.getHttpServer().address() as AddressInfo;
   return { t, baseUrl: `http://127.0.0.1:${port}` };
