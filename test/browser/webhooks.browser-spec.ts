@@ -70,8 +70,9 @@ describe('web console: organization webhooks', () => {
     const shown = page.getByRole('article', { name: receiver.url }).getByRole('status').filter({ hasText: d.webhooks.secretOnce });
     const secret = (await shown.getByLabel(d.webhooks.secretLabel).textContent()) ?? '';
     expect(secret).toMatch(/^whsec_/);
-    await expect.poll(() => shown.evaluate((notice) => notice.getBoundingClientRect().bottom <= window.innerHeight && notice.getBoundingClientRect().top >= 0)).toBe(true);
-    await expect(shown.getByRole('button', { name: d.webhooks.copySecret }).evaluate((copy) => copy === document.activeElement)).resolves.toBe(true);
+    const viewportHeight = page.viewportSize()!.height;
+    await expect.poll(async () => shown.boundingBox().then((box) => box !== null && box.y >= 0 && box.y + box.height <= viewportHeight)).toBe(true);
+    expect(await page.evaluate('document.activeElement.textContent')).toBe(d.webhooks.copySecret);
     return secret;
   }
 
@@ -95,7 +96,7 @@ describe('web console: organization webhooks', () => {
     const secret = await addWebhook(page, en);
     await button(page, en.webhooks.copySecret).click();
     await page.getByText(en.webhooks.copied, { exact: true }).waitFor();
-    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(secret);
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(secret);
     const webhook = page.getByRole('article', { name: receiver.url });
     await webhook.getByText(en.events.types.LOGIN_SUCCEEDED, { exact: true }).waitFor();
     await screenshot(page, 'webhooks-secret-once');
