@@ -90,6 +90,7 @@ async function main(): Promise<number> {
     const lost = await findLostWrites(service.url, standby, load);
     const code = printResults(load, timeline, lost);
     console.log(`Service log lines by level: ${JSON.stringify(service.logLevels())}`);
+    for (const line of service.errorLines()) console.log(`  error: ${line.slice(0, 600)}`);
     return code;
   } finally {
     await cleanUp();
@@ -152,6 +153,9 @@ async function startPrimaryAndStandby(dir: string, cleanups: Cleanup[]): Promise
 
 async function query(node: PgNode, sql: string, params: unknown[] = []): Promise<Array<Record<string, any>>> {
   const client = new Client({ host: '127.0.0.1', port: node.port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 1_000 });
+  // A node stopped hard resets the socket: without a listener that 'error' event would end the script
+  // (seen once in CI). The failed query or connect already rejects, which is how the caller learns it.
+  client.on('error', () => undefined);
   try {
     await client.connect();
     return (await client.query(sql, params)).rows;
@@ -285,6 +289,10 @@ async function startService(dir: string, databaseUrl: string) {
       return child.exitCode;
     },
     kill: () => void child.kill('SIGKILL'),
+    /** The service's error-level log lines: an error answered during the failover should say what it was. */
+    errorLines(): string[] {
+      return readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes('"level":"error"'));
+    },
     /** How many JSON log lines of each level the service wrote, e.g. { info: 12, warn: 3 }. */
     logLevels(): Record<string, number> {
       const levels: Record<string, number> = {};

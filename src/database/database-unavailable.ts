@@ -1,3 +1,5 @@
+import { QueryRunnerAlreadyReleasedError } from 'typeorm';
+
 /**
  * SQLSTATEs of a server that is going away or not taking connections (admin_shutdown,
  * crash_shutdown, cannot_connect_now), of a lost or refused connection (08xxx), and of a write sent
@@ -20,6 +22,9 @@ const UNAVAILABLE_MESSAGES = [
  */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (depth > 5 || typeof error !== 'object' || error === null) return false;
+  // TypeORM releases a transaction's query runner when its connection errors (a node stopped
+  // mid-transaction): the COMMIT that follows then throws this, not the socket error.
+  if (error instanceof QueryRunnerAlreadyReleasedError) return true;
   const { code, message, driverError, cause, errors } = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
   if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_SOCKET_CODES.has(code))) return true;
   if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) return true;
