@@ -7,7 +7,7 @@ import { currentRequestContext } from '../common/request-context';
 import type { StatementParams } from '../common/statement-params';
 import { TrustedDeviceEntity } from './entities/trusted-device.entity';
 import type { TrustedDevice } from './models/trusted-device.model';
-import { deviceName } from './utils/device-name.util';
+import { deviceName } from '../common/device-name.util';
 import { DEVICE_TOKEN_PREFIX, generateOpaqueToken, hashOpaqueToken, looksLikeOpaqueToken } from './utils/opaque-token.util';
 
 export const TRUSTED_DEVICE_DAYS = 30;

@@ -17,7 +17,7 @@ import { SecurityEventsService } from '../audit/security-events.service';
 import { AccountsService } from '../auth/accounts.service';
 import type { AuthPayload } from '../auth/models/auth-payload.model';
 import { type IssuedSession, SessionsService } from '../auth/sessions.service';
-import { deviceName } from '../auth/utils/device-name.util';
+import { deviceName } from '../common/device-name.util';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { addMinutes, addSeconds, Clock } from '../common/clock';

@@ -5,7 +5,7 @@ import { SecurityEventsService } from '../audit/security-events.service';
 import { AccountsService } from '../auth/accounts.service';
 import { SessionsService } from '../auth/sessions.service';
 import { TrustedDevicesService } from '../auth/trusted-devices.service';
-import { deviceName } from '../auth/utils/device-name.util';
+import { deviceName } from '../common/device-name.util';
 import type { AuthPayload } from '../auth/models/auth-payload.model';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';

@@ -5,7 +5,7 @@ export class TrustedDevice {
   @Field(() => ID, { description: 'Give it to revokeTrustedDevice.' })
   id: string;
 
-  @Field(() => String, { nullable: true, description: 'Browser and system from the user agent when it was remembered (e.g. "Firefox on Linux"); null when unknown.' })
+  @Field(() => String, { nullable: true, description: 'Browser and system from the user agent when it was remembered (e.g. "Firefox on Linux"), the user agent itself for a browser not known by name; null without one.' })
   name: string | null;
 
   @Field({ description: 'When the user chose to remember it.' })
