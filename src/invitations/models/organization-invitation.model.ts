@@ -31,19 +31,19 @@ export class OrganizationInvitation {
   @Field(() => OrganizationRole, { description: 'The role the invitee gets on accepting.' })
   role: OrganizationRole;
 
-  @Field(() => InvitationStatus)
+  @Field(() => InvitationStatus, { description: 'Pending, accepted, revoked or expired.' })
   status: InvitationStatus;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Organization.id of the organization it invites into.' })
   organizationId: string;
 
-  @Field()
+  @Field({ description: 'The organization\'s name, readable by the invitee before joining.' })
   organizationName: string;
 
   @Field(() => User, { nullable: true, description: 'Who sent it; null once that account is gone.' })
   invitedBy: User | null;
 
-  @Field()
+  @Field({ description: 'When it was sent.' })
   createdAt: Date;
 
   @Field({ description: 'Seven days after it was sent.' })

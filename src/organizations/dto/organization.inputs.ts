@@ -85,7 +85,7 @@ export class UpdateOrganizationSecuritySettingsInput {
   @IsEnum(AllowedSecondFactors)
   adminSecondFactors?: AllowedSecondFactors | null;
 
-  @Field(() => AllowedSecondFactors, { nullable: true })
+  @Field(() => AllowedSecondFactors, { nullable: true, description: 'The factors that satisfy the requirement for MEMBER members. Omitted: unchanged.' })
   @IsOptional()
   @IsEnum(AllowedSecondFactors)
   memberSecondFactors?: AllowedSecondFactors | null;

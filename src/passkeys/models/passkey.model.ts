@@ -2,16 +2,16 @@ import { Field, ID, ObjectType } from '@nestjs/graphql';
 
 @ObjectType({ description: 'A WebAuthn credential (passkey or security key) registered as a second factor.' })
 export class Passkey {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Give it to renamePasskey or removePasskey.' })
   id: string;
 
-  @Field()
+  @Field({ description: 'The name the user gave it, so they can tell their keys apart.' })
   name: string;
 
-  @Field()
+  @Field({ description: 'When it was registered.' })
   createdAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'The last sign-in or second step it verified; null if none yet.' })
   lastUsedAt: Date | null;
 
   @Field({ description: 'True when the authenticator says the credential is synced (a multi-device passkey).' })

@@ -6,7 +6,7 @@ export const WEBHOOK_URL_MAX_LENGTH = 2048;
 
 @InputType({ description: 'A webhook to add to an organization.' })
 export class CreateOrganizationWebhookInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Organization.id.' })
   @IsString()
   organizationId: string;
 
