@@ -7,7 +7,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError } from '../common/app-error';
-import type { AuthenticatedSession } from '../common/authenticated-session';
+import type { AuthenticatedSession, SessionUser } from '../common/authenticated-session';
 import { addMinutes, addSeconds, Clock } from '../common/clock';
 import { PasskeyPresence } from '../common/passkey-presence';
 import { currentRequestContext } from '../common/request-context';
@@ -27,13 +27,10 @@ export const MAX_SECOND_FACTOR_FAILURES_PER_SESSION = 5;
 /** last_seen_at is refreshed at most this often, so the guard does not write on every request. */
 const LAST_SEEN_RESOLUTION_SECONDS = 60;
 
-/** The account as a session sees it (no password hash). */
-export type SessionUser = AuthenticatedSession['user'];
-
-/** A session just created, with the only copy of its token. */
 /** OrganizationsService.passkeyRequirement's answer: null when no rule holds the user's roles. */
 type PasskeyRule = Awaited<ReturnType<OrganizationsService['passkeyRequirement']>>;
 
+/** A session just created, with the only copy of its token. */
 export interface IssuedSession {
   token: string;
   session: SessionEntity;

@@ -4,7 +4,7 @@ import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError, ErrorCode } from '../common/app-error';
-import type { AuthenticatedSession } from '../common/authenticated-session';
+import type { SessionUser } from '../common/authenticated-session';
 import { Clock } from '../common/clock';
 import { requireUuid } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -22,8 +22,6 @@ import type { InviteOrganizationMemberInput } from './dto/invitation.inputs';
 import { OrganizationInvitationEntity } from './entities/organization-invitation.entity';
 import { InvitationStatus, OrganizationInvitation } from './models/organization-invitation.model';
 import { generateInvitationToken, hashInvitationToken, invitationLink, looksLikeInvitationToken } from './utils/invitation-token.util';
-
-type Caller = AuthenticatedSession['user'];
 
 export const INVITATION_VALID_DAYS = 7;
 /** An invitation stays listed (as ACCEPTED, REVOKED or EXPIRED) this long after it expires, then it is pruned. */
@@ -58,7 +56,7 @@ export class InvitationsService {
    * Mails an invitation. The answer, and the work done, are the same whether or not the address
    * has an account; only a current member of this organization is told apart (CONFLICT).
    */
-  async invite(caller: Caller, input: InviteOrganizationMemberInput): Promise<OrganizationInvitation> {
+  async invite(caller: SessionUser, input: InviteOrganizationMemberInput): Promise<OrganizationInvitation> {
     // Role first, then the limit: nobody outside the organization can spend its invitation budget.
     await this.organizations.managerRole(caller.id, input.organizationId);
     await this.throttling.countInvitation(input.organizationId.toLowerCase(), caller.id, input.email);
@@ -126,7 +124,7 @@ export class InvitationsService {
    * shown it reads that email: sign-up proves nothing, and whoever signs up first with an invited
    * address must not read its invitations. Until then the mailed link (its token) is the way in.
    */
-  async listMine(caller: Caller): Promise<OrganizationInvitation[]> {
+  async listMine(caller: SessionUser): Promise<OrganizationInvitation[]> {
     if (!(await this.users.isEmailConfirmed(caller.id))) return [];
     const rows = await this.invitations.find({
       where: { email: caller.email, status: 'PENDING', expiresAt: MoreThan(this.clock.now()) },
@@ -137,7 +135,7 @@ export class InvitationsService {
   }
 
   /** The caller's own pending invitation behind a mailed token, or null (never another address's). */
-  async findForToken(caller: Caller, token: string): Promise<OrganizationInvitation | null> {
+  async findForToken(caller: SessionUser, token: string): Promise<OrganizationInvitation | null> {
     if (!looksLikeInvitationToken(token)) return null;
     const row = await this.invitations.findOneBy({
       tokenHash: hashInvitationToken(token),
@@ -169,7 +167,7 @@ export class InvitationsService {
    * (pending, unexpired, addressed to the caller's login email) in the transaction that adds the
    * membership: of concurrent accepts of one token exactly one passes, on any instance.
    */
-  async accept(caller: Caller, token: string): Promise<Organization> {
+  async accept(caller: SessionUser, token: string): Promise<Organization> {
     const tokenHash = this.hashOf(token);
     const now = this.clock.now();
     const organizationId = await this.invitations.manager.transaction(async (db) => {
@@ -197,7 +195,7 @@ export class InvitationsService {
   }
 
   /** The invitee says no: the invitation is deleted, so its link stops working and it leaves the lists. */
-  async decline(caller: Caller, token: string): Promise<void> {
+  async decline(caller: SessionUser, token: string): Promise<void> {
     const tokenHash = this.hashOf(token);
     const deleted = await this.invitations.delete({ tokenHash, status: 'PENDING', email: caller.email });
     if (!deleted.affected) throw new AppError(ErrorCode.NOT_FOUND, NO_SUCH_INVITATION);
@@ -232,7 +230,7 @@ export class InvitationsService {
   }
 
   /** Only the invitee learns that their own invitation expired; anything else is the same NOT_FOUND. */
-  private async whyNotUsable(tokenHash: Buffer, caller: Caller, now: Date): Promise<AppError> {
+  private async whyNotUsable(tokenHash: Buffer, caller: SessionUser, now: Date): Promise<AppError> {
     const invitation = await this.invitations.findOneBy({ tokenHash, email: caller.email, status: 'PENDING' });
     if (invitation && invitation.expiresAt.getTime() <= now.getTime()) {
       return new AppError(ErrorCode.CODE_EXPIRED, 'This invitation has expired. Ask the organization to invite you again.');

@@ -4,7 +4,7 @@ import { EntityManager, In, MoreThan, Repository } from 'typeorm';
 import { SecurityEvent, SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError, ErrorCode } from '../common/app-error';
-import type { AuthenticatedSession } from '../common/authenticated-session';
+import type { SessionUser } from '../common/authenticated-session';
 import { Clock } from '../common/clock';
 import { requireUuid } from '../common/ids';
 import { MailKind } from '../mail/mail-templates';
@@ -27,9 +27,6 @@ import { isManagerRole, mayAddDirectly, mayMoveBetweenRoles, ROLE_RANK, type Sha
 import { demandsPhishingResistant, memberSetupDeadline, requirementStart, TWO_FACTOR_REMINDER_HOURS_BEFORE } from './utils/two-factor-requirement.util';
 import { AllowedSecondFactors } from './models/allowed-second-factors.model';
 import { PasskeyPresence } from '../common/passkey-presence';
-
-/** The caller's account as the guard loaded it for this request. */
-type Caller = AuthenticatedSession['user'];
 
 /** What an invitation shows of its organization. */
 export interface OrganizationSummary {
@@ -241,7 +238,7 @@ export class OrganizationsService {
    * organization forces the caller to set up 2FA: anyone can be added to an organization by email,
    * so a member must always be able to walk out of one that requires 2FA of them.
    */
-  async removeMember(caller: Caller, input: RemoveOrganizationMemberInput): Promise<void> {
+  async removeMember(caller: SessionUser, input: RemoveOrganizationMemberInput): Promise<void> {
     const organizationId = requireOrganizationId(input.organizationId);
     const userId = requireMemberId(input.userId);
     if (userId === caller.id) return this.leave(caller.id, organizationId);
@@ -277,7 +274,7 @@ export class OrganizationsService {
 
   // ---- security settings and events -----------------------------------------------------------
 
-  async updateSecuritySettings(caller: Caller, input: UpdateOrganizationSecuritySettingsInput): Promise<OrganizationSecuritySettings> {
+  async updateSecuritySettings(caller: SessionUser, input: UpdateOrganizationSecuritySettingsInput): Promise<OrganizationSecuritySettings> {
     const organizationId = requireOrganizationId(input.organizationId);
     const saved = await this.organizations.manager.transaction(async (db) => {
       // Locked: the new since-time is derived from the current one, so two saves must not interleave.
@@ -403,7 +400,7 @@ export class OrganizationsService {
     return (await this.listMine(userId)).filter((organization) => organization.securitySettings.requireTwoFactor);
   }
 
-  private async isOverdueForTwoFactorSetup(caller: Caller, db: EntityManager): Promise<boolean> {
+  private async isOverdueForTwoFactorSetup(caller: SessionUser, db: EntityManager): Promise<boolean> {
     if (caller.twoFactorEnabledAt) return false;
     const deadline = await this.twoFactorSetupDeadline(caller.id, db);
     return deadline !== null && deadline.getTime() <= this.clock.now().getTime();

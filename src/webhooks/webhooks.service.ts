@@ -5,7 +5,7 @@ import { Repository } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError, ErrorCode } from '../common/app-error';
-import type { AuthenticatedSession } from '../common/authenticated-session';
+import type { SessionUser } from '../common/authenticated-session';
 import { Clock } from '../common/clock';
 import { requireUuid } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -25,8 +25,6 @@ export const MAX_WEBHOOKS_PER_ORGANIZATION = 10;
 const DEFAULT_DELIVERY_PAGE = 50;
 const MAX_DELIVERY_PAGE = 200;
 
-type Caller = AuthenticatedSession['user'];
-
 /** An organization's webhooks: OWNERs with 2FA add and remove them, OWNERs and ADMINs read them and their delivery log. */
 @Injectable()
 export class WebhooksService {
@@ -42,7 +40,7 @@ export class WebhooksService {
     private readonly clock: Clock,
   ) {}
 
-  async create(caller: Caller, input: CreateOrganizationWebhookInput): Promise<CreatedOrganizationWebhook> {
+  async create(caller: SessionUser, input: CreateOrganizationWebhookInput): Promise<CreatedOrganizationWebhook> {
     requireOwner(await this.organizations.managerRole(caller.id, input.organizationId));
     if (!caller.twoFactorEnabledAt) throw AppError.forbidden('Turn on two-step verification before adding a webhook: it receives every security event of the organization.');
     const url = await this.checkedUrl(input.url);
