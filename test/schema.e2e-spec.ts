@@ -18,7 +18,7 @@ import {
   type TypeNode,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPENINGS_KEY } from '../src/auth/decorators/access.decorators';
+import { OPENINGS_KEY } from '../src/common/access.decorators';
 import { ErrorCode, ServerErrorCode } from '../src/common/app-error';
 import { printSchemaFile } from '../src/graphql/schema-printer';
 import { errorCode, login, newUser } from './support/operations';

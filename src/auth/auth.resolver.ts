@@ -9,7 +9,7 @@ import type { AuthenticatedSession } from '../common/authenticated-session';
 import { CurrentSession } from '../common/current-session.decorator';
 import { requireUuid } from '../common/ids';
 import { AccountsService } from './accounts.service';
-import { AllowAnySession, AllowDuringForcedTwoFactorSetup, Public } from './decorators/access.decorators';
+import { AllowAnySession, AllowDuringForcedTwoFactorSetup, Public } from '../common/access.decorators';
 import { ChangePasswordInput, LoginInput, ResetPasswordInput, SignUpInput } from './dto/auth.inputs';
 import { PasswordResetsService } from './password-resets.service';
 import { AuthPayload } from './models/auth-payload.model';

@@ -1,6 +1,6 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../auth/decorators/access.decorators';
+import { Public } from '../common/access.decorators';
 import { MailService } from '../mail/mail.service';
 import { Draining } from './draining';
 

@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { AllowDuringForcedTwoFactorSetup } from '../auth/decorators/access.decorators';
+import { AllowDuringForcedTwoFactorSetup } from '../common/access.decorators';
 import { ErrorCode as Code, ServerErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { describeOperation } from '../common/error-codes';

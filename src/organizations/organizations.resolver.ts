@@ -4,7 +4,7 @@ import { ErrorCode as Code } from '../common/app-error';
 import { describeOperation } from '../common/error-codes';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { CurrentSession } from '../common/current-session.decorator';
-import { AllowDuringForcedTwoFactorSetup } from '../auth/decorators/access.decorators';
+import { AllowDuringForcedTwoFactorSetup } from '../common/access.decorators';
 import {
   AddOrganizationMemberInput,
   CreateOrganizationInput,

@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { AllowDuringForcedTwoFactorSetup, AllowPendingSecondFactor, Public } from '../auth/decorators/access.decorators';
+import { AllowDuringForcedTwoFactorSetup, AllowPendingSecondFactor, Public } from '../common/access.decorators';
 import { PASSWORD_MAX_LENGTH } from '../auth/dto/auth.inputs';
 import { AuthPayload } from '../auth/models/auth-payload.model';
 import { AppError, ErrorCode as Code } from '../common/app-error';

@@ -1,5 +1,5 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { AllowDuringForcedTwoFactorSetup, AllowPendingSecondFactor } from '../auth/decorators/access.decorators';
+import { AllowDuringForcedTwoFactorSetup, AllowPendingSecondFactor } from '../common/access.decorators';
 import { AuthPayload } from '../auth/models/auth-payload.model';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { CurrentSession } from '../common/current-session.decorator';

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { requestOf } from '../../common/graphql-request';
 import { ThrottlingService } from '../../throttling/throttling.service';
-import { OPENINGS_KEY, Opening } from '../decorators/access.decorators';
+import { OPENINGS_KEY, Opening } from '../../common/access.decorators';
 import { SessionsService } from '../sessions.service';
 import { bearerTokenOf } from './bearer-token';
 
