@@ -10,6 +10,7 @@ import { Client } from 'pg';
 import { runMigrations } from '../src/database/data-source-options';
 import { createTempDataDir, freePort } from '../src/database/embedded-postgres';
 import { totpCodeAt } from '../src/two-factor/utils/totp.util';
+import { answers, runScript, sleep } from './script-support';
 
 /**
  * `npm run test:failover`: a database failover as the service sees it. A PostgreSQL 15 primary
@@ -516,22 +517,4 @@ function printResults(load: Load, timeline: Record<string, number>, lost: LostWr
   return lostTotal === 0 && faults.length === 0 ? 0 : 1;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url);
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error.message);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -4,6 +4,7 @@ import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } fro
 import { join, resolve } from 'node:path';
 import { runMigrations } from '../src/database/data-source-options';
 import { createTempDataDir, freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { answers, runScript, sleep } from './script-support';
 
 /**
  * `npm run test:rolling`: a rolling restart as a load balancer sees it. Two production instances
@@ -303,22 +304,4 @@ function printResults(load: Load, served: Record<string, number>): void {
   console.log(`\nSessions HAProxy opened to each instance (health checks aside): ${Object.entries(served).map(([name, n]) => `${name} ${n}`).join(', ')}`);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url);
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error.message);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -3,6 +3,7 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createTempDataDir, type EmbeddedDatabase, freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { runScript } from './script-support';
 
 /**
  * `node dist/scripts/with-pgbouncer.js <command…>` (`npm run test:pgbouncer`): runs the command with
@@ -117,10 +118,4 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    console.error(error.message);
-    process.exit(1);
-  },
-);
+runScript(main);
