@@ -61,7 +61,7 @@ export const en = {
     useRecoveryCode: 'Use a recovery code instead',
     useAppCode: 'Use the authentication code instead',
     rememberDevice: 'Remember this device for 30 days',
-    submit: 'Log in',
+    submit: 'Sign in',
     otherAccount: 'Sign in with another account',
   },
 
