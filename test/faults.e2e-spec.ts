@@ -57,6 +57,9 @@ describe('PostgreSQL restarted while requests run', () => {
 
 describe('graceful shutdown', () => {
   it('finishes the requests in flight before it stops', async () => {
+    // A fresh app on the same database: the pool of the one that lived through the outage above
+    // may still hold a connection PostgreSQL ended, and this test is about the drain, not that.
+    t = await t.restart();
     const user = await newUser(t);
     const server = await t.app.listen(0, '127.0.0.1');
     const address = server.address() as { port: number };
@@ -71,7 +74,7 @@ describe('graceful shutdown', () => {
     const closing = closeGracefully(t.app);
     const answers = await Promise.all(inFlight);
     await closing;
-    expect(answers.every((a) => a.status === 200 && a.body.data?.login?.status === 'AUTHENTICATED')).toBe(true);
+    expect(answers.filter((a) => a.status !== 200 || a.body.data?.login?.status !== 'AUTHENTICATED')).toEqual([]);
     t = await startTestApp({ databaseUrl: database.url, inbox: t.inbox, clock: t.clock });
     expect(errorCode(await me(t, 'ses_gone'))).toBe('UNAUTHENTICATED');
   });
