@@ -54,6 +54,8 @@ const flag = (value: string | undefined, name: string) => {
 
 const settings = {
   webConcurrency: int('WEB_CONCURRENCY', 1),
+  /** After the main run, the server's scenarios again with this many worker processes, for the scaling row (0: not run). */
+  compareConcurrency: int('BENCH_COMPARE_CONCURRENCY', 2),
   connections: int('BENCH_CONNECTIONS', 32),
   seconds: int('BENCH_SECONDS', 15),
   warmupSeconds: int('BENCH_WARMUP_SECONDS', 3),
@@ -170,8 +172,9 @@ async function main(): Promise<void> {
       env: { DATA_PRUNE_INTERVAL_SECONDS: '0' },
     };
     let server: ServerProcess | undefined;
+    let workers = settings.webConcurrency;
     const startServer = async (cpuProfDir?: string) => {
-      server = await ServerProcess.start({ ...serverOptions, cpuProfDir });
+      server = await ServerProcess.start({ ...serverOptions, webConcurrency: workers, cpuProfDir });
     };
     const stopServer = async () => {
       const running = server;
@@ -257,13 +260,17 @@ async function main(): Promise<void> {
     }
 
     /** The scenarios once, on the database as it is now; `label` names the phases. */
-    const runSuite = async (label: string): Promise<{ scenarios: ScenarioResult[]; queryCounts: QueryCount[]; plans: ExplainedStatement[] }> => {
+    const runSuite = async (
+      label: string,
+      { serverOnly = false } = {},
+    ): Promise<{ scenarios: ScenarioResult[]; queryCounts: QueryCount[]; plans: ExplainedStatement[] }> => {
       const results: ScenarioResult[] = [];
+      const runs = (scenario: string) => settings.scenarios.has(scenario) && !(serverOnly && scenario === 'floor');
       const named = (name: string) => (label ? `${name} (${label})` : name);
       // Pending sessions from an earlier suite may be past their 10 minutes.
       for (const user of users) user.pending = [];
       const profiled = async (name: string, work: () => Promise<ScenarioResult>) => {
-        if (!settings.cpuProfile) return checked(work);
+        if (!settings.cpuProfile || serverOnly) return checked(work);
         const dir = join(profileRoot, named(name).replace(/\W+/g, '-'));
         mkdirSync(dir, { recursive: true });
         await stopServer();
@@ -285,7 +292,7 @@ async function main(): Promise<void> {
         setupRequest: (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${meTokens[tokenIndex.i++ % meTokens.length]}` } }),
         check: (text: string) => text.includes('"me":{"id"'),
       });
-      if (settings.scenarios.has('me')) {
+      if (runs('me')) {
         results.push(
           await phase(named('scenario me'), () =>
             profiled('me', () => runScenario({ ...common, name: 'me (FULL session)', warmupSeconds: settings.warmupSeconds, requests: [meRequest({ i: 0 })] })),
@@ -294,7 +301,7 @@ async function main(): Promise<void> {
       }
 
       // ---- floor: the same lookup without Nest or GraphQL ------------------------------------------
-      if (settings.scenarios.has('floor')) {
+      if (runs('floor')) {
         const floorPort = await freePort();
         const floor = await FloorProcess.start(floorPort, databaseUrl!);
         try {
@@ -317,7 +324,7 @@ async function main(): Promise<void> {
       }
 
       // ---- login -------------------------------------------------------------------------------
-      if (settings.scenarios.has('login')) {
+      if (runs('login')) {
         let i = 0;
         results.push(
           await phase(named('scenario login'), () =>
@@ -350,7 +357,7 @@ async function main(): Promise<void> {
       }
 
       // ---- verifyLoginSecondFactor ---------------------------------------------------------------
-      if (settings.scenarios.has('verify')) {
+      if (runs('verify')) {
         const fromLoginScenario = users.reduce((sum, u) => sum + u.pending.length, 0);
         // Top every user up to sessionsPerUser pending sessions (one argon2 verify each), round by
         // round, so that a short budget still spreads the sessions over all users.
@@ -429,7 +436,7 @@ async function main(): Promise<void> {
       // ---- SQL statements per operation and their plans (embedded PostgreSQL only) -----------------
       let queryCounts: QueryCount[] = [];
       let plans: ExplainedStatement[] = [];
-      if (queryCounter) {
+      if (queryCounter && !serverOnly) {
         queryCounts = await phase(named('count queries'), async () => {
           await new Promise((r) => setTimeout(r, 1_000));
           return countQueries(queryCounter, client, inbox, `${runId}${label.replace(/\W+/g, '')}`);
@@ -440,6 +447,19 @@ async function main(): Promise<void> {
     };
 
     const small = await runSuite('');
+
+    // ---- the server's scenarios again with more worker processes, for how it scales with cores -----
+    let concurrency: BenchReport['concurrency'];
+    if (settings.compareConcurrency > 0 && settings.compareConcurrency !== settings.webConcurrency && settings.seedUsers === 0) {
+      const label = `WEB_CONCURRENCY=${settings.compareConcurrency}`;
+      await stopServer();
+      workers = settings.compareConcurrency;
+      await phase(`restart server (${label})`, () => startServer());
+      concurrency = { workers, scenarios: (await runSuite(label, { serverOnly: true })).scenarios };
+      await stopServer();
+      workers = settings.webConcurrency;
+      await startServer();
+    }
 
     // ---- the same at scale: bulk seed, restart, run again, prune once ------------------------------
     let scale: ScaleReport | undefined;
@@ -468,6 +488,7 @@ async function main(): Promise<void> {
       queryCounts: small.queryCounts,
       plans: small.plans,
       scale,
+      concurrency,
       setupNotes,
       phases,
       profiles,

@@ -1,23 +1,20 @@
 import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
-import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
+import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyServerOptions } from 'fastify';
 import { AppModule, type AppOverrides } from './app.module';
-import { ErrorCode } from './common/app-error';
+import { AppFastifyAdapter, MAX_REQUEST_BODY_BYTES } from './common/fastify-adapter';
 import { InFlightRequests } from './common/in-flight-requests';
 import { rejectUnusableText } from './common/reject-unusable-text';
 import { structuredLogger } from './common/logging';
-import { requestContextMiddleware } from './common/request-context';
-import { securityHeaders } from './common/security-headers';
+import { registerRequestContext } from './common/request-context';
+import { registerSecurityHeaders } from './common/security-headers';
 import type { AppConfig } from './config/app-config';
-import { graphiqlRouter } from './graphql/graphiql-page';
+import { registerGraphiql } from './graphql/graphiql-page';
 import { Draining } from './health/draining';
-import { webConsoleRouter } from './web-console/web-console';
-
-/** Large enough for any legitimate operation, small enough that nobody streams megabytes at us. */
-export const MAX_REQUEST_BODY = '256kb';
+import { registerWebConsole } from './web-console/web-console';
 
 const inFlightByApp = new WeakMap<INestApplication, InFlightRequests>();
 
@@ -57,21 +54,35 @@ export async function closeGracefully(app: INestApplication, { delayMs = 0, grac
   await app.close();
 }
 
-/** Builds the whole application (not yet listening); main.ts and the tests share it. */
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count becomes the function Express made of it (trust the
+ * n nearest hops, whatever their address): Fastify itself refuses to trust any hop for a number.
+ */
+export function fastifyTrustProxy(trustProxy: AppConfig['trustProxy']): FastifyServerOptions['trustProxy'] {
+  if (typeof trustProxy !== 'number') return trustProxy;
+  const hops = trustProxy;
+  return (_address: string, hop: number) => hop < hops;
+}
+
+/**
+ * Builds the whole application (not yet listening); main.ts and the tests share it. Nest runs on
+ * Fastify: the hooks below run on every request in this order (in-flight count, security headers,
+ * request id and context), then the body is parsed (JSON up to 256 KiB; a refused body is answered
+ * in GraphQL's error shape by ResolverErrorFilter) and checked for unusable text before GraphQL.
+ */
 export async function createApp(
   config: AppConfig,
   overrides: AppOverrides & { logger?: LoggerService | false } = {},
-): Promise<INestApplication> {
+): Promise<NestFastifyApplication> {
   const structuredLogs = config.production && overrides.logger === undefined;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { ...overrides, structuredLogs }), {
+  // Fastify picks the client's address from X-Forwarded-For counting from the right, past the
+  // proxies we trust; the left-most entries are whatever the client wrote.
+  const adapter = new AppFastifyAdapter({ trustProxy: fastifyTrustProxy(config.trustProxy), bodyLimit: MAX_REQUEST_BODY_BYTES });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     bodyParser: false,
     abortOnError: false,
     logger: overrides.logger ?? (structuredLogs ? structuredLogger() : undefined),
   });
-  // Express picks the client's address from X-Forwarded-For counting from the right, past the
-  // proxies we trust; the left-most entries are whatever the client wrote.
-  app.set('trust proxy', config.trustProxy);
-  app.disable('x-powered-by');
   if (config.corsOrigins.length > 0) {
     app.enableCors({
       origin: config.corsOrigins,
@@ -81,26 +92,14 @@ export async function createApp(
       maxAge: 600,
     });
   }
+  const fastify = app.getHttpAdapter().getInstance();
   const inFlight = new InFlightRequests();
   inFlightByApp.set(app, inFlight);
-  app.use(inFlight.middleware);
-  app.use(securityHeaders());
-  app.use(requestContextMiddleware);
-  if (config.graphiql) app.use(graphiqlRouter());
-  app.use(webConsoleRouter());
-  app.use(express.json({ limit: MAX_REQUEST_BODY }));
-  app.use(requestProblemHandler);
-  app.use(rejectUnusableText);
+  inFlight.register(fastify);
+  registerSecurityHeaders(fastify);
+  registerRequestContext(fastify);
+  rejectUnusableText(fastify);
+  if (config.graphiql) registerGraphiql(fastify);
+  await registerWebConsole(fastify);
   return app;
-}
-
-/** Malformed or oversized JSON never reaches GraphQL: answer it in GraphQL's error shape. */
-function requestProblemHandler(error: Error & { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) {
-  if (!error.status || error.status >= 500) return next(error);
-  const message =
-    error.type === 'entity.too.large'
-      ? `The request body is larger than ${MAX_REQUEST_BODY}.`
-      : 'The request body is not valid JSON.';
-  new Logger('HTTP').debug(`Refused a request: ${message}`);
-  res.status(error.status).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_USER_INPUT, reason: error.type ?? 'BAD_REQUEST', fields: [] } }] });
 }

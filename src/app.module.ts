@@ -1,13 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { LoggerModule } from 'nestjs-pino';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { Clock } from './common/clock';
 import { ResolverErrorFilter } from './common/resolver-error.filter';
-import { STRUCTURED_LOG_PARAMS } from './common/logging';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -29,8 +27,6 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 export interface AppOverrides {
   /** Tests choose the time. */
   clock?: Clock;
-  /** JSON lines with the request id (production); tests and development keep Nest's logger. */
-  structuredLogs?: boolean;
 }
 
 @Module({})
@@ -56,7 +52,6 @@ export class AppModule {
         ExportsModule,
         MaintenanceModule,
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
-        ...(overrides.structuredLogs ? [LoggerModule.forRoot(STRUCTURED_LOG_PARAMS)] : []),
       ],
       controllers: [HealthController],
       providers: [

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * devDependency), so a package nobody imports cannot linger.
  */
 const RUNTIME_ONLY: Record<string, string> = {
-  '@as-integrations/express5': '@nestjs/apollo loads it to serve Apollo on Express; without it the app dies at boot',
+  '@as-integrations/fastify': '@nestjs/apollo loads it to serve Apollo on Fastify; without it the app dies at boot',
   '@opentelemetry/api': 'the API that the OpenTelemetry SDK and instrumentations of src/tracing.ts share (their peer dependency)',
   graphiql: 'served as files to the offline GraphiQL page (src/graphql/graphiql-page.ts)',
   react: 'served as files to the offline GraphiQL page (src/graphql/graphiql-page.ts)',

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
 
 async function serve(config: AppConfig, afterClose: () => Promise<void> = async () => undefined): Promise<void> {
   const app = await createApp(config);
-  await app.listen(config.port);
+  // Every interface, as Express did (Fastify alone would listen on localhost only).
+  await app.listen(config.port, '0.0.0.0');
   logger.log(`GraphQL ready at http://localhost:${config.port}/graphql${config.graphiql ? ' (GraphiQL: open it in a browser)' : ''}`);
   const shutdown = async (signal: string) => {
     const delay = config.shutdownDelaySeconds;

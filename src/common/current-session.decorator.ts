@@ -2,12 +2,10 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { AuthenticatedSession } from './authenticated-session';
 import { requestOf } from './graphql-request';
 
-declare global {
-  namespace Express {
-    interface Request {
-      /** Set by the global guard once the bearer token resolved to a live session. */
-      authenticatedSession?: AuthenticatedSession;
-    }
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the global guard once the bearer token resolved to a live session. */
+    authenticatedSession?: AuthenticatedSession;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
 
 /** Counts the HTTP requests being served, so a shutdown can wait for them. */
 export class InFlightRequests {
@@ -10,20 +10,23 @@ export class InFlightRequests {
     return this.count;
   }
 
-  readonly middleware = (_req: Request, res: Response, next: NextFunction): void => {
-    this.count++;
-    if (this.closing) res.setHeader('Connection', 'close');
-    let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      this.count--;
-      if (this.count === 0) for (const wake of this.waiters) wake();
-    };
-    res.once('finish', finish);
-    res.once('close', finish);
-    next();
-  };
+  /** Counts each request from its arrival until its answer is sent or its client went away. */
+  register(fastify: FastifyInstance): void {
+    fastify.addHook('onRequest', (_request, reply, done) => {
+      this.count++;
+      if (this.closing) reply.header('Connection', 'close');
+      let finished = false;
+      const finish = () => {
+        if (finished) return;
+        finished = true;
+        this.count--;
+        if (this.count === 0) for (const wake of this.waiters) wake();
+      };
+      reply.raw.once('finish', finish);
+      reply.raw.once('close', finish);
+      done();
+    });
+  }
 
   /** From now on every answer asks the client to close its connection (we are shutting down). */
   stopKeepingAlive(): void {

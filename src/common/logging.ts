@@ -4,16 +4,18 @@ import { currentRequestContext } from './request-context';
 
 /**
  * Production logs: one JSON object a line (pino), with the request id on every line written while
- * a request is served, and no request headers (they carry bearer tokens). Development keeps Nest's
- * plain readable lines.
+ * a request is served (read from the request context, so no per-request logger is made), and no
+ * request headers (they carry bearer tokens). Development keeps Nest's plain readable lines.
  */
 export const STRUCTURED_LOG_PARAMS: Params = {
   pinoHttp: {
     level: process.env.LOG_LEVEL ?? 'info',
     autoLogging: false,
     quietReqLogger: true,
-    customAttributeKeys: { reqId: 'requestId' },
-    genReqId: (_req, res) => String(res.getHeader('x-request-id') ?? currentRequestContext()?.requestId ?? ''),
+    mixin: () => {
+      const requestId = currentRequestContext()?.requestId;
+      return requestId ? { requestId } : {};
+    },
     base: undefined,
     timestamp: () => `,"time":"${new Date().toISOString()}"`,
     formatters: { level: (label) => ({ level: label }) },

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from './app-error';
 
 /** Depth of JSON the check walks; GraphQL bodies are shallow, anything deeper is refused too. */
@@ -24,12 +24,14 @@ function containsUnusableText(value: unknown, depth = 0): boolean {
  * surface as a server error deep inside an operation. No legitimate input has them: refuse them at
  * the door, before GraphQL.
  */
-export function rejectUnusableText(req: Request, res: Response, next: NextFunction): void {
-  if (!containsUnusableText(req.body)) return next();
-  res.status(400).json({
-    errors: [{
-      message: 'The request contains a NUL character or malformed Unicode, or is nested too deeply.',
-      extensions: { code: ErrorCode.BAD_USER_INPUT, fields: [] },
-    }],
+export function rejectUnusableText(fastify: FastifyInstance): void {
+  fastify.addHook('preValidation', (request, reply, done) => {
+    if (!containsUnusableText(request.body)) return done();
+    reply.code(400).send({
+      errors: [{
+        message: 'The request contains a NUL character or malformed Unicode, or is nested too deeply.',
+        extensions: { code: ErrorCode.BAD_USER_INPUT, fields: [] },
+      }],
+    });
   });
 }

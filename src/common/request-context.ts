@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import Negotiator from 'negotiator';
 import { type Language, LANGUAGES } from './language';
 
 /** What we know of the HTTP request that is being served, available anywhere below it. */
@@ -20,16 +21,43 @@ export function currentRequestContext(): RequestContext | undefined {
   return storage.getStore();
 }
 
+/** Runs `work` (and everything it starts) with `context` as the current request's. */
+export function runInRequestContext<T>(context: RequestContext, work: () => T): T {
+  return storage.run(context, work);
+}
+
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** Express middleware: gives every request an id (echoed as X-Request-Id) and records its client. */
-export function requestContextMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const offered = req.header('x-request-id');
-  const requestId = offered && REQUEST_ID_PATTERN.test(offered) ? offered : randomUUID();
-  res.setHeader('X-Request-Id', requestId);
-  const userAgent = req.header('user-agent')?.slice(0, 512) ?? null;
-  const language = (req.header('accept-language') && req.acceptsLanguages(...LANGUAGES)) || null;
-  storage.run({ requestId, ipAddress: plainIp(req.ip), userAgent, language: language as Language | null }, next);
+const contextOf = new WeakMap<FastifyRequest, RequestContext>();
+
+/** The request's id (the client's X-Request-Id when it is a plain one) and its client. */
+export function readRequestContext(request: Pick<FastifyRequest, 'headers' | 'ip'>): RequestContext {
+  const offered = request.headers['x-request-id'];
+  const requestId = typeof offered === 'string' && REQUEST_ID_PATTERN.test(offered) ? offered : randomUUID();
+  const userAgent = request.headers['user-agent']?.slice(0, 512) ?? null;
+  const acceptLanguage = request.headers['accept-language'];
+  const language = acceptLanguage ? ((new Negotiator(request).language([...LANGUAGES]) as Language | undefined) ?? null) : null;
+  return { requestId, ipAddress: plainIp(request.ip), userAgent, language };
+}
+
+/**
+ * Gives every request an id (echoed as X-Request-Id) and records its client, for everything below
+ * it. The context is entered twice: when the request arrives (for answers given before any handler,
+ * such as a refused body) and again just before the handler, because the body is read in the
+ * socket's own async context and would lose it.
+ */
+export function registerRequestContext(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    const context = readRequestContext(request);
+    contextOf.set(request, context);
+    reply.header('X-Request-Id', context.requestId);
+    runInRequestContext(context, done);
+  });
+  fastify.addHook('preHandler', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    const context = contextOf.get(request);
+    if (context) runInRequestContext(context, done);
+    else done();
+  });
 }
 
 /** "::ffff:10.0.0.1" is how Node shows an IPv4 client on a dual-stack socket: keep it as 10.0.0.1. */

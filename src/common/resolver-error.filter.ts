@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { GqlContextType } from '@nestjs/graphql';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AppError, contractErrorCodes } from './app-error';
 import { HTTP_STATUS_OF_CODE } from './http-error-status';
 
@@ -21,10 +21,10 @@ export class ResolverErrorFilter extends BaseExceptionFilter {
   override catch(error: unknown, host: ArgumentsHost): unknown {
     if (host.getType<GqlContextType>() !== 'graphql') {
       if (!(error instanceof AppError)) return super.catch(error, host);
-      const response = host.switchToHttp().getResponse<Response>();
-      return response.status(HTTP_STATUS_OF_CODE[error.code]).json({ errors: [{ message: error.message, extensions: error.extensions }] });
+      return host.switchToHttp().getResponse<FastifyReply>().code(HTTP_STATUS_OF_CODE[error.code]).send({ errors: [{ message: error.message, extensions: error.extensions }] });
     }
     if (error instanceof AppError && contractErrorCodes.has(error.code)) this.logger.debug(`${error.code}: ${error.message}`);
     return error;
   }
 }
+

@@ -1,6 +1,6 @@
-import { once } from 'node:events';
+import { Readable } from 'node:stream';
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { CurrentSession } from '../common/current-session.decorator';
 import { ExportsService } from './exports.service';
@@ -14,31 +14,28 @@ export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
   @Get('security-events.ndjson')
-  async securityEvents(@CurrentSession() session: AuthenticatedSession, @Param('organizationId') organizationId: string, @Res() response: Response): Promise<void> {
+  async securityEvents(@CurrentSession() session: AuthenticatedSession, @Param('organizationId') organizationId: string, @Res() reply: FastifyReply): Promise<void> {
     const chunks = await this.exports.securityEventsNdjson(session.userId, organizationId);
-    await stream(response, chunks, 'application/x-ndjson', `security-events-${organizationId}.ndjson`);
+    send(reply, chunks, 'application/x-ndjson', `security-events-${organizationId}.ndjson`);
   }
 
   @Get('members-two-factor.csv')
-  async membersTwoFactor(@CurrentSession() session: AuthenticatedSession, @Param('organizationId') organizationId: string, @Res() response: Response): Promise<void> {
+  async membersTwoFactor(@CurrentSession() session: AuthenticatedSession, @Param('organizationId') organizationId: string, @Res() reply: FastifyReply): Promise<void> {
     const chunks = await this.exports.membersTwoFactorCsv(session.userId, organizationId);
-    await stream(response, chunks, 'text/csv; charset=utf-8', `members-two-factor-${organizationId}.csv`);
+    send(reply, chunks, 'text/csv; charset=utf-8', `members-two-factor-${organizationId}.csv`);
   }
 }
 
-async function stream(response: Response, chunks: AsyncIterable<string>, contentType: string, filename: string): Promise<void> {
-  response.status(200);
-  response.setHeader('Content-Type', contentType);
-  response.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-  response.setHeader('Cache-Control', 'no-store');
-  try {
-    for await (const chunk of chunks) {
-      if (response.destroyed) return;
-      if (!response.write(chunk)) await once(response, 'drain');
-    }
-    response.end();
-  } catch (error) {
-    // Headers are gone: all that is left is to cut the answer short, so the file is visibly incomplete.
-    response.destroy(error as Error);
-  }
+/**
+ * Fastify pipes the stream with backpressure (the next page is read once the client took the one
+ * before); if a page fails once the headers are gone, it cuts the answer short, so the file is
+ * visibly incomplete.
+ */
+function send(reply: FastifyReply, chunks: AsyncIterable<string>, contentType: string, filename: string): void {
+  reply
+    .code(200)
+    .header('Content-Type', contentType)
+    .header('Content-Disposition', `attachment; filename="${filename}"`)
+    .header('Cache-Control', 'no-store')
+    .send(Readable.from(chunks, { objectMode: false }));
 }

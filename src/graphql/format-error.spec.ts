@@ -3,13 +3,11 @@ import { QueryFailedError } from 'typeorm';
 import { describe, expect, it, vi } from 'vitest';
 import { Logger } from '@nestjs/common';
 import { AppError, ErrorCode } from '../common/app-error';
-import type { Request, Response } from 'express';
-import { requestContextMiddleware } from '../common/request-context';
+import { readRequestContext, runInRequestContext } from '../common/request-context';
 import { formatGraphQLError, withoutSuggestions } from './format-error';
 
-/** A request as the middleware reads it, carrying a client-chosen X-Request-Id. */
-const requestWithId = (requestId: string) =>
-  ({ ip: '127.0.0.1', header: (name: string) => (name.toLowerCase() === 'x-request-id' ? requestId : undefined) }) as unknown as Request;
+/** The context of a request carrying a client-chosen X-Request-Id. */
+const contextWithId = (requestId: string) => readRequestContext({ ip: '127.0.0.1', headers: { 'x-request-id': requestId } });
 
 const asResolverError = (original: Error) => new GraphQLError(original.message, { path: ['me'], originalError: original });
 
@@ -24,7 +22,7 @@ describe('formatGraphQLError', () => {
     const logged = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const internal = new Error('relation "users" does not exist at 10.0.0.5');
     let formatted!: ReturnType<typeof formatGraphQLError>;
-    requestContextMiddleware(requestWithId('req-12345678'), { setHeader: () => undefined } as unknown as Response, () => {
+    runInRequestContext(contextWithId('req-12345678'), () => {
       formatted = formatGraphQLError({ message: internal.message, path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } }, asResolverError(internal));
     });
     expect(formatted.message).not.toContain('users');

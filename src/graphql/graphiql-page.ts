@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { NextFunction, Request, Response } from 'express';
-import { Router } from 'express';
+import { createReadStream } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import Negotiator from 'negotiator';
 
 const requireFromHere = createRequire(__filename);
 const fileOf = (pkg: string, path: string) => join(dirname(requireFromHere.resolve(`${pkg}/package.json`)), path);
@@ -112,19 +113,24 @@ ReactDOM.createRoot(document.getElementById('graphiql')).render(
   }),
 );`;
 
-export function graphiqlRouter(): Router {
-  const router = Router();
-  router.get('/graphql', (req: Request, res: Response, next: NextFunction) => {
-    if (!req.accepts('html') || req.accepts(['json', 'html']) === 'json') return next();
-    res.type('html').send(PAGE);
+/** A browser asking for /graphql wants the page; fetch(), curl and GraphQL clients ask for JSON. */
+function wantsPage(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return new Negotiator({ headers: { accept } }).mediaType(['application/json', 'text/html']) === 'text/html';
+}
+
+/** GraphiQL at GET /graphql (for browsers; Apollo answers the same address for everyone else) and its files under /graphiql/. */
+export function registerGraphiql(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.method !== 'GET' || !(request.url === '/graphql' || request.url.startsWith('/graphql?')) || !wantsPage(request.headers.accept)) return done();
+    reply.type('text/html; charset=utf-8').send(PAGE);
   });
-  router.get('/graphiql/start.js', (_req, res) => {
-    res.type('text/javascript').send(START_SCRIPT);
+  fastify.get('/graphiql/start.js', (_request, reply) => {
+    reply.type('text/javascript; charset=utf-8').send(START_SCRIPT);
   });
-  router.get('/graphiql/:asset', (req, res, next) => {
-    const asset = ASSETS[req.params.asset as string];
-    if (!asset) return next();
-    res.type(asset.type).sendFile(asset.file, { maxAge: '1d' });
+  fastify.get<{ Params: { asset: string } }>('/graphiql/:asset', (request, reply) => {
+    const asset = Object.hasOwn(ASSETS, request.params.asset) ? ASSETS[request.params.asset] : undefined;
+    if (!asset) return reply.callNotFound();
+    reply.type(`${asset.type}; charset=utf-8`).header('Cache-Control', 'public, max-age=86400').send(createReadStream(asset.file));
   });
-  return router;
 }

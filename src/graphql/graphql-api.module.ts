@@ -8,7 +8,7 @@ import { formatGraphQLError } from './format-error';
 import { operationLimits } from './operation-limits.rule';
 import { operationNamePlugin } from './operation-name.plugin';
 import { requestMetricsPlugin } from './request-metrics.plugin';
-import { responseSizeLimit } from './response-size.plugin';
+import { stringifyWithinLimit } from './response-size-limit';
 
 /** Far above any real operation of this API; stops a megabyte of aliases before it is validated. */
 export const MAX_QUERY_TOKENS = 2_000;
@@ -34,9 +34,11 @@ export const MAX_QUERY_TOKENS = 2_000;
         validationRules: [operationLimits()],
         // Automatic persisted queries would let a client register query text by hash: not configured, so off.
         persistedQueries: false,
-        plugins: [responseSizeLimit(), operationNamePlugin(), requestMetricsPlugin(metrics)],
+        plugins: [operationNamePlugin(), requestMetricsPlugin(metrics)],
+        stringifyResult: stringifyWithinLimit(),
         formatError: (formatted, error) => formatGraphQLError(formatted, error, { hideSuggestions: config.production }),
-        context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
+        // Apollo on Fastify hands the context function the request; { req } is all resolvers and guards read.
+        context: (request: unknown) => ({ req: request }),
       }),
     }),
   ],

@@ -1,35 +1,55 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import express from 'express';
-import request from 'supertest';
-import { describe, expect, it } from 'vitest';
-import { webConsoleRouter } from './web-console';
+import Fastify from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { registerWebConsole } from './web-console';
 
-function consoleApp() {
+const apps: Array<ReturnType<typeof Fastify>> = [];
+
+async function consoleApp() {
   const directory = mkdtempSync(join(tmpdir(), 'console-'));
   mkdirSync(join(directory, 'assets'));
   writeFileSync(join(directory, 'index.html'), '<!doctype html><title>console</title>');
-  return express().use(webConsoleRouter(directory));
+  writeFileSync(join(directory, 'assets', 'index-abc123.js'), 'console.log(1)');
+  const app = Fastify();
+  await registerWebConsole(app, directory);
+  apps.push(app);
+  return app;
 }
 
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
 describe('web console routes', () => {
-  it('serves index.html at /', async () => {
-    const res = await request(consoleApp()).get('/');
-    expect(res.status).toBe(200);
-    expect(res.text).toContain('<title>console</title>');
+  it('serves index.html at /, revalidated each time', async () => {
+    const res = await (await consoleApp()).inject('/');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<title>console</title>');
+    expect(res.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('serves the hashed assets as immutable, and no directory listing', async () => {
+    const app = await consoleApp();
+    const asset = await app.inject('/assets/index-abc123.js');
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await app.inject('/assets/')).statusCode).toBe(403);
+    expect((await app.inject('/assets/missing.js')).statusCode).toBe(404);
   });
 
   it.each(['/reset-password', '/invitations/accept'])('sends the mailed link %s on to the console route after the #, token and all', async (path) => {
-    const res = await request(consoleApp()).get(`${path}?token=abc%2Bdef`);
-    expect(res.status).toBe(302);
+    const res = await (await consoleApp()).inject(`${path}?token=abc%2Bdef`);
+    expect(res.statusCode).toBe(302);
     expect(res.headers.location).toBe(`/#${path}?token=abc%2Bdef`);
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
   it('knows no other path', async () => {
-    expect((await request(consoleApp()).get('/reset-password/extra?token=x')).status).toBe(404);
-    expect((await request(consoleApp()).get('/account')).status).toBe(404);
+    const app = await consoleApp();
+    expect((await app.inject('/reset-password/extra?token=x')).statusCode).toBe(404);
+    expect((await app.inject('/account')).statusCode).toBe(404);
   });
 });

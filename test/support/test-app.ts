@@ -79,6 +79,8 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   };
   const app = await createApp(config, { clock, logger: logs });
   await app.init();
+  // Fastify answers only once its plugins and routes are loaded; supertest calls the server directly.
+  await app.getHttpAdapter().getInstance().ready();
   const server = app.getHttpServer();
 
   const testApp: TestApp = {
