@@ -14,6 +14,7 @@ import { currentRequestContext } from '../common/request-context';
 import { type SecondFactorWrite, StatementParams } from '../common/statement-params';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { isPastSetupDeadline } from '../organizations/utils/two-factor-requirement.util';
 import { toUser } from '../users/models/user.model';
 import { SessionEntity, SessionLevel } from './entities/session.entity';
 import { AuthPayload, AuthStatus } from './models/auth-payload.model';
@@ -226,8 +227,7 @@ export class SessionsService {
   /** True when an organization requires 2FA of this user, who has none, and its grace period is over. */
   async isOverdueForTwoFactorSetup(user: { id: string; twoFactorEnabledAt: Date | null }): Promise<boolean> {
     if (user.twoFactorEnabledAt) return false;
-    const deadline = await this.organizations.twoFactorSetupDeadline(user.id);
-    return deadline !== null && deadline.getTime() <= this.clock.now().getTime();
+    return isPastSetupDeadline(await this.organizations.twoFactorSetupDeadline(user.id), this.clock.now());
   }
 
   /**
