@@ -116,6 +116,9 @@ export const ko: Dictionary = {
     myKey: '내 키',
     keyType: '키 유형',
     timeBased: '시간 기준',
+    copyKey: '키 복사',
+    keyCopied: '키를 복사했습니다. 앱에 붙여 넣으세요(띄어쓰기는 있어도 없어도 됩니다).',
+    keyCopyFailed: '브라우저가 복사를 허용하지 않았습니다. 표시된 키를 직접 입력하세요. 띄어쓰기는 상관없습니다.',
     appCodeTitle: '앱에서 확인한 인증번호 입력',
     appCode: '앱에서 확인한 인증번호',
     savedTitle: '복구 코드를 개인 기기에 저장(필수)',
@@ -170,6 +173,14 @@ export const ko: Dictionary = {
     submit: '비활성',
     doneTitle: '2단계 인증 비활성화 완료',
     doneText: '이제 로그인할 때 비밀번호만 입력합니다. 신뢰하는 기기 목록은 삭제되었습니다.',
+    requiredTitle: '조직에서 2단계 인증을 의무화했습니다',
+    requiredUntil: (organizations, deadline) =>
+      `${organizations}에서 2단계 인증을 의무화했습니다. 비활성화하면 ${deadline}까지 다시 설정해야 합니다. 그 후에는 설정할 때까지 2단계 인증 설정만 할 수 있고, 계정과 조직의 다른 기능은 사용할 수 없습니다.`,
+    requiredAtOnce: (organizations) =>
+      `${organizations}에서 2단계 인증을 의무화했습니다. 비활성화하면 바로 다시 설정해야 합니다. 설정할 때까지 2단계 인증 설정만 할 수 있고, 계정과 조직의 다른 기능은 사용할 수 없습니다.`,
+    removes: '비활성화하면 인증 앱, 복구 코드, 패스키와 신뢰하는 기기가 모두 삭제됩니다. 휴대폰을 바꾸셨다면 이 기능 대신 "새 휴대폰으로 옮기기"를 사용하세요. 모두 그대로 유지됩니다.',
+    keepOn: '계속 사용',
+    continueAnyway: '그래도 비활성화',
   },
 
   move: {
@@ -326,7 +337,7 @@ export const ko: Dictionary = {
     addRole: '역할',
     add: '추가',
     requireTwoFactor: '조직의 모든 사용자에게 2단계 인증 의무화',
-    requireHint: '모든 사용자 의무화는 2단계 설정 완료 후 가능합니다.',
+    requireHint: '보안 설정을 변경하려면 내 계정에 2단계 인증이 설정되어 있어야 합니다. 먼저 계정관리의 2단계 인증 탭에서 설정하세요.',
     graceHours: '유예 기간(시간)',
     graceHint: '2단계 인증이 없는 멤버가 이 시간(0~720) 동안 계속 일할 수 있고, 이후에는 설정만 할 수 있습니다.',
     lastChanged: (when, who) => `${when}에 ${who}이(가) 마지막으로 변경.`,
