@@ -9,7 +9,7 @@ import { ErrorCode } from './common/app-error';
 import { InFlightRequests } from './common/in-flight-requests';
 import { rejectUnusableText } from './common/reject-unusable-text';
 import { structuredLogger } from './common/logging';
-import { requestContextMiddleware } from './common/request-context';
+import { afterResponseWorkDone, requestContextMiddleware } from './common/request-context';
 import { securityHeaders } from './common/security-headers';
 import type { AppConfig } from './config/app-config';
 import { graphiqlRouter } from './graphql/graphiql-page';
@@ -54,6 +54,8 @@ export async function closeGracefully(app: INestApplication, { delayMs = 0, grac
   if (server.listening) NetServer.prototype.close.call(server);
   await new Promise((settle) => setTimeout(settle, SETTLE_MS));
   await inFlight?.drained(graceMs);
+  // Mails decided after an answer (a new-sign-in alert) are still made before the modules stop.
+  await Promise.race([afterResponseWorkDone(), new Promise((giveUp) => setTimeout(giveUp, graceMs).unref())]);
   await app.close();
 }
 

@@ -24,7 +24,7 @@ describe('formatGraphQLError', () => {
     const logged = vi.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const internal = new Error('relation "users" does not exist at 10.0.0.5');
     let formatted!: ReturnType<typeof formatGraphQLError>;
-    requestContextMiddleware(requestWithId('req-12345678'), { setHeader: () => undefined } as unknown as Response, () => {
+    requestContextMiddleware(requestWithId('req-12345678'), { setHeader: () => undefined, once: () => undefined } as unknown as Response, () => {
       formatted = formatGraphQLError({ message: internal.message, path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } }, asResolverError(internal));
     });
     expect(formatted.message).not.toContain('users');

@@ -20,7 +20,7 @@ describe('web console routes', () => {
     expect(res.text).toContain('<title>console</title>');
   });
 
-  it.each(['/reset-password', '/invitations/accept'])('sends the mailed link %s on to the console route after the #, token and all', async (path) => {
+  it.each(['/reset-password', '/invitations/accept', '/sign-in-report'])('sends the mailed link %s on to the console route after the #, token and all', async (path) => {
     const res = await request(consoleApp()).get(`${path}?token=abc%2Bdef`);
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe(`/#${path}?token=abc%2Bdef`);

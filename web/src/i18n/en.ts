@@ -259,6 +259,8 @@ export const en = {
       RECOVERY_CODE_USED: 'Recovery code used',
       RECOVERY_CODES_LOW: 'Few recovery codes left (warned by mail)',
       AUTHENTICATOR_REPLACED: 'Authentication app moved to a new phone',
+      NEW_DEVICE_SIGN_IN: 'Signed in from a new device or place (mailed)',
+      SIGN_IN_REPORTED_UNRECOGNIZED: "Sign-in reported as not yours: that device was signed out",
       SECOND_FACTOR_FAILED: 'Wrong second-factor code',
       SECOND_FACTOR_SUCCEEDED: 'Second factor verified',
       SIGNED_UP: 'Account created',
@@ -380,19 +382,36 @@ export const en = {
     toSignIn: 'Sign in',
   },
 
+  signInReport: {
+    title: 'Was this sign-in you?',
+    intro: 'You opened the link of our email about a sign-in from a device or place your account had not used recently.',
+    ifYou: 'If it was you, there is nothing to do: you can close this page.',
+    ifNotYou:
+      "If it wasn't you, sign that device out. This also forgets every remembered device, so every browser asks for your second step again, and we email you a link to choose a new password.",
+    submit: "This wasn't me — sign out that device",
+    noToken: 'This link is incomplete. Open the link from the email again.',
+    doneTitle: 'That device is signed out',
+    doneText:
+      'The session that signed in has ended, and no browser skips the second step any more. (A link that was already used, or is older than 7 days, changes nothing.)',
+    nextSteps:
+      'Next: open the email "Reset your password" that we just sent, and choose a new password within 30 minutes. Then check the Sessions tab and sign out of anything you do not recognise.',
+    noMail: 'No email? Ask for a new reset link',
+  },
+
   sessions: {
     tab: 'Sessions',
     title: 'Where you are signed in',
     intro: 'Each browser or app where you are signed in. Sign out of any you do not recognise, and change your password.',
     device: 'Device',
     ipAddress: 'IP address',
+    place: 'Place',
+    unknownPlace: 'Unknown',
     signedIn: 'Signed in',
     lastSeen: 'Last active',
     thisDevice: 'This device',
     pendingSecondStep: 'Waiting for the second step',
     unknownDevice: 'Unknown device',
     unknownAddress: 'Unknown',
-    deviceOn: (browser: string, system: string) => `${browser} on ${system}`,
     signOut: 'Sign out',
     signOutLabel: (device: string) => `Sign out ${device}`,
     signedOut: 'That session was signed out: its next action goes to the sign-in page.',
