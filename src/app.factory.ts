@@ -9,7 +9,7 @@ import { AppFastifyAdapter, MAX_REQUEST_BODY_BYTES } from './common/fastify-adap
 import { InFlightRequests } from './common/in-flight-requests';
 import { rejectUnusableText } from './common/reject-unusable-text';
 import { structuredLogger } from './common/logging';
-import { registerRequestContext } from './common/request-context';
+import { afterResponseWorkDone, registerRequestContext } from './common/request-context';
 import { registerSecurityHeaders } from './common/security-headers';
 import type { AppConfig } from './config/app-config';
 import { registerGraphiql } from './graphql/graphiql-page';
@@ -51,6 +51,8 @@ export async function closeGracefully(app: INestApplication, { delayMs = 0, grac
   if (server.listening) NetServer.prototype.close.call(server);
   await new Promise((settle) => setTimeout(settle, SETTLE_MS));
   await inFlight?.drained(graceMs);
+  // Mails decided after an answer (a new-sign-in alert) are still made before the modules stop.
+  await Promise.race([afterResponseWorkDone(), new Promise((giveUp) => setTimeout(giveUp, graceMs).unref())]);
   await app.close();
 }
 

@@ -36,6 +36,8 @@ describe('migrations and entities', () => {
       'recovery_codes',
       'security_events',
       'sessions',
+      'sign_in_devices',
+      'sign_in_reports',
       'totp_credentials',
       'trusted_devices',
       'two_factor_setups',

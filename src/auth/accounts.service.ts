@@ -49,7 +49,7 @@ export class AccountsService {
     const presentedDevice = Boolean(input.trustedDeviceToken);
     const trustedDevice = presentedDevice && (await this.trustedDevices.use(user.id, input.trustedDeviceToken));
     const skipsSecondFactor = !user.twoFactorEnabledAt || trustedDevice;
-    const issued = await this.sessions.issue(user, skipsSecondFactor ? SessionLevel.FULL : SessionLevel.PASSWORD, undefined, [SecurityEventType.LOGIN_SUCCEEDED]);
+    const issued = await this.sessions.signIn(user, skipsSecondFactor ? SessionLevel.FULL : SessionLevel.PASSWORD, [SecurityEventType.LOGIN_SUCCEEDED]);
     // Told so the browser forgets a token that will never work again (expired, revoked, or not this user's).
     issued.trustedDeviceRejected = presentedDevice && !trustedDevice;
     return issued;

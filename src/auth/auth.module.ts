@@ -13,18 +13,25 @@ import { ExpiredPasswordResetTokensPruner } from './expired-password-reset-token
 import { ExpiredTrustedDevicesPruner } from './expired-trusted-devices.pruner';
 import { PasswordResetsService } from './password-resets.service';
 import { SessionEntity } from './entities/session.entity';
+import { SignInDeviceEntity } from './entities/sign-in-device.entity';
+import { SignInReportEntity } from './entities/sign-in-report.entity';
 import { TrustedDeviceEntity } from './entities/trusted-device.entity';
+import { ExpiredSignInReportsPruner } from './expired-sign-in-reports.pruner';
+import { KnownSignInDevicesService } from './known-sign-in-devices.service';
+import { SignInAlertsService } from './sign-in-alerts.service';
+import { SignInReportsResolver } from './sign-in-reports.resolver';
+import { SignInReportsService } from './sign-in-reports.service';
 import { AccessGuard } from './guards/access.guard';
 import { SessionsService } from './sessions.service';
 import { TrustedDevicesService } from './trusted-devices.service';
 
 /**
  * Signing in: passwords (AccountsService), sessions (SessionsService), trusted devices
- * (TrustedDevicesService), forgotten passwords (PasswordResetsService), and the global guard that resolves the session on every request.
+ * (TrustedDevicesService), forgotten passwords (PasswordResetsService), new-sign-in alerts and their 'This wasn't me' links (SignInAlertsService, SignInReportsService), and the global guard that resolves the session on every request.
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([SessionEntity, TrustedDeviceEntity]),
+    TypeOrmModule.forFeature([SessionEntity, TrustedDeviceEntity, SignInDeviceEntity, SignInReportEntity]),
     UsersModule,
     // The guard and the login status ask whether an organization's 2FA deadline has passed.
     OrganizationsModule,
@@ -42,6 +49,11 @@ import { TrustedDevicesService } from './trusted-devices.service';
     ExpiredTrustedDevicesPruner,
     PasswordResetsService,
     ExpiredPasswordResetTokensPruner,
+    KnownSignInDevicesService,
+    SignInAlertsService,
+    SignInReportsService,
+    SignInReportsResolver,
+    ExpiredSignInReportsPruner,
   ],
   exports: [AccountsService, SessionsService, TrustedDevicesService],
 })

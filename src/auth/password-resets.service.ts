@@ -7,8 +7,9 @@ import { addMinutes, Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
 import { MailKind } from '../mail/mail-templates';
-import { MailService } from '../mail/mail.service';
+import { MailService, type ReservedMail } from '../mail/mail.service';
 import { ThrottlingService } from '../throttling/throttling.service';
+import type { UserEntity } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { SessionsService } from './sessions.service';
 import { TrustedDevicesService } from './trusted-devices.service';
@@ -62,27 +63,41 @@ export class PasswordResetsService {
       const token = generatePasswordResetToken();
       const tokenHash = hashPasswordResetToken(token);
       const user = await this.users.findByEmail(email);
-      if (reserved && user) {
-        const now = this.clock.now();
-        const expiresAt = addMinutes(now, PASSWORD_RESET_MINUTES);
-        await this.dataSource.transaction(async (db) => {
-          // One row per user: a newer request overwrites the hash, which voids the older link.
-          await db.query(
-            `INSERT INTO password_reset_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (user_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`,
-            [user.id, tokenHash, now, expiresAt],
-          );
-          await this.securityEvents.record({ type: SecurityEventType.PASSWORD_RESET_REQUESTED, userId: user.id }, db);
-        });
-        const values = { link: passwordResetLink(this.config.publicUrl, token), minutes: PASSWORD_RESET_MINUTES };
-        reserved.send(MailKind.PASSWORD_RESET_LINK, values, user.language).catch((error: Error) => {
-          this.logger.error(`Password reset mail not delivered: ${error.message}`);
-        });
-      }
+      if (reserved && user) await this.saveAndSend(user, tokenHash, token, reserved);
     } finally {
       const remaining = REQUEST_RESPONSE_FLOOR_MS - (performance.now() - started);
       if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
     }
+  }
+
+  /**
+   * Mails a reset link to a user who reported a sign-in as not theirs (reportUnrecognizedSignIn),
+   * against the same per-address budget as requestPasswordReset; past it, nothing is sent.
+   */
+  async mailLink(userId: string): Promise<void> {
+    const user = await this.users.findByIdOrFail(userId);
+    const reserved = await this.mail.reserve(user.email, 'password-reset');
+    const token = generatePasswordResetToken();
+    await this.saveAndSend(user, hashPasswordResetToken(token), token, reserved);
+  }
+
+  /** Saves the token's hash (voiding an older link) with its event, then sends the link without waiting for it. */
+  private async saveAndSend(user: UserEntity, tokenHash: Buffer, token: string, reserved: ReservedMail): Promise<void> {
+    const now = this.clock.now();
+    const expiresAt = addMinutes(now, PASSWORD_RESET_MINUTES);
+    await this.dataSource.transaction(async (db) => {
+      // One row per user: a newer request overwrites the hash, which voids the older link.
+      await db.query(
+        `INSERT INTO password_reset_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`,
+        [user.id, tokenHash, now, expiresAt],
+      );
+      await this.securityEvents.record({ type: SecurityEventType.PASSWORD_RESET_REQUESTED, userId: user.id }, db);
+    });
+    const values = { link: passwordResetLink(this.config.publicUrl, token), minutes: PASSWORD_RESET_MINUTES };
+    reserved.send(MailKind.PASSWORD_RESET_LINK, values, user.language).catch((error: Error) => {
+      this.logger.error(`Password reset mail not delivered: ${error.message}`);
+    });
   }
 
   /**

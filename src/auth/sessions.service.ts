@@ -12,12 +12,17 @@ import { addMinutes, addSeconds, Clock } from '../common/clock';
 import { PasskeyPresence } from '../common/passkey-presence';
 import { currentRequestContext } from '../common/request-context';
 import { type SecondFactorWrite, StatementParams } from '../common/statement-params';
+import { deviceName } from '../common/device-name.util';
+import { locationOf } from '../common/ip-location.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { isPastSetupDeadline } from '../organizations/utils/two-factor-requirement.util';
 import { toUser } from '../users/models/user.model';
 import { SessionEntity, SessionLevel } from './entities/session.entity';
 import { AuthPayload, AuthStatus } from './models/auth-payload.model';
 import type { Session } from './models/session.model';
+import { type KnownDeviceColumns, KnownSignInDevicesService, type SignInPlace } from './known-sign-in-devices.service';
+import { SignInAlertsService } from './sign-in-alerts.service';
 import { TrustedDevicesService } from './trusted-devices.service';
 import { generateOpaqueToken, hashOpaqueToken, looksLikeOpaqueToken, SESSION_TOKEN_PREFIX } from './utils/opaque-token.util';
 import { isHeldForPasskey } from './utils/passkey-hold.util';
@@ -63,6 +68,8 @@ export class SessionsService {
     private readonly securityEvents: SecurityEventsService,
     private readonly passkeyPresence: PasskeyPresence,
     private readonly clock: Clock,
+    private readonly knownDevices: KnownSignInDevicesService,
+    private readonly alerts: SignInAlertsService,
   ) {}
 
   /**
@@ -80,6 +87,30 @@ export class SessionsService {
   }
 
   /**
+   * The session of a password login: like issue, and when it is FULL (no 2FA, or a trusted device)
+   * its (device, place) pair is recorded in the same statement and a new pair is mailed (afterSignIn).
+   */
+  async signIn(user: SessionUser, level: SessionLevel, record: SecurityEventType[]): Promise<IssuedSession> {
+    if (level !== SessionLevel.FULL) return this.issue(user, level, undefined, record);
+    const place = await this.knownDevices.ofCurrentRequest();
+    const params = new StatementParams();
+    const { sql, issued } = this.insertSql(params, user, level, 'TRUE');
+    const known = this.knownDevices.recordCtes(params, user.id, place, 'EXISTS (SELECT 1 FROM issued)');
+    const [row] = (await this.sessions.query(
+      `WITH issued AS (${sql} RETURNING id), ${known.ctes}, ${this.securityEvents.insertCtes(params, record, user.id, 'EXISTS (SELECT 1 FROM issued)')}
+       SELECT ${known.columns}`,
+      params.values,
+    )) as Array<KnownDeviceColumns>;
+    this.afterSignIn(issued, place, row);
+    return issued;
+  }
+
+  /** Tells SignInAlertsService what a full sign-in's statement saw of its (device, place) pair. */
+  private afterSignIn(issued: IssuedSession, place: SignInPlace, row: KnownDeviceColumns): void {
+    this.alerts.afterSignIn({ userId: issued.user.id, sessionId: issued.session.id }, place, this.knownDevices.outcomeOf(row));
+  }
+
+  /**
    * The second step of login, in one statement: when the pending session is live (its row locked)
    * and the second factor's conditional write passes, the session is replaced by a FULL one with
    * a new token (no session fixation), the events are recorded and, if asked, the browser is
@@ -93,6 +124,7 @@ export class SessionsService {
     rememberDevice: boolean,
     passkeyVerified = false,
   ): Promise<{ live: boolean; issued: IssuedSession | null }> {
+    const place = await this.knownDevices.ofCurrentRequest();
     const params = new StatementParams();
     const userId = params.add(pending.user.id);
     const now = params.add(this.clock.now());
@@ -100,17 +132,20 @@ export class SessionsService {
     const used = factorWrite ? `${factorWrite(params, 'EXISTS (SELECT 1 FROM live)')} RETURNING 1` : 'SELECT 1 WHERE false';
     const full = this.insertSql(params, pending.user, SessionLevel.FULL, 'EXISTS (SELECT 1 FROM revoked)', passkeyVerified);
     const device = rememberDevice ? this.trustedDevices.insertSql(params, pending.user.id, 'EXISTS (SELECT 1 FROM revoked)') : null;
+    const known = this.knownDevices.recordCtes(params, pending.user.id, place, 'EXISTS (SELECT 1 FROM issued)');
     const [row] = (await this.sessions.query(
       `WITH live AS (${live}),
             used AS (${used}),
             revoked AS (UPDATE sessions SET revoked_at = ${now} WHERE id = (SELECT id FROM live) AND EXISTS (SELECT 1 FROM used) RETURNING id),
             issued AS (${full.sql} RETURNING id),
             ${device ? `device AS (${device.sql}),` : ''}
+            ${known.ctes},
             ${this.securityEvents.insertCtes(params, record, pending.user.id, 'EXISTS (SELECT 1 FROM revoked)')}
-       SELECT EXISTS (SELECT 1 FROM live) AS live, EXISTS (SELECT 1 FROM issued) AS issued`,
+       SELECT EXISTS (SELECT 1 FROM live) AS live, EXISTS (SELECT 1 FROM issued) AS issued, ${known.columns}`,
       params.values,
-    )) as Array<{ live: boolean; issued: boolean }>;
+    )) as Array<{ live: boolean; issued: boolean } & KnownDeviceColumns>;
     if (!row.issued) return { live: row.live, issued: null };
+    this.afterSignIn(full.issued, place, row);
     return { live: true, issued: { ...full.issued, trustedDeviceToken: device?.token } };
   }
 
@@ -120,19 +155,24 @@ export class SessionsService {
    * device. Null when the write did not pass (a concurrent use of the same answer): nothing written.
    */
   async issueOnFactor(user: SessionUser, factorWrite: SecondFactorWrite, record: SecurityEventType[], rememberDevice: boolean): Promise<IssuedSession | null> {
+    const place = await this.knownDevices.ofCurrentRequest();
     const params = new StatementParams();
     const used = 'EXISTS (SELECT 1 FROM used)';
     const full = this.insertSql(params, user, SessionLevel.FULL, used, true);
     const device = rememberDevice ? this.trustedDevices.insertSql(params, user.id, used) : null;
+    const known = this.knownDevices.recordCtes(params, user.id, place, 'EXISTS (SELECT 1 FROM issued)');
     const [row] = (await this.sessions.query(
       `WITH used AS (${factorWrite(params, 'TRUE')} RETURNING 1),
             issued AS (${full.sql} RETURNING id),
             ${device ? `device AS (${device.sql}),` : ''}
+            ${known.ctes},
             ${this.securityEvents.insertCtes(params, record, user.id, used)}
-       SELECT EXISTS (SELECT 1 FROM issued) AS issued`,
+       SELECT EXISTS (SELECT 1 FROM issued) AS issued, ${known.columns}`,
       params.values,
-    )) as Array<{ issued: boolean }>;
-    return row.issued ? { ...full.issued, trustedDeviceToken: device?.token } : null;
+    )) as Array<{ issued: boolean } & KnownDeviceColumns>;
+    if (!row.issued) return null;
+    this.afterSignIn(full.issued, place, row);
+    return { ...full.issued, trustedDeviceToken: device?.token };
   }
 
   /** The INSERT of a new session, to put in a statement: inserted only when `when` (SQL) holds. */
@@ -226,8 +266,7 @@ export class SessionsService {
   /** True when an organization requires 2FA of this user, who has none, and its grace period is over. */
   async isOverdueForTwoFactorSetup(user: { id: string; twoFactorEnabledAt: Date | null }): Promise<boolean> {
     if (user.twoFactorEnabledAt) return false;
-    const deadline = await this.organizations.twoFactorSetupDeadline(user.id);
-    return deadline !== null && deadline.getTime() <= this.clock.now().getTime();
+    return isPastSetupDeadline(await this.organizations.twoFactorSetupDeadline(user.id), this.clock.now());
   }
 
   /**
@@ -270,7 +309,8 @@ export class SessionsService {
       where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
       order: { createdAt: 'DESC', id: 'DESC' },
     });
-    return rows.map((row) => ({
+    const locations = await Promise.all(rows.map((row) => locationOf(row.ipAddress)));
+    return rows.map((row, index) => ({
       id: row.id,
       current: row.id === currentSessionId,
       level: row.level,
@@ -279,6 +319,8 @@ export class SessionsService {
       expiresAt: row.expiresAt,
       ipAddress: row.ipAddress,
       userAgent: row.userAgent,
+      device: deviceName(row.userAgent),
+      location: locations[index],
     }));
   }
 
@@ -291,8 +333,9 @@ export class SessionsService {
     });
   }
 
-  async logout(sessionId: string): Promise<void> {
-    await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  /** Ends one session, in the caller's transaction when given its manager. */
+  async logout(sessionId: string, db: EntityManager = this.sessions.manager): Promise<void> {
+    await db.update(SessionEntity, { id: sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
   }
 
   async logoutEverywhere(userId: string): Promise<void> {

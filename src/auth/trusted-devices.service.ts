@@ -27,8 +27,11 @@ export class TrustedDevicesService {
   insertSql(params: StatementParams, userId: string, when: string): { sql: string; token: string } {
     const token = generateOpaqueToken(DEVICE_TOKEN_PREFIX);
     const now = this.clock.now();
+    const userAgent = currentRequestContext()?.userAgent ?? null;
+    // TrustedDevice.name: a browser bowser cannot name keeps its user agent, so the user still has something to recognise.
+    const name = deviceName(userAgent) ?? userAgent?.slice(0, 200) ?? null;
     const sql = `INSERT INTO trusted_devices (user_id, token_hash, name, created_at, last_used_at, expires_at, revoked_at)
-      SELECT ${params.add(userId)}::uuid, ${params.add(hashOpaqueToken(token))}::bytea, ${params.add(deviceName(currentRequestContext()?.userAgent ?? null))}::varchar,
+      SELECT ${params.add(userId)}::uuid, ${params.add(hashOpaqueToken(token))}::bytea, ${params.add(name)}::varchar,
              ${params.add(now)}::timestamptz, NULL, ${params.add(addSeconds(now, TRUSTED_DEVICE_DAYS * 86400))}::timestamptz, NULL
        WHERE ${when}`;
     return { sql, token };

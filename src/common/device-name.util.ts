@@ -1,43 +1,39 @@
+import Bowser from 'bowser';
+import type { Language } from './language';
+
 /**
- * The one rule for naming a device from its user agent. The server stores and mails it; the console
- * (web/) imports this file for its sessions list and says "on" in the reader's language. So it stays
- * pure: no imports, nothing of Node or of the DOM.
+ * The one rule for naming a device from its user agent: the browser and the operating system as
+ * bowser (a maintained parser) reads them. The server stores it (trusted devices, known sign-in
+ * devices), serves it (Session.device, SecurityEvent.device) and mails it.
  */
 
-// First match wins: Edge, Opera and Samsung Internet also say Chrome, and nearly everyone says Safari.
-const BROWSERS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/Edg(?:e|A|iOS)?\//, 'Edge'],
-  [/OPR\//, 'Opera'],
-  [/SamsungBrowser\//, 'Samsung Internet'],
-  [/(?:Firefox|FxiOS)\//, 'Firefox'],
-  [/(?:Chrome|Chromium|CriOS)\//, 'Chrome'],
-  [/Version\/[\d.]+.*Safari\//, 'Safari'],
-];
+/** "Firefox on Windows" in each language the mails speak. */
+const WORDING: Record<Language, (browser: string, system: string) => string> = {
+  en: (browser, system) => `${browser} on ${system}`,
+  ko: (browser, system) => `${system}의 ${browser}`,
+};
 
-// Android and iOS user agents also name Linux and Mac OS X.
-const SYSTEMS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/Android/, 'Android'],
-  [/iPhone|iPad|iPod/, 'iOS'],
-  [/Windows/, 'Windows'],
-  [/Mac OS X|Macintosh/, 'macOS'],
-  [/CrOS/, 'ChromeOS'],
-  [/Linux/, 'Linux'],
-];
-
-/** The column that stores the label is varchar(200). */
+/** The columns that store a name are varchar(200). */
 const MAX_LENGTH = 200;
 
-const find = (table: ReadonlyArray<readonly [RegExp, string]>, userAgent: string) => table.find(([pattern]) => pattern.test(userAgent))?.[1];
-
-const inEnglish = (browser: string, system: string) => `${browser} on ${system}`;
+/**
+ * bowser's name for a browser, less what says nothing: "Mozilla" is what it answers for an agent
+ * it does not know, and "Samsung Internet for Android" would read "… for Android on Android".
+ */
+function browserName(parsed: Bowser.Parser.ParsedResult): string | null {
+  const name = parsed.browser.name?.replace(/ for (Android|iOS)$/, '').trim();
+  return name && name !== 'Mozilla' ? name : null;
+}
 
 /**
- * "Firefox on Linux" for a browser and system we know (`on` words it in another language), the raw
- * user agent (up to 200 characters) when we do not know both, null when there is none.
+ * "Firefox on Windows" for a browser and system bowser knows (worded in `language`), the browser
+ * alone when the system is unknown, null when there is no user agent or no browser to name.
  */
-export function deviceName(userAgent: string | null | undefined, on: (browser: string, system: string) => string = inEnglish): string | null {
+export function deviceName(userAgent: string | null | undefined, language: Language = 'en'): string | null {
   if (!userAgent) return null;
-  const browser = find(BROWSERS, userAgent);
-  const system = find(SYSTEMS, userAgent);
-  return browser && system ? on(browser, system) : userAgent.slice(0, MAX_LENGTH);
+  const parsed = Bowser.parse(userAgent);
+  const browser = browserName(parsed);
+  if (!browser) return null;
+  const system = parsed.os.name?.trim();
+  return (system ? WORDING[language](browser, system) : browser).slice(0, MAX_LENGTH);
 }

@@ -13,6 +13,8 @@ export interface RequestContext {
   language: Language | null;
   /** The GraphQL operation's name once Apollo has resolved it (see operationNamePlugin), for the error log. */
   operationName?: string | null;
+  /** Work queued by runAfterResponse, run once the answer has gone out. */
+  afterResponse?: Array<() => void>;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -48,9 +50,17 @@ export function readRequestContext(request: Pick<FastifyRequest, 'headers' | 'ip
  */
 export function registerRequestContext(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
-    const context = readRequestContext(request);
+    const context: RequestContext = { ...readRequestContext(request), afterResponse: [] };
     contextOf.set(request, context);
     reply.header('X-Request-Id', context.requestId);
+    const runQueued = () => {
+      const queued = context.afterResponse ?? [];
+      context.afterResponse = undefined;
+      for (const task of queued) task();
+    };
+    // 'close' too: a client that hung up after its sign-in went through is still told about it.
+    reply.raw.once('finish', runQueued);
+    reply.raw.once('close', runQueued);
     runInRequestContext(context, done);
   });
   fastify.addHook('preHandler', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
@@ -58,6 +68,28 @@ export function registerRequestContext(fastify: FastifyInstance): void {
     if (context) runInRequestContext(context, done);
     else done();
   });
+}
+
+/**
+ * Runs `task` once the current request's answer has gone out (at once, on the next turn, outside a
+ * request), in the request's context (its client address, user agent and language): work the
+ * client need not wait for, such as deciding and sending a mail. `task` must not throw.
+ */
+export function runAfterResponse(task: () => Promise<void>): void {
+  const context = storage.getStore();
+  const run = () => {
+    const running = storage.run(context as RequestContext, task).finally(() => runningAfterResponse.delete(running));
+    runningAfterResponse.add(running);
+  };
+  if (context?.afterResponse) context.afterResponse.push(run);
+  else setImmediate(run);
+}
+
+const runningAfterResponse = new Set<Promise<void>>();
+
+/** Resolves once the work runAfterResponse started has ended (a graceful shutdown waits for it, and tests do). */
+export async function afterResponseWorkDone(): Promise<void> {
+  while (runningAfterResponse.size > 0) await Promise.allSettled([...runningAfterResponse]);
 }
 
 /** "::ffff:10.0.0.1" is how Node shows an IPv4 client on a dual-stack socket: keep it as 10.0.0.1. */

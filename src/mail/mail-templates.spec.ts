@@ -31,6 +31,25 @@ describe('mail templates', () => {
   });
 });
 
+describe('the new-sign-in mail', () => {
+  const values = { when: 'Mon, 02 Mar 2026 09:00:00 GMT', device: 'Safari on macOS', location: 'Seoul, KR', ipAddress: '211.234.10.10', link: 'https://id.example/sign-in-report?token=sir_x', days: 7 };
+
+  it('says when, which device, where and from which address, with the link and how long it works', () => {
+    const mail = renderMail(MailKind.NEW_DEVICE_SIGN_IN, values);
+    for (const line of ['When: Mon, 02 Mar 2026 09:00:00 GMT', 'Device: Safari on macOS', 'Place: Seoul, KR (approximate', 'Address: 211.234.10.10', 'https://id.example/sign-in-report?token=sir_x', 'valid for 7 days']) {
+      expect(mail.text).toContain(line);
+    }
+    expect(mail.subject).not.toContain('sir_');
+  });
+
+  it('says what it does not know, in words', () => {
+    const mail = renderMail(MailKind.NEW_DEVICE_SIGN_IN, { ...values, device: null, location: null, ipAddress: null }, 'ko');
+    expect(mail.text).toContain('기기: 알 수 없는 기기');
+    expect(mail.text).toContain('위치: 알 수 없음');
+    expect(renderMail(MailKind.NEW_DEVICE_SIGN_IN, { ...values, location: null }).text).toContain('Place: unknown');
+  });
+});
+
 describe('mail in Korean', () => {
   it('writes every kind of mail in Korean as well as English, with the same values', () => {
     for (const kind of Object.values(MailKind)) {

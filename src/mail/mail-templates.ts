@@ -23,6 +23,7 @@ export enum MailKind {
   PASSKEY_REQUIRED = 'PASSKEY_REQUIRED',
   RECOVERY_CODES_LOW = 'RECOVERY_CODES_LOW',
   AUTHENTICATOR_REPLACED = 'AUTHENTICATOR_REPLACED',
+  NEW_DEVICE_SIGN_IN = 'NEW_DEVICE_SIGN_IN',
 }
 
 interface TemplateSource {
@@ -159,6 +160,19 @@ const english: Record<MailKind, TemplateSource> = {
       SIGNATURE_EN,
     ],
   },
+  NEW_DEVICE_SIGN_IN: {
+    subject: 'New sign-in to your account',
+    paragraphs: [
+      'Your account was signed in to from a device or place it has not used in the last 90 days.',
+      'When: {{when}}',
+      'Device: {{#if device}}{{device}}{{else}}an unknown device{{/if}}',
+      'Place: {{#if location}}{{location}} (approximate, from the address){{else}}unknown{{/if}}',
+      'Address: {{#if ipAddress}}{{ipAddress}}{{else}}unknown{{/if}}',
+      'If this was you, you can ignore this message.',
+      "If this wasn't you, open this link: it signs that device out, forgets every remembered device, and mails you a link to choose a new password: {{link}}",
+      'The link works once and is valid for {{days}} days.',
+    ],
+  },
   TWO_FACTOR_RESET_BY_ADMIN: {
     subject: 'An administrator turned off 2-step verification for your account',
     paragraphs: [
@@ -292,6 +306,19 @@ const korean: Record<MailKind, TemplateSource> = {
       '{{when}}에 계정의 인증 앱이 교체되었습니다. 이제 새 앱의 코드만 사용할 수 있으며 이전 앱으로는 로그인할 수 없습니다.',
       '복구 코드, 패스키와 기억된 기기는 그대로입니다.',
       SIGNATURE_KO,
+    ],
+  },
+  NEW_DEVICE_SIGN_IN: {
+    subject: '계정에 새로운 로그인이 있습니다',
+    paragraphs: [
+      '최근 90일 동안 사용하지 않은 기기나 위치에서 계정에 로그인했습니다.',
+      '일시: {{when}}',
+      '기기: {{#if device}}{{device}}{{else}}알 수 없는 기기{{/if}}',
+      '위치: {{#if location}}{{location}} (주소로 추정한 대략적인 위치){{else}}알 수 없음{{/if}}',
+      '주소: {{#if ipAddress}}{{ipAddress}}{{else}}알 수 없음{{/if}}',
+      '본인이 로그인했다면 이 메일은 무시하셔도 됩니다.',
+      '본인이 아니라면 다음 링크를 여세요. 그 기기를 로그아웃시키고 기억된 기기를 모두 해제하며, 새 비밀번호를 정할 수 있는 링크를 메일로 보내드립니다: {{link}}',
+      '이 링크는 한 번만 사용할 수 있으며 {{days}}일 동안 유효합니다.',
     ],
   },
   TWO_FACTOR_RESET_BY_ADMIN: {

@@ -24,7 +24,7 @@ import { OrganizationEntity } from './entities/organization.entity';
 import { OrganizationRole } from './models/organization-role.model';
 import { Organization, OrganizationMember, OrganizationSecuritySettings } from './models/organization.model';
 import { isManagerRole, mayAddDirectly, mayMoveBetweenRoles, ROLE_RANK, type SharedMembership, standsAtOrAboveEverywhere } from './utils/role-rules.util';
-import { demandsPhishingResistant, memberSetupDeadline, requirementStart, TWO_FACTOR_REMINDER_HOURS_BEFORE } from './utils/two-factor-requirement.util';
+import { demandsPhishingResistant, isPastSetupDeadline, memberSetupDeadline, requirementStart, TWO_FACTOR_REMINDER_HOURS_BEFORE } from './utils/two-factor-requirement.util';
 import { AllowedSecondFactors } from './models/allowed-second-factors.model';
 import { PasskeyPresence } from '../common/passkey-presence';
 
@@ -402,8 +402,7 @@ export class OrganizationsService {
 
   private async isOverdueForTwoFactorSetup(caller: SessionUser, db: EntityManager): Promise<boolean> {
     if (caller.twoFactorEnabledAt) return false;
-    const deadline = await this.twoFactorSetupDeadline(caller.id, db);
-    return deadline !== null && deadline.getTime() <= this.clock.now().getTime();
+    return isPastSetupDeadline(await this.twoFactorSetupDeadline(caller.id, db), this.clock.now());
   }
 
   /**

@@ -39,6 +39,8 @@ export const PASSWORD_RESET_MAILS_PER_RECIPIENT_PER_HOUR = 3;
 export const INVITATION_MAILS_PER_RECIPIENT_PER_HOUR = 20;
 /** Security notices per recipient address; past it they are dropped (and logged), never blocking. */
 export const NOTICES_PER_RECIPIENT_PER_HOUR = 20;
+/** New-sign-in mails per account each hour: a burst of sign-ins from new places is told, not flooded. */
+export const SIGN_IN_ALERTS_PER_ACCOUNT_PER_HOUR = 3;
 /** Invitations mailed per organization each hour. */
 export const INVITATIONS_PER_ORGANIZATION_PER_HOUR = 50;
 /** Invitations from one organization to one address each hour (re-sending replaces the link). */
@@ -75,6 +77,7 @@ export class ThrottlingService {
   private readonly invitationsPerOrganization: RateLimiterPostgres;
   private readonly invitationsPerOrganizationAndRecipient: RateLimiterPostgres;
   private readonly invitationsPerInviter: RateLimiterPostgres;
+  private readonly signInAlerts: RateLimiterPostgres;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -125,6 +128,18 @@ export class ThrottlingService {
     this.invitationsPerOrganization = limiter('invitation-org', INVITATIONS_PER_ORGANIZATION_PER_HOUR, 60 * 60);
     this.invitationsPerOrganizationAndRecipient = limiter('invitation-org-to', INVITATIONS_PER_ORGANIZATION_AND_RECIPIENT_PER_HOUR, 60 * 60);
     this.invitationsPerInviter = limiter('invitation-by', INVITATIONS_PER_INVITER_PER_DAY, 24 * 60 * 60);
+    this.signInAlerts = limiter('sign-in-alert', SIGN_IN_ALERTS_PER_ACCOUNT_PER_HOUR, 60 * 60);
+  }
+
+  /** Counts a new-sign-in mail for this account: false past the hourly cap (the mail is not sent). */
+  async countSignInAlert(userId: string): Promise<boolean> {
+    try {
+      await this.signInAlerts.consume(userId);
+      return true;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return false;
+      throw rejection;
+    }
   }
 
   /**

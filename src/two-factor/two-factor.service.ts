@@ -17,6 +17,7 @@ import { MailService } from '../mail/mail.service';
 import type { OrganizationMember } from '../organizations/models/organization.model';
 import { OrganizationsService } from '../organizations/organizations.service';
 import { mayResetSecondFactorOf } from '../organizations/utils/role-rules.util';
+import { isPastSetupDeadline } from '../organizations/utils/two-factor-requirement.util';
 import { type ClaimedPasskeyAnswer, PasskeysService } from '../passkeys/passkeys.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 import { formatWait } from '../throttling/lock-ladder';
@@ -64,7 +65,7 @@ export class TwoFactorService {
       enabledAt ? this.recoveryCodes.countRemaining(session.userId) : Promise.resolve(0),
       enabledAt ? Promise.resolve(null) : this.setup.pendingStep(session.userId),
       this.organizations.listRequiringTwoFactor(session.userId),
-      enabledAt ? Promise.resolve(null) : this.organizations.twoFactorSetupDeadline(session.userId),
+      this.organizations.twoFactorSetupDeadline(session.userId),
       enabledAt ? this.passkeys.count(session.userId) : Promise.resolve(0),
       this.organizations.passkeyRequirement(session.userId),
     ]);
@@ -76,7 +77,9 @@ export class TwoFactorService {
       setupStep,
       requiredByOrganization: requiringOrganizations.length > 0,
       requiringOrganizations,
-      setupRequiredBy: deadline,
+      setupRequiredBy: enabledAt ? null : deadline,
+      // Turning 2FA off does not restart the grace period: the deadline stays where the requirement put it.
+      setupRequiredByIfDisabled: enabledAt && !isPastSetupDeadline(deadline, this.clock.now()) ? deadline : null,
       phishingResistantRequired: passkeyRule !== null,
       passkeyRequiredBy: passkeyRule && passkeyCount === 0 ? passkeyRule.deadline : null,
     };

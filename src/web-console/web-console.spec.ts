@@ -39,7 +39,7 @@ describe('web console routes', () => {
     expect((await app.inject('/assets/missing.js')).statusCode).toBe(404);
   });
 
-  it.each(['/reset-password', '/invitations/accept'])('sends the mailed link %s on to the console route after the #, token and all', async (path) => {
+  it.each(['/reset-password', '/invitations/accept', '/sign-in-report'])('sends the mailed link %s on to the console route after the #, token and all', async (path) => {
     const res = await (await consoleApp()).inject(`${path}?token=abc%2Bdef`);
     expect(res.statusCode).toBe(302);
     expect(res.headers.location).toBe(`/#${path}?token=abc%2Bdef`);

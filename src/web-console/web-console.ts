@@ -11,8 +11,8 @@ export function webConsoleDirectory(): string | undefined {
   return CANDIDATES.find((dir) => existsSync(join(dir, 'index.html')));
 }
 
-/** Paths of the links we mail (password reset, invitation); each opens the console's screen of the same path. */
-export const MAILED_LINK_PATHS = ['/reset-password', '/invitations/accept'] as const;
+/** Paths of the links we mail (password reset, invitation, 'This wasn't me'); each opens the console's screen of the same path. */
+export const MAILED_LINK_PATHS = ['/reset-password', '/invitations/accept', '/sign-in-report'] as const;
 
 let warned = false;
 

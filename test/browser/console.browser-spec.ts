@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
+import { ko } from '../../web/src/i18n/ko';
 import { acceptInvitation, invitationTokenFor, inviteOrganizationMember } from '../support/invitations';
 import type { TestApp } from '../support/test-app';
 import { totpCode } from '../support/two-factor';
@@ -71,7 +72,7 @@ describe('web console', () => {
     await page.getByLabel(en.setup.emailCode).fill(await mailedCode(t, email, mailsBefore));
     await button(page, en.setup.verify).click();
     await heading(page, en.setup.scanTitle);
-    const secret = (await page.getByTestId('manual-key').textContent())!.trim();
+    const secret = (await page.getByTestId('manual-key').textContent())!.replaceAll(' ', '');
     if (shots) await screenshot(page, `${shots}-qr`);
     t.clock.advanceSeconds(30);
     await page.getByLabel(en.setup.appCode).fill(totpCode(secret, t.clock));
@@ -127,7 +128,9 @@ describe('web console', () => {
     for (const label of ['Account name', 'My Key', 'Key Type', 'Time Based', owner.email]) {
       await manualKey.getByText(label, { exact: true }).waitFor();
     }
-    owner.secret = (await page.getByTestId('manual-key').textContent())!.trim();
+    // Shown in groups of four, the way people read a key out; the app takes it with or without the spaces.
+    expect(await page.getByTestId('manual-key').textContent()).toMatch(/^[A-Z2-7]{4}( [A-Z2-7]{4}){7}$/);
+    owner.secret = (await page.getByTestId('manual-key').textContent())!.replaceAll(' ', '');
     expect(owner.secret).toMatch(/^[A-Z2-7]{32}$/);
     await screenshot(page, 'enrollment-qr');
 
@@ -301,6 +304,8 @@ describe('web console', () => {
     await button(page, '만들기').click();
     await page.getByRole('link', { name: 'Acme' }).click();
     await heading(page, 'Acme · 보안 설정');
+    // The admin has no 2FA yet: the hint says saving needs it, before the refusal does.
+    await page.getByText(ko.organizations.requireHint).waitFor();
     await page.getByLabel('조직의 모든 사용자에게 2단계 인증 의무화').check();
     await page.getByLabel('유예 기간(시간)').fill('24');
     await button(page, '저장').click();
@@ -340,7 +345,7 @@ describe('web console', () => {
     await heading(page, '2단계 인증 앱으로 QR코드 스캔');
     for (const label of ['계정 이름', '내 키', '키 유형', '시간 기준']) await page.locator('.manual-key').getByText(label, { exact: true }).waitFor();
     await screenshot(page, 'ko-enrollment-qr');
-    const secret = (await page.getByTestId('manual-key').textContent())!.trim();
+    const secret = (await page.getByTestId('manual-key').textContent())!.replaceAll(' ', '');
     t.clock.advanceSeconds(30);
     await page.getByLabel('앱에서 확인한 인증번호').fill(totpCode(secret, t.clock));
     await button(page, '인증').click();
@@ -359,6 +364,7 @@ describe('web console', () => {
     await button(page, '조직 관리').click();
     await page.getByRole('link', { name: 'Acme' }).click();
     await page.getByLabel('조직의 모든 사용자에게 2단계 인증 의무화').check();
+    await expect(page.getByText(ko.organizations.requireHint).count()).resolves.toBe(0);
     await page.getByLabel('유예 기간(시간)').fill('24');
     await button(page, '저장').click();
     await page.getByText('저장했습니다.').waitFor();

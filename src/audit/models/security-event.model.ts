@@ -35,6 +35,8 @@ export enum SecurityEventType {
   ORGANIZATION_WEBHOOK_DELETED = 'ORGANIZATION_WEBHOOK_DELETED',
   RECOVERY_CODES_LOW = 'RECOVERY_CODES_LOW',
   AUTHENTICATOR_REPLACED = 'AUTHENTICATOR_REPLACED',
+  NEW_DEVICE_SIGN_IN = 'NEW_DEVICE_SIGN_IN',
+  SIGN_IN_REPORTED_UNRECOGNIZED = 'SIGN_IN_REPORTED_UNRECOGNIZED',
 }
 
 registerEnumType(SecurityEventType, {
@@ -78,6 +80,12 @@ registerEnumType(SecurityEventType, {
     ORGANIZATION_WEBHOOK_CREATED: { description: 'An OWNER (user) added a webhook to the organization.' },
     ORGANIZATION_WEBHOOK_DELETED: { description: 'An OWNER (user) deleted a webhook of the organization.' },
     RECOVERY_CODES_LOW: { description: 'A used recovery code left 3 or fewer of the set; the user was mailed (once per set).' },
+    NEW_DEVICE_SIGN_IN: {
+      description: 'A full sign-in from a device and place the account had not signed in from in 90 days; the user was mailed, with a link to report it (at most 3 mails an hour).',
+    },
+    SIGN_IN_REPORTED_UNRECOGNIZED: {
+      description: "The user reported a new sign-in as not theirs (reportUnrecognizedSignIn): that session and every trusted device ended, and a password reset link was mailed.",
+    },
     AUTHENTICATOR_REPLACED: { description: "The authenticator app moved to a new phone (confirmAuthenticatorReplacement): the old app's codes stopped working; nothing else changed." },
   },
 });

@@ -35,4 +35,13 @@ export class Session {
 
   @Field(() => String, { nullable: true, description: 'The user agent that signed in; null when unknown.' })
   userAgent: string | null;
+
+  @Field(() => String, { nullable: true, description: "Browser and operating system read from the user agent, e.g. 'Firefox on Windows'; null when unknown." })
+  device: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Approximate place of the address, from an offline database shipped with the server, e.g. 'Seoul, KR'; null for private and unknown addresses.",
+  })
+  location: string | null;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEVICE_TOKEN_PREFIX,
   SESSION_TOKEN_PREFIX,
+  SIGN_IN_REPORT_TOKEN_PREFIX,
   generateOpaqueToken,
   hashOpaqueToken,
   looksLikeOpaqueToken,
@@ -31,5 +32,8 @@ describe('opaque tokens', () => {
     expect(looksLikeOpaqueToken(session + 'x', SESSION_TOKEN_PREFIX)).toBe(false);
     expect(looksLikeOpaqueToken("ses_' OR 1=1 --", SESSION_TOKEN_PREFIX)).toBe(false);
     expect(looksLikeOpaqueToken('', SESSION_TOKEN_PREFIX)).toBe(false);
+    const report = generateOpaqueToken(SIGN_IN_REPORT_TOKEN_PREFIX);
+    expect(looksLikeOpaqueToken(report, SIGN_IN_REPORT_TOKEN_PREFIX)).toBe(true);
+    expect(looksLikeOpaqueToken(report, SESSION_TOKEN_PREFIX)).toBe(false);
   });
 });

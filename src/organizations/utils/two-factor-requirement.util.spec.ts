@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memberSetupDeadline, requirementStart } from './two-factor-requirement.util';
+import { isPastSetupDeadline, memberSetupDeadline, requirementStart } from './two-factor-requirement.util';
 
 const earlier = new Date('2026-03-01T00:00:00Z');
 const now = new Date('2026-03-02T09:00:00Z');
@@ -31,5 +31,14 @@ describe('memberSetupDeadline', () => {
 
   it('is the later moment itself with no grace period', () => {
     expect(memberSetupDeadline(earlier, now, 0)).toEqual(now);
+  });
+});
+
+describe('isPastSetupDeadline', () => {
+  it('is true from the deadline on, false before it and without one', () => {
+    expect(isPastSetupDeadline(now, now)).toBe(true);
+    expect(isPastSetupDeadline(earlier, now)).toBe(true);
+    expect(isPastSetupDeadline(new Date(now.getTime() + 1), now)).toBe(false);
+    expect(isPastSetupDeadline(null, now)).toBe(false);
   });
 });

@@ -26,6 +26,11 @@ export function memberSetupDeadline(requirementStartedAt: Date, joinedAt: Date, 
   return new Date(countsFrom + gracePeriodHours * 3_600_000);
 }
 
+/** Whether a setup deadline has come: from then on a user without 2FA can only set it up. */
+export function isPastSetupDeadline(deadline: Date | null, now: Date): boolean {
+  return deadline !== null && deadline.getTime() <= now.getTime();
+}
+
 /** A reminder is mailed once a day before the deadline, when the grace period is longer than that. */
 export const TWO_FACTOR_REMINDER_HOURS_BEFORE = 24;
 

@@ -49,6 +49,13 @@ export class TwoFactorStatus {
   })
   setupRequiredBy: Date | null;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When 2FA is on, an organization requires it and its grace period still runs: the end of that period, by which the user would have to set 2FA up again after turning it off. Null when nothing requires it, when 2FA is off (see setupRequiredBy), or when the period is over: turning 2FA off then leaves only setup open at once.',
+  })
+  setupRequiredByIfDisabled: Date | null;
+
   @Field({ description: 'True when an organization of the user accepts only phishing-resistant factors for their role.' })
   phishingResistantRequired: boolean;
 

@@ -13,6 +13,7 @@ import { ReissueScreen } from '../screens/two-factor/ReissueScreen';
 import { ResetPasswordScreen } from '../screens/reset-password/ResetPasswordScreen';
 import { SecondStep } from '../screens/second-step/SecondStep';
 import { SessionsTab } from '../screens/sessions/SessionsTab';
+import { SignInReportScreen } from '../screens/sign-in-report/SignInReportScreen';
 import { SetupScreen } from '../screens/two-factor/SetupScreen';
 import { SignIn } from '../screens/sign-in/SignIn';
 import { SignUp } from '../screens/sign-up/SignUp';
@@ -36,6 +37,7 @@ export const ROUTES: Route[] = [
   { path: '/forgot-password', phase: 'signedOut', render: () => <ForgotPasswordScreen /> },
   { path: '/reset-password', phase: 'any', render: () => <ResetPasswordScreen /> },
   { path: '/invitations/accept', phase: 'any', render: () => <AcceptInvitationScreen /> },
+  { path: '/sign-in-report', phase: 'any', render: () => <SignInReportScreen /> },
   { path: '/second-step', phase: 'secondFactor', render: () => <SecondStep /> },
   { path: '/forced-setup', phase: 'forcedSetup', render: () => <ForcedSetupScreen /> },
   { path: '/account/two-factor', phase: 'signedIn', render: () => <TwoFactorTab /> },

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { request } from '../../api/client';
+import { useSession } from '../../app/session';
 import { useI18n } from '../../i18n';
 import { Checkbox, ErrorText, Field, Form, Notice, Select, useAction } from '../../components/forms';
 import type { AllowedSecondFactors } from '../../gql/graphql';
@@ -8,10 +9,11 @@ import { UpdateOrganizationSecuritySettingsDocument } from './operations';
 
 /**
  * 'Organization Management > Security Settings'. The console does not pre-judge who may save: the
- * API refuses an admin without 2FA, and its reason is what the person reads.
+ * API refuses an admin without 2FA, and its reason is what the person reads; a hint says so beforehand.
  */
 export function SecuritySettingsPanel({ organization, reload }: { organization: Organization; reload: () => void }) {
   const { t, formatDateTime } = useI18n();
+  const session = useSession();
   const settings = organization.securitySettings;
   const [requireTwoFactor, setRequireTwoFactor] = useState(settings.requireTwoFactor);
   const [graceHours, setGraceHours] = useState(String(settings.twoFactorGracePeriodHours));
@@ -35,8 +37,9 @@ export function SecuritySettingsPanel({ organization, reload }: { organization: 
     <>
       <h2>{t.organizations.securityTab}</h2>
       <Form onSubmit={() => void save.run()}>
+        {/* Every save needs the admin's own 2FA (the API refuses it otherwise): said only to those without it. */}
+        {!session.user?.twoFactorEnabled && <p className="hint">{t.organizations.requireHint}</p>}
         <Checkbox label={t.organizations.requireTwoFactor} checked={requireTwoFactor} onChange={(e) => setRequireTwoFactor(e.target.checked)} />
-        <p className="hint">{t.organizations.requireHint}</p>
         <Field
           label={t.organizations.graceHours}
           hint={t.organizations.graceHint}

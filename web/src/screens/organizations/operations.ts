@@ -56,7 +56,7 @@ export const UpdateOrganizationSecuritySettingsDocument = graphql(`
 export const OrganizationSecurityEventsDocument = graphql(`
   query OrganizationSecurityEvents($organizationId: ID!) {
     organizationSecurityEvents(organizationId: $organizationId, first: 50) {
-      id type occurredAt ipAddress userAgent user { email } actor { email }
+      id type occurredAt ipAddress userAgent device location user { email } actor { email }
     }
   }
 `);

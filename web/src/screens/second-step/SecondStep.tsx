@@ -66,7 +66,7 @@ export function SecondStep() {
         </button>
       </Form>
       <UsePasskey rememberDevice={rememberDevice} />
-      <div className="actions">
+      <div className="actions links">
         <button
           type="button"
           className="link"

@@ -8,6 +8,8 @@ export interface EventRow {
   occurredAt: string;
   ipAddress?: string | null;
   userAgent?: string | null;
+  device?: string | null;
+  location?: string | null;
   user?: { email: string } | null;
   actor?: { email: string } | null;
 }
@@ -26,7 +28,9 @@ export function EventList({ events, showAccount }: { events: EventRow[]; showAcc
             {event.actor && <span className="hint"> ({t.events.byActor(event.actor.email)})</span>}
           </td>
           {showAccount && <td>{event.user?.email ?? ''}</td>}
-          <td className="small">{[event.ipAddress, event.userAgent].filter(Boolean).join(' · ')}</td>
+          <td className="small" title={event.userAgent ?? undefined}>
+            {[event.ipAddress, event.location, event.device ?? event.userAgent].filter(Boolean).join(' · ')}
+          </td>
         </tr>
       ))}
     </DataTable>

@@ -8,7 +8,7 @@ import { EventList, type EventRow } from './EventList';
 
 const MySecurityEventsDocument = graphql(`
   query MySecurityEvents {
-    mySecurityEvents(first: 50) { id type occurredAt ipAddress userAgent actor { email } }
+    mySecurityEvents(first: 50) { id type occurredAt ipAddress userAgent device location actor { email } }
   }
 `);
 

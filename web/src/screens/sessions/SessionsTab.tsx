@@ -5,12 +5,11 @@ import type { SessionsQuery } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
 import { ErrorText, Notice, useAction } from '../../components/forms';
 import { AccountLayout } from '../account/AccountLayout';
-import { deviceName } from './device-name';
 import { DataTable } from '../../components/data-table';
 
 const SessionsDocument = graphql(`
   query Sessions {
-    sessions { id current level createdAt lastSeenAt ipAddress userAgent }
+    sessions { id current level createdAt lastSeenAt ipAddress userAgent device location }
   }
 `);
 
@@ -50,7 +49,7 @@ export function SessionsTab() {
       <ErrorText error={load.error ?? revoke.error} />
       {revoked && <Notice>{t.sessions.signedOut}</Notice>}
       {sessions && (
-        <DataTable columns={[t.sessions.device, t.sessions.ipAddress, t.sessions.signedIn, t.sessions.lastSeen]} actions={t.sessions.signOut}>
+        <DataTable columns={[t.sessions.device, t.sessions.ipAddress, t.sessions.place, t.sessions.signedIn, t.sessions.lastSeen]} actions={t.sessions.signOut}>
           {sessions.map((session) => (
             <SessionRow key={session.id} session={session} busy={revoke.busy} onRevoke={() => void revoke.run(session.id)} />
           ))}
@@ -62,7 +61,7 @@ export function SessionsTab() {
 
 function SessionRow({ session, busy, onRevoke }: { session: Session; busy: boolean; onRevoke: () => void }) {
   const { t, formatDateTime } = useI18n();
-  const device = deviceName(session.userAgent, t);
+  const device = session.device ?? t.sessions.unknownDevice;
   return (
     <tr aria-current={session.current ? 'true' : undefined}>
       <td>
@@ -71,6 +70,7 @@ function SessionRow({ session, busy, onRevoke }: { session: Session; busy: boole
         {session.level === 'PASSWORD' && <span className="badge">{t.sessions.pendingSecondStep}</span>}
       </td>
       <td>{session.ipAddress ?? t.sessions.unknownAddress}</td>
+      <td>{session.location ?? t.sessions.unknownPlace}</td>
       <td>{formatDateTime(session.createdAt)}</td>
       <td>{session.lastSeenAt ? formatDateTime(session.lastSeenAt) : t.never}</td>
       <td>

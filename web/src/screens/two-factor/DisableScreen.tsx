@@ -1,74 +1,89 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { request } from '../../api/client';
 import { navigate } from '../../app/router';
+import { useSession } from '../../app/session';
+import type { TwoFactorStatusQuery } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
-import { CodeOrRecoveryCode, type SecondFactorKind } from '../../components/code-or-recovery-code';
-import { ErrorText, Field, Form, useAction } from '../../components/forms';
+import { ErrorText } from '../../components/forms';
 import { AccountLayout } from '../account/AccountLayout';
-import { DisableTwoFactorDocument } from './operations';
+import { DisableTwoFactorDocument, TwoFactorStatusDocument } from './operations';
+import { PasswordThenFactor } from './PasswordThenFactor';
+
+type Status = TwoFactorStatusQuery['twoFactorStatus'];
 
 /**
  * 'Disable 2-Step Verification': password → 'Next' → an authentication code or a recovery code.
- * The password is checked with the code in one call (the API has no separate password check).
+ * When an organization requires 2FA, a warning comes first and says what turning it off leads to,
+ * before anything is asked or changed.
  */
 export function DisableScreen() {
-  const { t } = useI18n();
-  const [step, setStep] = useState<'password' | 'factor' | 'done'>('password');
-  const [password, setPassword] = useState('');
-  const [method, setMethod] = useState<SecondFactorKind>('code');
-  const [code, setCode] = useState('');
-  const disable = useAction(async () => {
-    await request(DisableTwoFactorDocument, { input: { password, [method]: code.trim() } });
-    setPassword('');
-    setStep('done');
-  });
+  const { t, formatDateTime } = useI18n();
+  const session = useSession();
+  const [status, setStatus] = useState<Status | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [step, setStep] = useState<'warning' | 'confirm' | 'done'>('confirm');
+  useEffect(() => {
+    request(TwoFactorStatusDocument)
+      .then(({ twoFactorStatus }) => {
+        setStatus(twoFactorStatus);
+        if (twoFactorStatus.requiredByOrganization) setStep('warning');
+      })
+      .catch(setLoadError);
+  }, []);
   const back = () => navigate('/account/two-factor');
+  const organizations = (s: Status) => s.requiringOrganizations.map((organization) => organization.name).join(', ');
 
   return (
     <AccountLayout current="/account/two-factor">
       <h2>{t.disable.title}</h2>
-      {step === 'password' && (
-        <Form onSubmit={() => setStep('factor')}>
-          <p>{t.disable.passwordIntro}</p>
-          <Field label={t.disable.password} type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+      <ErrorText error={loadError} />
+      {!status && !loadError && <p>{t.loading}</p>}
+      {status && step === 'warning' && (
+        <section aria-labelledby="disable-required">
+          <h3 id="disable-required">{t.disable.requiredTitle}</h3>
+          <p className="warning">
+            {status.setupRequiredByIfDisabled
+              ? t.disable.requiredUntil(organizations(status), formatDateTime(status.setupRequiredByIfDisabled))
+              : t.disable.requiredAtOnce(organizations(status))}
+          </p>
+          <p>{t.disable.removes}</p>
           <div className="actions end">
-            <button type="button" onClick={back}>
-              {t.cancel}
+            <button type="button" className="primary" onClick={back}>
+              {t.disable.keepOn}
             </button>
-            <button type="submit" className="primary">
-              {t.next}
+            <button type="button" className="danger" onClick={() => setStep('confirm')}>
+              {t.disable.continueAnyway}
             </button>
           </div>
-        </Form>
-      )}
-      {step === 'factor' && (
-        <section aria-labelledby="disable-factor">
-          <h3 id="disable-factor">{t.disable.factorTitle}</h3>
-          <p>{t.disable.factorIntro}</p>
-          <Form onSubmit={() => void disable.run()}>
-            <CodeOrRecoveryCode name="disable-method" labels={t.disable} kind={method} onKindChange={setMethod} value={code} onChange={setCode} />
-            <ErrorText error={disable.error} />
-            <div className="actions end">
-              <button
-                type="button"
-                onClick={() => {
-                  disable.setError(null);
-                  setStep('password');
-                }}
-              >
-                {t.back}
-              </button>
-              <button type="submit" className="danger" disabled={disable.busy}>
-                {t.disable.submit}
-              </button>
-            </div>
-          </Form>
         </section>
       )}
-      {step === 'done' && (
+      {status && step === 'confirm' && (
+        <PasswordThenFactor
+          passwordIntro={t.disable.passwordIntro}
+          factorIntro={t.disable.factorIntro}
+          submitLabel={t.disable.submit}
+          danger
+          onCancel={back}
+          onConfirm={async (input) => {
+            await request(DisableTwoFactorDocument, { input });
+            if (session.user) session.setUser({ ...session.user, twoFactorEnabled: false });
+            setStep('done');
+          }}
+        >
+          {!status.requiredByOrganization && <p>{t.disable.removes}</p>}
+        </PasswordThenFactor>
+      )}
+      {status && step === 'done' && (
         <section aria-labelledby="disable-done">
           <h3 id="disable-done">{t.disable.doneTitle}</h3>
-          <p role="status">{t.disable.doneText}</p>
+          {/* What the warning said, now true: the deadline is the one read before turning it off. */}
+          <p role="status" className={status.requiredByOrganization ? 'warning' : undefined}>
+            {!status.requiredByOrganization
+              ? t.disable.doneText
+              : status.setupRequiredByIfDisabled
+                ? t.twoFactor.requiredBy(formatDateTime(status.setupRequiredByIfDisabled))
+                : t.twoFactor.requiredNow}
+          </p>
           <button type="button" className="primary" onClick={back}>
             {t.done}
           </button>

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { request } from '../../api/client';
 import { navigate } from '../../app/router';
-import { CodeOrRecoveryCode, type SecondFactorKind } from '../../components/code-or-recovery-code';
 import { ErrorText, Field, Form, useAction } from '../../components/forms';
 import { useI18n } from '../../i18n';
 import { AccountLayout } from '../account/AccountLayout';
 import { EnrollmentKey, type EnrollmentLike } from './EnrollmentKey';
 import { ConfirmAuthenticatorReplacementDocument, StartAuthenticatorReplacementDocument } from './operations';
+import { PasswordThenFactor } from './PasswordThenFactor';
 
 /**
  * 'Move to a new phone': password → a code of the current app (or a recovery code) → the new
@@ -14,67 +14,30 @@ import { ConfirmAuthenticatorReplacementDocument, StartAuthenticatorReplacementD
  */
 export function MoveScreen() {
   const { t } = useI18n();
-  const [step, setStep] = useState<'password' | 'factor' | 'app' | 'done'>('password');
-  const [password, setPassword] = useState('');
-  const [method, setMethod] = useState<SecondFactorKind>('code');
-  const [code, setCode] = useState('');
+  const [step, setStep] = useState<'confirm' | 'app' | 'done'>('confirm');
   const [newCode, setNewCode] = useState('');
   const [enrollment, setEnrollment] = useState<EnrollmentLike | null>(null);
-  const start = useAction(async () => {
-    const { startAuthenticatorReplacement } = await request(StartAuthenticatorReplacementDocument, { input: { password, [method]: code.trim() } });
-    setPassword('');
-    setEnrollment(startAuthenticatorReplacement);
-    setStep('app');
-  });
   const confirm = useAction(async () => {
     await request(ConfirmAuthenticatorReplacementDocument, { code: newCode.trim() });
     setStep('done');
   });
   const back = () => navigate('/account/two-factor');
-  const cancelButton = (
-    <button type="button" onClick={back}>
-      {t.cancel}
-    </button>
-  );
 
   return (
     <AccountLayout current="/account/two-factor">
       <h2>{t.move.title}</h2>
-      {step === 'password' && (
-        <Form onSubmit={() => setStep('factor')}>
-          <p>{t.move.intro}</p>
-          <Field label={t.disable.password} type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-          <div className="actions end">
-            {cancelButton}
-            <button type="submit" className="primary">
-              {t.next}
-            </button>
-          </div>
-        </Form>
-      )}
-      {step === 'factor' && (
-        <section aria-labelledby="move-factor">
-          <h3 id="move-factor">{t.disable.factorTitle}</h3>
-          <p>{t.move.factorIntro}</p>
-          <Form onSubmit={() => void start.run()}>
-            <CodeOrRecoveryCode name="move-method" labels={t.disable} kind={method} onKindChange={setMethod} value={code} onChange={setCode} />
-            <ErrorText error={start.error} />
-            <div className="actions end">
-              <button
-                type="button"
-                onClick={() => {
-                  start.setError(null);
-                  setStep('password');
-                }}
-              >
-                {t.back}
-              </button>
-              <button type="submit" className="primary" disabled={start.busy}>
-                {t.next}
-              </button>
-            </div>
-          </Form>
-        </section>
+      {step === 'confirm' && (
+        <PasswordThenFactor
+          passwordIntro={t.move.intro}
+          factorIntro={t.move.factorIntro}
+          submitLabel={t.next}
+          onCancel={back}
+          onConfirm={async (input) => {
+            const { startAuthenticatorReplacement } = await request(StartAuthenticatorReplacementDocument, { input });
+            setEnrollment(startAuthenticatorReplacement);
+            setStep('app');
+          }}
+        />
       )}
       {step === 'app' && enrollment && (
         <section aria-labelledby="move-app">
@@ -86,7 +49,9 @@ export function MoveScreen() {
             <Field label={t.move.newCode} inputMode="numeric" autoComplete="one-time-code" maxLength={6} required value={newCode} onChange={(e) => setNewCode(e.target.value)} />
             <ErrorText error={confirm.error} />
             <div className="actions end">
-              {cancelButton}
+              <button type="button" onClick={back}>
+                {t.cancel}
+              </button>
               <button type="submit" className="primary" disabled={confirm.busy}>
                 {t.setup.verify}
               </button>

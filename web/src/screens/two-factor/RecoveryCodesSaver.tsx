@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useI18n } from '../../i18n';
+import { useClipboard } from '../../components/clipboard';
 import { Checkbox, ErrorText, Notice } from '../../components/forms';
 
 /**
@@ -23,17 +24,8 @@ export function RecoveryCodesSaver({
 }) {
   const { t } = useI18n();
   const [saved, setSaved] = useState(false);
-  const [copyResult, setCopyResult] = useState<'copied' | 'failed' | null>(null);
+  const clipboard = useClipboard();
   const fileText = `${t.recoveryCodes.fileHeading(issuer, email)}\n\n${codes.join('\n')}\n`;
-
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(codes.join('\n'));
-      setCopyResult('copied');
-    } catch {
-      setCopyResult('failed');
-    }
-  };
 
   const download = () => {
     const url = URL.createObjectURL(new Blob([fileText], { type: 'text/plain;charset=utf-8' }));
@@ -57,15 +49,15 @@ export function RecoveryCodesSaver({
         ))}
       </ul>
       <div className="actions">
-        <button type="button" onClick={() => void copy()}>
+        <button type="button" onClick={() => void clipboard.copy(codes.join('\n'))}>
           {t.recoveryCodes.copy}
         </button>
         <button type="button" onClick={download}>
           {t.recoveryCodes.download}
         </button>
       </div>
-      {copyResult === 'copied' && <Notice>{t.recoveryCodes.copied}</Notice>}
-      {copyResult === 'failed' && (
+      {clipboard.result === 'copied' && <Notice>{t.recoveryCodes.copied}</Notice>}
+      {clipboard.result === 'failed' && (
         <p className="error" role="alert">
           {t.recoveryCodes.copyFailed}
         </p>

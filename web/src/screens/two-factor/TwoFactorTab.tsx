@@ -67,7 +67,8 @@ export function TwoFactorTab() {
             </>
           ) : (
             <>
-              <p>{t.twoFactor.recommended}</p>
+              {/* 'Optional' would contradict the organization's requirement shown above. */}
+              {!status.requiredByOrganization && <p>{t.twoFactor.recommended}</p>}
               <button type="button" className="primary" onClick={() => navigate('/account/two-factor/setup')}>
                 {t.twoFactor.activate}
               </button>

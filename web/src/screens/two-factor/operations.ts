@@ -2,7 +2,10 @@ import { graphql } from '../../gql';
 
 export const TwoFactorStatusDocument = graphql(`
   query TwoFactorStatus {
-    twoFactorStatus { enabled enabledAt recoveryCodesRemaining requiredByOrganization setupRequiredBy setupStep passkeyCount phishingResistantRequired passkeyRequiredBy }
+    twoFactorStatus {
+      enabled enabledAt recoveryCodesRemaining requiredByOrganization setupRequiredBy setupRequiredByIfDisabled setupStep passkeyCount phishingResistantRequired passkeyRequiredBy
+      requiringOrganizations { id name }
+    }
   }
 `);
 
