@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { afterResponseWorkDone, currentRequestContext, registerRequestContext, runAfterResponse } from './request-context';
+import { afterResponseWorkDone, currentRequestContext, languageOf, registerRequestContext, runAfterResponse } from './request-context';
 
 /** A Fastify app with the request context, behind one trusted proxy, and one route that queues work. */
 async function appQueuingWork(seen: Array<string | null | undefined>, seenBeforeAnswer: number[]) {
@@ -54,5 +54,15 @@ describe('runAfterResponse', () => {
     await new Promise((resolve) => setImmediate(resolve));
     await afterResponseWorkDone();
     expect(ran).toBe(true);
+  });
+});
+
+describe('languageOf', () => {
+  it("picks the best of our languages by the header's weights, and null when it names none", () => {
+    expect(languageOf('ko-KR,ko;q=0.9,en-US;q=0.8')).toBe('ko');
+    expect(languageOf('en-GB,en;q=0.9')).toBe('en');
+    expect(languageOf('fr-FR;q=1, ko;q=0.5, en;q=0.7')).toBe('en');
+    expect(languageOf('fr-FR,de')).toBeNull();
+    expect(languageOf('ko-KR,ko;q=0.9,en-US;q=0.8')).toBe('ko');
   });
 });

@@ -32,13 +32,27 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{8,64}$/;
 
 const contextOf = new WeakMap<FastifyRequest, RequestContext>();
 
+/** Browsers send a handful of distinct Accept-Language values: each is negotiated once. */
+const languageByHeader = new Map<string, Language | null>();
+const LANGUAGE_CACHE_SIZE = 256;
+
+/** The best of our languages for an Accept-Language header, or null when it names none of them. */
+export function languageOf(acceptLanguage: string): Language | null {
+  let language = languageByHeader.get(acceptLanguage);
+  if (language !== undefined) return language;
+  language = (new Negotiator({ headers: { 'accept-language': acceptLanguage } }).language([...LANGUAGES]) as Language | undefined) ?? null;
+  if (languageByHeader.size >= LANGUAGE_CACHE_SIZE) languageByHeader.clear();
+  languageByHeader.set(acceptLanguage, language);
+  return language;
+}
+
 /** The request's id (the client's X-Request-Id when it is a plain one) and its client. */
 export function readRequestContext(request: Pick<FastifyRequest, 'headers' | 'ip'>): RequestContext {
   const offered = request.headers['x-request-id'];
   const requestId = typeof offered === 'string' && REQUEST_ID_PATTERN.test(offered) ? offered : randomUUID();
   const userAgent = request.headers['user-agent']?.slice(0, 512) ?? null;
   const acceptLanguage = request.headers['accept-language'];
-  const language = acceptLanguage ? ((new Negotiator(request).language([...LANGUAGES]) as Language | undefined) ?? null) : null;
+  const language = acceptLanguage ? languageOf(acceptLanguage) : null;
   return { requestId, ipAddress: plainIp(request.ip), userAgent, language };
 }
 
