@@ -1,4 +1,4 @@
-import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
 import { addMember, newOrganization } from '../support/organizations';
@@ -7,6 +7,7 @@ import type { TestApp } from '../support/test-app';
 import { type EnabledTwoFactor, newUserWithTwoFactor, totpCode } from '../support/two-factor';
 import type { SignedIn } from '../support/operations';
 import { button, type ConsolePage, heading, launchChromium, openConsole, screenshot, startConsoleServer } from './support/console-browser';
+import { PasskeyDevice } from './support/passkey-device';
 
 /** The console's words these tests click and read, in each language. */
 interface Labels {
@@ -59,15 +60,10 @@ describe('web console: an organization that accepts only passkeys from its admin
   });
 
   /** A new tab with a virtual passkey-capable device of its own, saying yes to every check. */
-  async function deviceTab(): Promise<{ page: Page; cdp: CDPSession }> {
+  async function deviceTab(): Promise<{ page: Page; device: PasskeyDevice }> {
     const console = await openConsole(browser, baseUrl);
     opened.push(console);
-    const cdp = await console.context.newCDPSession(console.page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
-    return { page: console.page, cdp };
+    return { page: console.page, device: await PasskeyDevice.attach(console.page) };
   }
 
   /** An ADMIN of a fresh organization whose rule (2FA required, no grace) accepts only passkeys from admins. */
@@ -98,7 +94,12 @@ describe('web console: an organization that accepts only passkeys from its admin
     await button(page, labels.secondStep.submit).click();
   }
 
-  async function registerAndSignInAgain(page: Page, admin: SignedIn, labels: Labels, shot: string) {
+  /**
+   * From the hold: adds a key, signs out and signs in with the key alone, picked from the email
+   * field's autofill (the virtual device answers the waiting request at once, as a person picking it
+   * would) or through the button (the autofill's request then waits, as when nobody picks from it).
+   */
+  async function registerAndSignInAgain(page: Page, device: PasskeyDevice, admin: SignedIn, labels: Labels, way: 'autofill' | 'button', shot: string) {
     await heading(page, labels.setup.passkeyHoldTitle);
     await page.getByText(labels.setup.passkeyHoldIntro(organizationName)).waitFor();
     await page.getByText(labels.setup.passkeyHoldNoKey).waitFor();
@@ -108,19 +109,28 @@ describe('web console: an organization that accepts only passkeys from its admin
     await button(page, labels.passkeys.create).click();
     await page.getByText(labels.setup.passkeyHoldAdded('Laptop')).waitFor();
 
-    await button(page, labels.setup.passkeyHoldSignOut).click();
-    await heading(page, labels.signIn.title);
-    await button(page, labels.signIn.withPasskey).click();
+    const from = (await device.requests()).length;
+    if (way === 'autofill') {
+      await button(page, labels.setup.passkeyHoldSignOut).click();
+      await expect.poll(async () => (await device.requests()).slice(from)).toEqual([{ mediation: 'conditional', aborted: false, outcome: 'answered' }]);
+    } else {
+      await device.answerAtOnce(false);
+      await button(page, labels.setup.passkeyHoldSignOut).click();
+      await heading(page, labels.signIn.title);
+      await device.pendingAutofill();
+      await device.answerAtOnce(true);
+      await button(page, labels.signIn.withPasskey).click();
+    }
     await heading(page, labels.account.title);
     await page.getByRole('button', { name: labels.header.profileMenu(admin.email) }).waitFor();
   }
 
   it('holds an admin who signed in with an app code until a passkey is registered and used', async () => {
     const admin = await heldAdmin();
-    const { page } = await deviceTab();
+    const { page, device } = await deviceTab();
 
     await signInWithCode(page, admin, EN);
-    await registerAndSignInAgain(page, admin, EN, 'passkey-rule-held');
+    await registerAndSignInAgain(page, device, admin, EN, 'autofill', 'passkey-rule-held');
 
     // The passkey session is not held: the organization's pages open.
     await page.getByRole('button', { name: en.header.profileMenu(admin.email) }).click();
@@ -131,11 +141,11 @@ describe('web console: an organization that accepts only passkeys from its admin
 
   it('in Korean', async () => {
     const admin = await heldAdmin();
-    const { page } = await deviceTab();
+    const { page, device } = await deviceTab();
     await button(page, '한국어').click();
 
     await signInWithCode(page, admin, KO);
-    await registerAndSignInAgain(page, admin, KO, 'ko-passkey-rule-held');
+    await registerAndSignInAgain(page, device, admin, KO, 'button', 'ko-passkey-rule-held');
     expect(opened[1]!.problems.splice(0)).toEqual([]);
   });
 });
