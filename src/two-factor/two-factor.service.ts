@@ -15,9 +15,10 @@ import type { SecondFactorWrite } from '../common/statement-params';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import type { OrganizationMember } from '../organizations/models/organization.model';
+import { MembershipsService } from '../organizations/memberships.service';
 import { OrganizationsService } from '../organizations/organizations.service';
+import { type PasskeyRequirement, TwoFactorRequirementService } from '../organizations/two-factor-requirement.service';
 import { mayResetSecondFactorOf } from '../organizations/utils/role-rules.util';
-import { isPastSetupDeadline } from '../organizations/utils/two-factor-requirement.util';
 import { type ClaimedPasskeyAnswer, PasskeysService } from '../passkeys/passkeys.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 import { formatWait } from '../throttling/lock-ladder';
@@ -51,6 +52,8 @@ export class TwoFactorService {
     private readonly trustedDevices: TrustedDevicesService,
     private readonly users: UsersService,
     private readonly organizations: OrganizationsService,
+    private readonly memberships: MembershipsService,
+    private readonly requirement: TwoFactorRequirementService,
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsService,
     private readonly throttling: ThrottlingService,
@@ -61,13 +64,13 @@ export class TwoFactorService {
 
   async status(session: AuthenticatedSession): Promise<TwoFactorStatus> {
     const enabledAt = session.user.twoFactorEnabledAt;
-    const [recoveryCodesRemaining, setupStep, requiringOrganizations, deadline, passkeyCount, passkeyRule] = await Promise.all([
+    const [recoveryCodesRemaining, setupStep, requiringOrganizations, deadlines, passkeyCount, passkeyRule] = await Promise.all([
       enabledAt ? this.recoveryCodes.countRemaining(session.userId) : Promise.resolve(0),
       enabledAt ? Promise.resolve(null) : this.setup.pendingStep(session.userId),
       this.organizations.listRequiringTwoFactor(session.userId),
-      this.organizations.twoFactorSetupDeadline(session.userId),
+      this.requirement.statusDeadlines(session.user),
       enabledAt ? this.passkeys.count(session.userId) : Promise.resolve(0),
-      this.organizations.passkeyRequirement(session.userId),
+      this.requirement.passkeyRequirement(session.userId),
     ]);
     return {
       enabled: enabledAt !== null,
@@ -77,9 +80,8 @@ export class TwoFactorService {
       setupStep,
       requiredByOrganization: requiringOrganizations.length > 0,
       requiringOrganizations,
-      setupRequiredBy: enabledAt ? null : deadline,
-      // Turning 2FA off does not restart the grace period: the deadline stays where the requirement put it.
-      setupRequiredByIfDisabled: enabledAt && !isPastSetupDeadline(deadline, this.clock.now()) ? deadline : null,
+      setupRequiredBy: deadlines.setupRequiredBy,
+      setupRequiredByIfDisabled: deadlines.setupRequiredByIfDisabled,
       phishingResistantRequired: passkeyRule !== null,
       passkeyRequiredBy: passkeyRule && passkeyCount === 0 ? passkeyRule.deadline : null,
     };
@@ -97,7 +99,7 @@ export class TwoFactorService {
     }
     const given = exactlyOneLoginFactor(input);
     const rememberDevice = Boolean(input.rememberDevice);
-    const passkeyRule = await this.organizations.passkeyRequirement(session.userId);
+    const passkeyRule = await this.requirement.passkeyRequirement(session.userId);
     if ('kind' in given && given.kind === 'totp') await this.refuseAppCodeUnderPasskeyRule(session.userId, passkeyRule);
     const attempt = await this.throttling.secondFactorAttempt(session.userId);
     let factor: SecondFactor;
@@ -149,7 +151,7 @@ export class TwoFactorService {
    * spent and no wrong try is counted. A recovery code still works, into a session held to passkey
    * registration, so that a lost key can be replaced.
    */
-  private async refuseAppCodeUnderPasskeyRule(userId: string, rule: Awaited<ReturnType<OrganizationsService['passkeyRequirement']>>): Promise<void> {
+  private async refuseAppCodeUnderPasskeyRule(userId: string, rule: PasskeyRequirement): Promise<void> {
     if (!rule || (await this.passkeys.count(userId)) === 0) return;
     throw AppError.forbidden(
       `${rule.organizations.join(', ')} accepts only a passkey or a security key for your role: use your passkey. Lost it? Use a recovery code, then add a new passkey.`,
@@ -201,15 +203,15 @@ export class TwoFactorService {
     let remainingRecoveryCodes: number | null = null;
     let reset: { userId: string; role: OrganizationMember['role']; joinedAt: Date; organizationName: string; requiredNow: boolean };
     try {
-      reset = await this.organizations.inManagedOrganization(session.userId, input.organizationId, async (db, callerRole, organization) => {
-        const member = await this.organizations.findMember(db, organization.id, input.userId);
+      reset = await this.memberships.inManagedOrganization(session.userId, input.organizationId, async (db, callerRole, organization) => {
+        const member = await this.memberships.findMember(db, organization.id, input.userId);
         if (member.userId === session.userId) {
           throw AppError.forbidden('You cannot reset your own 2-step verification: turn it off yourself (disableTwoFactor), or ask another owner or admin.');
         }
         if (!mayResetSecondFactorOf(callerRole, member.role)) {
           throw AppError.forbidden("Only an owner can reset an owner's 2-step verification.");
         }
-        await this.organizations.requireStandingOver(
+        await this.memberships.requireStandingOver(
           db,
           session.userId,
           member.userId,
@@ -228,13 +230,13 @@ export class TwoFactorService {
         await this.trustedDevices.revokeAll(member.userId, db);
         await this.sessions.revokeAll(member.userId, db);
         // Recorded in every organization of the member: each one's admins see their member lost their factors.
-        for (const organizationId of await this.organizations.organizationIdsOf(member.userId, db)) {
+        for (const organizationId of await this.memberships.organizationIdsOf(member.userId, db)) {
           await this.securityEvents.record(
             { type: SecurityEventType.TWO_FACTOR_RESET_BY_ADMIN, userId: member.userId, actorUserId: session.userId, organizationId },
             db,
           );
         }
-        const requiredNow = (await this.organizations.twoFactorSetupDeadline(member.userId, db)) !== null;
+        const requiredNow = await this.requirement.isRequiredOf(member.userId, db);
         return { ...member, organizationName: organization.name, requiredNow };
       });
     } catch (error) {
