@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvitationsService } from '../src/invitations/invitations.service';
 import { DataPruningService } from '../src/maintenance/data-pruning.service';
-import { OrganizationsService } from '../src/organizations/organizations.service';
+import { TwoFactorRequirementService } from '../src/organizations/two-factor-requirement.service';
 import {
   acceptInvitation,
   declineInvitation,
@@ -405,14 +405,14 @@ describe('the 2FA requirement and joining', () => {
 
     const required = await t.inbox.waitFor(member.email, /“Strict” now requires 2-step verification/);
     expect(required.text).toContain(deadline);
-    const organizations = t.app.get(OrganizationsService);
-    expect(await organizations.sendDueTwoFactorReminders(new Date(startedAt + 47 * HOUR_MS))).toBe(0);
+    const requirement = t.app.get(TwoFactorRequirementService);
+    expect(await requirement.sendDueTwoFactorReminders(new Date(startedAt + 47 * HOUR_MS))).toBe(0);
     // Runs at the same moment on two instances, then again: one reminder.
-    const runs = await Promise.all([48, 48, 50].map((hours) => organizations.sendDueTwoFactorReminders(new Date(startedAt + hours * HOUR_MS))));
+    const runs = await Promise.all([48, 48, 50].map((hours) => requirement.sendDueTwoFactorReminders(new Date(startedAt + hours * HOUR_MS))));
     expect(runs.reduce((a, b) => a + b, 0)).toBe(1);
     const reminder = await t.inbox.waitFor(member.email, /Reminder: set up 2-step verification/);
     expect(reminder.text).toContain(deadline);
-    expect(await organizations.sendDueTwoFactorReminders(new Date(startedAt + 60 * HOUR_MS))).toBe(0);
+    expect(await requirement.sendDueTwoFactorReminders(new Date(startedAt + 60 * HOUR_MS))).toBe(0);
     expect(t.inbox.countTo(member.email, /Reminder/)).toBe(1);
     expect(t.inbox.countTo(secured.email, /requires 2-step|Reminder/)).toBe(0);
     expect(t.inbox.countTo(owner.email, /requires 2-step|Reminder/)).toBe(0);
@@ -426,9 +426,9 @@ describe('the 2FA requirement and joining', () => {
     const joiner = await newUser(t);
     const joinedAt = t.clock.now().getTime();
     await addMember(t, owner.token, organizationId, joiner.email);
-    const organizations = t.app.get(OrganizationsService);
-    expect(await organizations.sendDueTwoFactorReminders(new Date(joinedAt + 23 * HOUR_MS))).toBe(0);
-    expect(await organizations.sendDueTwoFactorReminders(new Date(joinedAt + 24 * HOUR_MS))).toBe(1);
+    const requirement = t.app.get(TwoFactorRequirementService);
+    expect(await requirement.sendDueTwoFactorReminders(new Date(joinedAt + 23 * HOUR_MS))).toBe(0);
+    expect(await requirement.sendDueTwoFactorReminders(new Date(joinedAt + 24 * HOUR_MS))).toBe(1);
     const reminder = await t.inbox.waitFor(joiner.email, /Reminder/);
     expect(reminder.text).toContain(new Date(joinedAt + 48 * HOUR_MS).toUTCString());
   });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_FIELDS, errorCode, login, me, mySecurityEvents, type SignedIn } from './support/operations';
-import { addPasskey, listPasskeys, pendingWithOptions } from './support/passkeys';
+import { addPasskey, listPasskeys, pendingWithOptions, signInWithPasskey } from './support/passkeys';
 import { SoftwareAuthenticator } from './support/software-authenticator';
 import { startTestApp, type TestApp } from './support/test-app';
-import { type EnabledTwoFactor, newUserWithTwoFactor, totpCode, verifyLoginSecondFactor } from './support/two-factor';
+import { type EnabledTwoFactor, newUserWithTwoFactor, totpCode, trustedDevices, verifyLoginSecondFactor } from './support/two-factor';
 
 /** One-step passkey sign-in (../shared/api/next/passwordless.graphql): each refusal is an attack that must fail. */
 
@@ -61,13 +61,27 @@ describe('finishPasskeySignIn', () => {
     expect((await listPasskeys(t, token)).data!.passkeys).toEqual([expect.objectContaining({ discoverable: true })]);
   });
 
-  it('remembers the browser when asked, as the second step does', async () => {
+  it('remembers the browser only when asked, as the second step does: a listed device, a mail, and for this account only', async () => {
     const { user, authenticator } = await userWithPasskey();
-    const signedIn = await finishPasskeySignIn(authenticator.authenticate(await signInOptions()), true);
-    const deviceToken = signedIn.data!.finishPasskeySignIn.trustedDeviceToken as string;
+    const notAsked = (await finishPasskeySignIn(authenticator.authenticate(await signInOptions()))).data!.finishPasskeySignIn;
+    expect(notAsked.trustedDeviceToken).toBeNull();
+    expect((await trustedDevices(t, notAsked.accessToken)).data!.trustedDevices).toEqual([]);
+
+    const mails = t.inbox.messages.length;
+    const signedIn = (await finishPasskeySignIn(authenticator.authenticate(await signInOptions()), true)).data!.finishPasskeySignIn;
+    const deviceToken = signedIn.trustedDeviceToken as string;
     expect(deviceToken).toMatch(/^\w+_/);
+    expect((await trustedDevices(t, signedIn.accessToken)).data!.trustedDevices).toHaveLength(1);
+    await t.inbox.waitFor(user.email, /A new device will skip 2-step verification/, mails);
+    const events = (await mySecurityEvents(t, signedIn.accessToken)).data!.mySecurityEvents as Array<{ type: string }>;
+    expect(events.slice(0, 2).map((e) => e.type).sort()).toEqual(['PASSKEY_SIGN_IN_SUCCEEDED', 'TRUSTED_DEVICE_ADDED']);
+
     const again = await login(t, { email: user.email, password: user.password, trustedDeviceToken: deviceToken });
     expect(again.data!.login.status).toBe('AUTHENTICATED');
+    // Someone else's password with this browser's token still asks for their second factor.
+    const other = await newUserWithTwoFactor(t);
+    const theirs = await login(t, { email: other.email, password: other.password, trustedDeviceToken: deviceToken });
+    expect(theirs.data!.login).toMatchObject({ status: 'SECOND_FACTOR_REQUIRED', trustedDeviceToken: null });
   });
 
   it('refuses a replayed assertion', async () => {
@@ -89,6 +103,14 @@ describe('finishPasskeySignIn', () => {
     const { user, authenticator } = await userWithPasskey();
     const { options } = await pendingWithOptions(t, user);
     expectInvalidCredentials(await finishPasskeySignIn(authenticator.authenticate(options)));
+  });
+
+  it("does not let a sign-in challenge's answer finish someone's second step", async () => {
+    const { user, authenticator } = await userWithPasskey();
+    const { pending } = await pendingWithOptions(t, user);
+    const refused = await signInWithPasskey(t, pending, authenticator.authenticate(await signInOptions()));
+    expect(errorCode(refused)).toBe('INVALID_CODE');
+    expect((await me(t, pending)).errors?.[0]?.extensions.code).toBe('SECOND_FACTOR_REQUIRED');
   });
 
   it('refuses an assertion made without user verification', async () => {

@@ -160,6 +160,10 @@ describe('an admin without a passkey under the rule', () => {
     expect(errorCode(await mySecurityEvents(t, within.accessToken))).toBe('TWO_FACTOR_SETUP_REQUIRED');
     const after = (await verifyLoginSecondFactor(t, await pending(admin), { code: freshCode(admin) })).data!.verifyLoginSecondFactor;
     expect(after.status).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    // The app code's session is held: nothing but registering a key (and the few open operations).
+    expect(errorCode(await mySecurityEvents(t, after.accessToken))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect(errorCode(await organizationMembers(t, after.accessToken, organizationId))).toBe('TWO_FACTOR_SETUP_REQUIRED');
+    expect((await status(after.accessToken))!.passkeyRequiredBy).toBe(new Date(joinedAt + 4 * HOUR * 1000).toISOString());
     const key = await addPasskey(t, admin, after.accessToken);
     const full = await signInWithKey(admin, key.authenticator);
     expect((await organizationMembers(t, full, organizationId)).errors).toBeUndefined();

@@ -15,8 +15,7 @@ import { type SecondFactorWrite, StatementParams } from '../common/statement-par
 import { deviceName } from '../common/device-name.util';
 import { locationOf } from '../common/ip-location.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { OrganizationsService } from '../organizations/organizations.service';
-import { isPastSetupDeadline } from '../organizations/utils/two-factor-requirement.util';
+import { type PasskeyRequirement, TwoFactorRequirementService } from '../organizations/two-factor-requirement.service';
 import { toUser } from '../users/models/user.model';
 import { SessionEntity, SessionLevel } from './entities/session.entity';
 import { AuthPayload, AuthStatus } from './models/auth-payload.model';
@@ -31,9 +30,6 @@ export const PENDING_SESSION_MINUTES = 10;
 export const MAX_SECOND_FACTOR_FAILURES_PER_SESSION = 5;
 /** last_seen_at is refreshed at most this often, so the guard does not write on every request. */
 const LAST_SEEN_RESOLUTION_SECONDS = 60;
-
-/** OrganizationsService.passkeyRequirement's answer: null when no rule holds the user's roles. */
-type PasskeyRule = Awaited<ReturnType<OrganizationsService['passkeyRequirement']>>;
 
 /** A session just created, with the only copy of its token. */
 export interface IssuedSession {
@@ -63,7 +59,7 @@ export class SessionsService {
   constructor(
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly organizations: OrganizationsService,
+    private readonly requirement: TwoFactorRequirementService,
     private readonly trustedDevices: TrustedDevicesService,
     private readonly securityEvents: SecurityEventsService,
     private readonly passkeyPresence: PasskeyPresence,
@@ -252,7 +248,7 @@ export class SessionsService {
   }
 
   /** The AuthPayload a client sees for a session it was just given (with the user's passkey rule when the caller already read it). */
-  async payloadFor(issued: IssuedSession, passkeyRule?: PasskeyRule): Promise<AuthPayload> {
+  async payloadFor(issued: IssuedSession, passkeyRule?: PasskeyRequirement): Promise<AuthPayload> {
     return {
       accessToken: issued.token,
       status: await this.statusOf(issued.session.level, issued.user, issued.session.passkeyVerified, passkeyRule),
@@ -261,12 +257,6 @@ export class SessionsService {
       trustedDeviceRejected: issued.trustedDeviceRejected ?? false,
       user: toUser(issued.user),
     };
-  }
-
-  /** True when an organization requires 2FA of this user, who has none, and its grace period is over. */
-  async isOverdueForTwoFactorSetup(user: { id: string; twoFactorEnabledAt: Date | null }): Promise<boolean> {
-    if (user.twoFactorEnabledAt) return false;
-    return isPastSetupDeadline(await this.organizations.twoFactorSetupDeadline(user.id), this.clock.now());
   }
 
   /**
@@ -355,9 +345,9 @@ export class SessionsService {
     );
   }
 
-  private async statusOf(level: SessionLevel, user: SessionUser, passkeyVerified: boolean, passkeyRule?: PasskeyRule): Promise<AuthStatus> {
+  private async statusOf(level: SessionLevel, user: SessionUser, passkeyVerified: boolean, passkeyRule?: PasskeyRequirement): Promise<AuthStatus> {
     if (level === SessionLevel.PASSWORD) return AuthStatus.SECOND_FACTOR_REQUIRED;
-    const held = (await this.isOverdueForTwoFactorSetup(user)) || (await this.isHeldForPasskey({ user, passkeyVerified }, passkeyRule));
+    const held = (await this.requirement.isOverdue(user)) || (await this.isHeldForPasskey({ user, passkeyVerified }, passkeyRule));
     return held ? AuthStatus.TWO_FACTOR_SETUP_REQUIRED : AuthStatus.AUTHENTICATED;
   }
 
@@ -366,9 +356,9 @@ export class SessionsService {
    * passkey (isHeldForPasskey). Asked only for users with 2FA on: one query, and a second only
    * while a rule's grace period runs.
    */
-  async isHeldForPasskey(session: { user: SessionUser; passkeyVerified: boolean }, knownRule?: PasskeyRule): Promise<boolean> {
+  async isHeldForPasskey(session: { user: SessionUser; passkeyVerified: boolean }, knownRule?: PasskeyRequirement): Promise<boolean> {
     if (!session.user.twoFactorEnabledAt || session.passkeyVerified) return false;
-    const rule = knownRule === undefined ? await this.organizations.passkeyRequirement(session.user.id) : knownRule;
+    const rule = knownRule === undefined ? await this.requirement.passkeyRequirement(session.user.id) : knownRule;
     return isHeldForPasskey(rule, session, this.clock.now(), () => this.passkeyPresence.has(session.user.id));
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SecurityEventsService } from '../audit/security-events.service';
-import { OrganizationsService } from '../organizations/organizations.service';
+import { MembershipsService } from '../organizations/memberships.service';
 import { PasskeysService } from '../passkeys/passkeys.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 import { UsersService } from '../users/users.service';
@@ -29,7 +29,7 @@ export const MEMBERS_REPORT_HEADER = [
 @Injectable()
 export class ExportsService {
   constructor(
-    private readonly organizations: OrganizationsService,
+    private readonly memberships: MembershipsService,
     private readonly securityEvents: SecurityEventsService,
     private readonly users: UsersService,
     private readonly recoveryCodes: RecoveryCodesService,
@@ -37,7 +37,7 @@ export class ExportsService {
   ) {}
 
   async securityEventsNdjson(callerId: string, organizationId: string): Promise<AsyncIterable<string>> {
-    await this.organizations.managerRole(callerId, organizationId);
+    await this.memberships.managerRole(callerId, organizationId);
     const events = this.securityEvents;
     return (async function* () {
       let after: string | null = null;
@@ -56,7 +56,7 @@ export class ExportsService {
   }
 
   async membersTwoFactorCsv(callerId: string, organizationId: string): Promise<AsyncIterable<string>> {
-    await this.organizations.managerRole(callerId, organizationId);
+    await this.memberships.managerRole(callerId, organizationId);
     return this.membersReport(organizationId);
   }
 
@@ -64,7 +64,7 @@ export class ExportsService {
     yield csvLine(MEMBERS_REPORT_HEADER);
     let after: string | null = null;
     for (;;) {
-      const members = await this.organizations.memberPage(organizationId, after, PAGE);
+      const members = await this.memberships.memberPage(organizationId, after, PAGE);
       if (members.length === 0) return;
       const ids = members.map((m) => m.userId);
       const [users, codes, passkeys, signIns] = await Promise.all([

@@ -12,7 +12,8 @@ import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
 import type { Organization } from '../organizations/models/organization.model';
-import { type OrganizationSummary, OrganizationsService } from '../organizations/organizations.service';
+import { MembershipsService, type OrganizationSummary } from '../organizations/memberships.service';
+import { OrganizationsService } from '../organizations/organizations.service';
 import type { OrganizationRole } from '../organizations/models/organization-role.model';
 import { isManagerRole, mayMoveBetweenRoles } from '../organizations/utils/role-rules.util';
 import { ThrottlingService } from '../throttling/throttling.service';
@@ -42,6 +43,7 @@ export class InvitationsService {
   constructor(
     @InjectRepository(OrganizationInvitationEntity) private readonly invitations: Repository<OrganizationInvitationEntity>,
     private readonly organizations: OrganizationsService,
+    private readonly memberships: MembershipsService,
     private readonly users: UsersService,
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsService,
@@ -49,7 +51,7 @@ export class InvitationsService {
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    organizations.onMembershipChange((db, change) => this.revokeWhatTheInviterCanNoLongerGrant(db, change));
+    memberships.onMembershipChange((db, change) => this.revokeWhatTheInviterCanNoLongerGrant(db, change));
   }
 
   /**
@@ -58,16 +60,16 @@ export class InvitationsService {
    */
   async invite(caller: SessionUser, input: InviteOrganizationMemberInput): Promise<OrganizationInvitation> {
     // Role first, then the limit: nobody outside the organization can spend its invitation budget.
-    await this.organizations.managerRole(caller.id, input.organizationId);
+    await this.memberships.managerRole(caller.id, input.organizationId);
     await this.throttling.countInvitation(input.organizationId.toLowerCase(), caller.id, input.email);
     // Looked up and counted before the transaction, which must not wait for a second pooled connection.
     const invitee = await this.users.findByEmail(input.email);
     const mail = await this.mail.reserve(input.email, 'invitation');
     const token = generateInvitationToken();
     const now = this.clock.now();
-    const { invitation, organization } = await this.organizations.inManagedOrganization(caller.id, input.organizationId, async (db, callerRole, organization) => {
+    const { invitation, organization } = await this.memberships.inManagedOrganization(caller.id, input.organizationId, async (db, callerRole, organization) => {
       if (!mayMoveBetweenRoles(callerRole, null, input.role)) throw AppError.forbidden('Only an owner can invite an OWNER.');
-      if (invitee && (await this.organizations.isMember(organization.id, invitee.id, db))) {
+      if (invitee && (await this.memberships.isMember(organization.id, invitee.id, db))) {
         throw new AppError(ErrorCode.CONFLICT, 'This person is already a member of the organization.');
       }
       // Inviting a pending address again replaces its invitation: the older link stops working.
@@ -110,7 +112,7 @@ export class InvitationsService {
 
   /** OWNER and ADMIN: pending invitations and those that ended within INVITATION_HISTORY_DAYS, newest first. */
   async listForOrganization(callerId: string, organizationId: string): Promise<OrganizationInvitation[]> {
-    await this.organizations.managerRole(callerId, organizationId);
+    await this.memberships.managerRole(callerId, organizationId);
     const rows = await this.invitations.find({
       where: { organizationId: organizationId.toLowerCase() },
       order: { createdAt: 'DESC', id: 'ASC' },
@@ -150,8 +152,8 @@ export class InvitationsService {
     const id = requireUuid(rawId, 'The invitation');
     const found = await this.invitations.findOneBy({ id });
     // Another organization's invitation looks exactly like one that does not exist.
-    if (!found || !(await this.organizations.isMember(found.organizationId, callerId))) throw AppError.notFound('The invitation');
-    await this.organizations.inManagedOrganization(callerId, found.organizationId, async (db, callerRole) => {
+    if (!found || !(await this.memberships.isMember(found.organizationId, callerId))) throw AppError.notFound('The invitation');
+    await this.memberships.inManagedOrganization(callerId, found.organizationId, async (db, callerRole) => {
       if (!mayMoveBetweenRoles(callerRole, null, found.role)) throw AppError.forbidden('Only an owner can revoke an invitation to OWNER.');
       // Conditional: an invitation accepted a moment ago stays accepted.
       const revoked = await db.update(OrganizationInvitationEntity, { id, status: 'PENDING' }, { status: 'REVOKED', closedAt: this.clock.now() });
@@ -181,11 +183,11 @@ export class InvitationsService {
       if (rows.length === 0) throw await this.whyNotUsable(tokenHash, caller, now);
       const { organization_id: joined, role, invited_by: inviter } = rows[0];
       // The inviter must still be able to grant the role: an admin removed since cannot come back through it.
-      const inviterRole = inviter && (await this.organizations.roleIn(db, joined, inviter));
+      const inviterRole = inviter && (await this.memberships.roleIn(db, joined, inviter));
       if (!inviterRole || !isManagerRole(inviterRole) || !mayMoveBetweenRoles(inviterRole, null, role)) {
         throw new AppError(ErrorCode.NOT_FOUND, NO_SUCH_INVITATION);
       }
-      await this.organizations.join(db, joined, caller.id, role);
+      await this.memberships.join(db, joined, caller.id, role);
       // The token came in a mail to this address.
       await this.users.confirmEmail(caller.id, db);
       await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_INVITATION_ACCEPTED, userId: caller.id, organizationId: joined }, db);
@@ -240,7 +242,7 @@ export class InvitationsService {
 
   private async describe(rows: OrganizationInvitationEntity[]): Promise<OrganizationInvitation[]> {
     const [organizations, inviters] = await Promise.all([
-      this.organizations.summaries(rows.map((row) => row.organizationId)),
+      this.memberships.summaries(rows.map((row) => row.organizationId)),
       this.users.findByIds([...new Set(rows.flatMap((row) => (row.invitedBy ? [row.invitedBy] : [])))]),
     ]);
     const inviterById = new Map(inviters.map((user) => [user.id, toUser(user)]));

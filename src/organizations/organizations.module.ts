@@ -6,10 +6,17 @@ import { UsersModule } from '../users/users.module';
 import { OrganizationMembershipEntity } from './entities/organization-membership.entity';
 import { OrganizationEntity } from './entities/organization.entity';
 import { OrganizationsResolver } from './organizations.resolver';
+import { MembershipsService } from './memberships.service';
 import { OrganizationsService } from './organizations.service';
+import { SecuritySettingsService } from './security-settings.service';
+import { TwoFactorRequirementService } from './two-factor-requirement.service';
 import { TwoFactorRemindersJob } from './two-factor-reminders.job';
 
-/** Organizations, members' roles and the 2FA requirement the global guard enforces. */
+/**
+ * Organizations and their members (OrganizationsService), the memberships other modules build on
+ * (MembershipsService), the security settings (SecuritySettingsService) and the 2FA requirement
+ * the global guard enforces (TwoFactorRequirementService).
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([OrganizationEntity, OrganizationMembershipEntity]),
@@ -17,7 +24,7 @@ import { TwoFactorRemindersJob } from './two-factor-reminders.job';
     MailModule,
     UsersModule,
   ],
-  providers: [OrganizationsService, OrganizationsResolver, TwoFactorRemindersJob],
-  exports: [OrganizationsService],
+  providers: [OrganizationsService, MembershipsService, SecuritySettingsService, TwoFactorRequirementService, OrganizationsResolver, TwoFactorRemindersJob],
+  exports: [OrganizationsService, MembershipsService, TwoFactorRequirementService],
 })
 export class OrganizationsModule {}

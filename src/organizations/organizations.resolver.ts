@@ -14,11 +14,15 @@ import {
 } from './dto/organization.inputs';
 import { Organization, OrganizationMember, OrganizationSecuritySettings } from './models/organization.model';
 import { OrganizationsService } from './organizations.service';
+import { SecuritySettingsService } from './security-settings.service';
 
 /** Every operation here needs a full session (deny by default); roles are checked in the service. */
 @Resolver()
 export class OrganizationsResolver {
-  constructor(private readonly organizations: OrganizationsService) {}
+  constructor(
+    private readonly organizations: OrganizationsService,
+    private readonly securitySettings: SecuritySettingsService,
+  ) {}
 
   /** Open during forced setup: a member must be able to see which organization requires 2FA. */
   @AllowDuringForcedTwoFactorSetup()
@@ -119,6 +123,6 @@ export class OrganizationsResolver {
     @CurrentSession() session: AuthenticatedSession,
     @Args('input', { description: 'The organization, whether 2FA is required, and the grace period.' }) input: UpdateOrganizationSecuritySettingsInput,
   ): Promise<OrganizationSecuritySettings> {
-    return this.organizations.updateSecuritySettings(session.user, input);
+    return this.securitySettings.update(session.user, input);
   }
 }

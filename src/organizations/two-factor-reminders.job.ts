@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { OrganizationsService } from './organizations.service';
+import { TwoFactorRequirementService } from './two-factor-requirement.service';
 
 /**
  * Mails the day-before reminders on the maintenance timer (DATA_PRUNE_INTERVAL_SECONDS; off under
@@ -15,7 +15,7 @@ export class TwoFactorRemindersJob implements OnApplicationBootstrap, BeforeAppl
   private running: Promise<unknown> | undefined;
 
   constructor(
-    private readonly organizations: OrganizationsService,
+    private readonly requirement: TwoFactorRequirementService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -24,7 +24,7 @@ export class TwoFactorRemindersJob implements OnApplicationBootstrap, BeforeAppl
     const seconds = this.config.dataPruneIntervalSeconds;
     if (seconds <= 0) return;
     this.timer = setInterval(() => {
-      this.running ??= this.organizations
+      this.running ??= this.requirement
         .sendDueTwoFactorReminders(this.clock.now())
         .catch((error: Error) => this.logger.error(`Reminders failed: ${error.message}`, error.stack))
         .finally(() => {

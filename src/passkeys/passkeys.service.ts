@@ -28,7 +28,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
-import { OrganizationsService } from '../organizations/organizations.service';
+import { TwoFactorRequirementService } from '../organizations/two-factor-requirement.service';
 import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
 import { UsersService } from '../users/users.service';
 import type { FinishPasskeyRegistrationInput } from './dto/passkey.inputs';
@@ -65,7 +65,7 @@ export class PasskeysService {
     private readonly mail: MailService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly organizations: OrganizationsService,
+    private readonly requirement: TwoFactorRequirementService,
     passkeyPresence: PasskeyPresence,
   ) {
     passkeyPresence.answerWith((userId) => this.passkeys.existsBy({ userId }));
@@ -177,7 +177,7 @@ export class PasskeysService {
   /** Needs the password again. */
   async remove(session: AuthenticatedSession, id: string, password: string): Promise<void> {
     await this.accounts.requirePassword(session.userId, password);
-    const rule = await this.organizations.passkeyRequirement(session.userId);
+    const rule = await this.requirement.passkeyRequirement(session.userId);
     const removed = await this.dataSource.transaction(async (db) => {
       // Locked: two removals at once cannot both see "another key is left".
       await this.users.lockTwoFactorState(session.userId, db);

@@ -7,14 +7,14 @@ import { AuthenticatorReplacementService } from './authenticator-replacement.ser
 import { StartAuthenticatorReplacementInput } from './dto/authenticator-replacement.inputs';
 import { MAX_CODE_INPUT_LENGTH } from './dto/two-factor.inputs';
 import { TotpEnrollment, TwoFactorStatus } from './models/two-factor.models';
-import { TwoFactorService } from './two-factor.service';
+import { TwoFactorStatusService } from './two-factor-status.service';
 
 /** Moving the authenticator app to a new phone. */
 @Resolver()
 export class AuthenticatorReplacementResolver {
   constructor(
     private readonly replacement: AuthenticatorReplacementService,
-    private readonly twoFactor: TwoFactorService,
+    private readonly statuses: TwoFactorStatusService,
   ) {}
 
   @Mutation(() => TotpEnrollment, {
@@ -42,6 +42,6 @@ export class AuthenticatorReplacementResolver {
   ): Promise<TwoFactorStatus> {
     if (code.length > MAX_CODE_INPUT_LENGTH) throw AppError.badInput([{ field: 'code', message: `must be at most ${MAX_CODE_INPUT_LENGTH} characters` }]);
     await this.replacement.confirm(session, code);
-    return this.twoFactor.status(session);
+    return this.statuses.status(session);
   }
 }

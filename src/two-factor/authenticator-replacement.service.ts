@@ -5,25 +5,25 @@ import { SecurityEventsService } from '../audit/security-events.service';
 import { AccountsService } from '../auth/accounts.service';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
-import { addMinutes, addSeconds, Clock } from '../common/clock';
+import { addMinutes, Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
-import { formatWait } from '../throttling/lock-ladder';
-import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
 import type { StartAuthenticatorReplacementInput } from './dto/authenticator-replacement.inputs';
 import type { TotpEnrollment } from './models/two-factor.models';
-import { LOW_RECOVERY_CODES, RecoveryCodesLowWarning } from './recovery-codes-low.warning';
+import { RecoveryCodesLowWarning } from './recovery-codes-low.warning';
+import { SecondFactorTries, WrongSecondFactor } from './second-factor-tries';
 import { TotpCredentials } from './totp-credentials';
 import { TwoFactorCrypto } from './two-factor-crypto';
+import { exactlyOneFactor, type TypedSecondFactor } from './utils/second-factor-input.util';
 import { totpEnrollment } from './utils/totp-enrollment.util';
 import { generateTotpSecret, matchTotpStep } from './utils/totp.util';
 
 /** As long as an unfinished setup: a move left half-way stops mattering after this. */
 export const REPLACEMENT_VALID_MINUTES = 30;
 
-class WrongFactor extends Error {}
+const TWO_FACTOR_PAUSED = (wait: string) => `Too many wrong codes: 2-step verification is paused for this account for ${wait}. We sent you an email.`;
 
 /**
  * Moving the authenticator app to a new phone without turning 2FA off: the password and a code of
@@ -40,7 +40,7 @@ export class AuthenticatorReplacementService {
     private readonly lowCodesWarning: RecoveryCodesLowWarning,
     private readonly accounts: AccountsService,
     private readonly crypto: TwoFactorCrypto,
-    private readonly throttling: ThrottlingService,
+    private readonly tries: SecondFactorTries,
     private readonly securityEvents: SecurityEventsService,
     private readonly mail: MailService,
     private readonly clock: Clock,
@@ -52,31 +52,22 @@ export class AuthenticatorReplacementService {
     requireTwoFactorOn(session);
     await this.accounts.requirePassword(session.userId, input.password);
     const secret = generateTotpSecret();
-    const attempt = await this.throttling.secondFactorAttempt(session.userId);
-    let remainingRecoveryCodes: number | null = null;
-    try {
-      await this.dataSource.transaction(async (db) => {
-        remainingRecoveryCodes = await this.useCurrentFactor(session.userId, factor, db);
-        // A newer start replaces an older one's secret: only the newest QR code can finish the move.
-        await db.query(`UPDATE totp_credentials SET replacement_encrypted_secret = $1, replacement_expires_at = $2 WHERE user_id = $3`, [
-          this.crypto.encrypt(secret, session.userId),
-          addMinutes(this.clock.now(), REPLACEMENT_VALID_MINUTES),
-          session.userId,
-        ]);
-      });
-    } catch (error) {
-      if (!(error instanceof WrongFactor)) {
-        await attempt.release();
-        throw error;
-      }
-      await this.endFailedAttempt(session, attempt);
-      throw new AppError(ErrorCode.INVALID_CODE, error.message);
-    }
-    await attempt.end(true);
-    if (remainingRecoveryCodes !== null) {
-      this.mail.sendNotice(session.user.email, MailKind.RECOVERY_CODE_USED, { remaining: remainingRecoveryCodes, low: remainingRecoveryCodes <= LOW_RECOVERY_CODES });
-      await this.lowCodesWarning.afterUse(session.user, remainingRecoveryCodes);
-    }
+    const remainingRecoveryCodes = await this.tries.run(
+      session.user,
+      () =>
+        this.dataSource.transaction(async (db) => {
+          const remaining = await this.useCurrentFactor(session.userId, factor, db);
+          // A newer start replaces an older one's secret: only the newest QR code can finish the move.
+          await db.query(`UPDATE totp_credentials SET replacement_encrypted_secret = $1, replacement_expires_at = $2 WHERE user_id = $3`, [
+            this.crypto.encrypt(secret, session.userId),
+            addMinutes(this.clock.now(), REPLACEMENT_VALID_MINUTES),
+            session.userId,
+          ]);
+          return remaining;
+        }),
+      { wrong: (error) => new AppError(ErrorCode.INVALID_CODE, error.message), locked: TWO_FACTOR_PAUSED },
+    );
+    await this.lowCodesWarning.afterUse(session.user, remainingRecoveryCodes);
     return totpEnrollment(this.config.totpIssuer, session.user.email, secret);
   }
 
@@ -90,67 +81,49 @@ export class AuthenticatorReplacementService {
     if (pending.replacement_expires_at.getTime() <= this.clock.now().getTime()) {
       throw new AppError(ErrorCode.CODE_EXPIRED, `This move to a new phone has expired (${REPLACEMENT_VALID_MINUTES} minutes). Start it again.`);
     }
-    const attempt = await this.throttling.secondFactorAttempt(session.userId);
-    const secret = this.crypto.decrypt(pending.replacement_encrypted_secret, session.userId);
-    const step = matchTotpStep(secret, code, Math.floor(this.clock.now().getTime() / 1000));
-    if (step === null) {
-      await this.endFailedAttempt(session, attempt);
-      throw new AppError(ErrorCode.INVALID_CODE, 'That code is not right. Enter the 6-digit code the app on your new phone shows now.');
-    }
-    const replaced = await this.dataSource.transaction(async (db) => {
-      // Only the secret this request checked: of two confirmations at once, or one racing a newer start, one wins.
-      const [, changed] = (await db.query(
-        `UPDATE totp_credentials SET encrypted_secret = replacement_encrypted_secret, last_used_step = $1,
-                replacement_encrypted_secret = NULL, replacement_expires_at = NULL
-          WHERE user_id = $2 AND replacement_encrypted_secret = $3`,
-        [String(step), session.userId, pending.replacement_encrypted_secret],
-      )) as [unknown, number];
-      if (changed !== 1) return false;
-      await this.securityEvents.record({ type: SecurityEventType.AUTHENTICATOR_REPLACED, userId: session.userId }, db);
-      return true;
-    });
-    if (!replaced) {
-      await attempt.release();
-      throw new AppError(ErrorCode.FAILED_PRECONDITION, 'This move to a new phone was already confirmed or started again. Reload the page.');
-    }
-    await attempt.end(true);
+    await this.tries.run(
+      session.user,
+      async () => {
+        const secret = this.crypto.decrypt(pending.replacement_encrypted_secret, session.userId);
+        const step = matchTotpStep(secret, code, Math.floor(this.clock.now().getTime() / 1000));
+        if (step === null) throw new WrongSecondFactor();
+        const replaced = await this.dataSource.transaction(async (db) => {
+          // Only the secret this request checked: of two confirmations at once, or one racing a newer start, one wins.
+          const [, changed] = (await db.query(
+            `UPDATE totp_credentials SET encrypted_secret = replacement_encrypted_secret, last_used_step = $1,
+                    replacement_encrypted_secret = NULL, replacement_expires_at = NULL
+              WHERE user_id = $2 AND replacement_encrypted_secret = $3`,
+            [String(step), session.userId, pending.replacement_encrypted_secret],
+          )) as [unknown, number];
+          if (changed !== 1) return false;
+          await this.securityEvents.record({ type: SecurityEventType.AUTHENTICATOR_REPLACED, userId: session.userId }, db);
+          return true;
+        });
+        if (!replaced) throw new AppError(ErrorCode.FAILED_PRECONDITION, 'This move to a new phone was already confirmed or started again. Reload the page.');
+      },
+      { wrong: () => new AppError(ErrorCode.INVALID_CODE, 'That code is not right. Enter the 6-digit code the app on your new phone shows now.'), locked: TWO_FACTOR_PAUSED },
+    );
     this.mail.sendNotice(session.user.email, MailKind.AUTHENTICATOR_REPLACED);
   }
 
-  /** Spends the current app's code or a recovery code once; returns the recovery codes left when one was used. */
-  private async useCurrentFactor(userId: string, factor: { kind: 'totp' | 'recovery'; code: string }, db: EntityManager): Promise<number | null> {
+  /**
+   * Spends the current app's code or a recovery code once; returns the recovery codes left when one
+   * was used. Unlike AccountFactors.spend, an app code already used counts as a wrong try here.
+   */
+  private async useCurrentFactor(userId: string, factor: TypedSecondFactor, db: EntityManager): Promise<number | null> {
     if (factor.kind === 'totp') {
       const check = await this.totpCredentials.acceptCode(userId, factor.code, db);
-      if (check === 'wrong') throw new WrongFactor('That code is not right. Enter the code your current authenticator app shows now, or use a recovery code.');
-      if (check === 'already-used') throw new WrongFactor('That code was already used. Wait for the next code in your app and enter it.');
+      if (check === 'wrong') throw new WrongSecondFactor('That code is not right. Enter the code your current authenticator app shows now, or use a recovery code.');
+      if (check === 'already-used') throw new WrongSecondFactor('That code was already used. Wait for the next code in your app and enter it.');
       return null;
     }
     const remaining = await this.recoveryCodes.consume(userId, factor.code, db);
-    if (remaining === null) throw new WrongFactor('That recovery code is not right, or it was already used.');
+    if (remaining === null) throw new WrongSecondFactor('That recovery code is not right, or it was already used.');
     await this.securityEvents.record({ type: SecurityEventType.RECOVERY_CODE_USED, userId }, db);
     return remaining;
-  }
-
-  /** As TwoFactorService's: the wrong code that uses the account's last try locks its second factor and tells the owner. */
-  private async endFailedAttempt(session: AuthenticatedSession, attempt: Attempt): Promise<void> {
-    const { lockedNow, lockedForSeconds } = await attempt.end(false);
-    if (!lockedNow) return;
-    await this.securityEvents.record({ type: SecurityEventType.ACCOUNT_LOCKED, userId: session.userId });
-    this.mail.sendNotice(session.user.email, MailKind.ACCOUNT_LOCKED, { until: addSeconds(this.clock.now(), lockedForSeconds).toUTCString() });
-    throw AppError.tooManyAttempts(lockedForSeconds, `Too many wrong codes: 2-step verification is paused for this account for ${formatWait(lockedForSeconds)}. We sent you an email.`);
   }
 }
 
 function requireTwoFactorOn(session: AuthenticatedSession): void {
   if (!session.user.twoFactorEnabledAt) throw new AppError(ErrorCode.FAILED_PRECONDITION, '2-step verification is not on: set it up instead.');
-}
-
-function exactlyOneFactor(code: string | null | undefined, recoveryCode: string | null | undefined): { kind: 'totp' | 'recovery'; code: string } {
-  const hasCode = typeof code === 'string' && code.length > 0;
-  const hasRecoveryCode = typeof recoveryCode === 'string' && recoveryCode.length > 0;
-  if (hasCode === hasRecoveryCode) {
-    const message = 'give exactly one of code and recoveryCode';
-    throw AppError.badInput([{ field: 'code', message }, { field: 'recoveryCode', message }]);
-  }
-  return hasCode ? { kind: 'totp', code: code! } : { kind: 'recovery', code: recoveryCode! };
 }

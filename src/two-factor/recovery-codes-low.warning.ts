@@ -8,7 +8,10 @@ import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 /** At or below this many unused recovery codes, status and the mails warn the user. */
 export const LOW_RECOVERY_CODES = 3;
 
-/** The warning before recovery codes run out: one mail and one RECOVERY_CODES_LOW event per set. */
+/**
+ * What follows the use of a recovery code: the mail that says so (with how many are left) and the
+ * warning before they run out, one mail and one RECOVERY_CODES_LOW event per set.
+ */
 @Injectable()
 export class RecoveryCodesLowWarning {
   private readonly logger = new Logger(RecoveryCodesLowWarning.name);
@@ -24,7 +27,9 @@ export class RecoveryCodesLowWarning {
    * throws: the action that used the code is done, and a missed warning must not undo its answer.
    */
   async afterUse(user: { id: string; email: string }, remaining: number | null): Promise<void> {
-    if (remaining === null || remaining > LOW_RECOVERY_CODES) return;
+    if (remaining === null) return;
+    this.mail.sendNotice(user.email, MailKind.RECOVERY_CODE_USED, { remaining, low: remaining <= LOW_RECOVERY_CODES });
+    if (remaining > LOW_RECOVERY_CODES) return;
     try {
       if (!(await this.recoveryCodes.claimLowWarning(user.id))) return;
       await this.securityEvents.record({ type: SecurityEventType.RECOVERY_CODES_LOW, userId: user.id });

@@ -19,6 +19,10 @@ import { TwoFactorCrypto } from './two-factor-crypto';
 import { TwoFactorSetupService } from './two-factor-setup.service';
 import { TwoFactorResolver } from './two-factor.resolver';
 import { TwoFactorService } from './two-factor.service';
+import { AccountFactors } from './account-factors';
+import { MemberTwoFactorResetService } from './member-two-factor-reset.service';
+import { SecondFactorTries } from './second-factor-tries';
+import { TwoFactorStatusService } from './two-factor-status.service';
 
 /** TOTP enrollment (email-verified), the second step of login, disabling, and recovery-code reissue. */
 @Module({
@@ -35,7 +39,7 @@ import { TwoFactorService } from './two-factor.service';
   ],
   providers: [
     TwoFactorCrypto, TotpCredentials, TwoFactorSetupService, TwoFactorService, TwoFactorResolver, ExpiredSetupsPruner, RecoveryCodesLowWarning,
-    AuthenticatorReplacementService, AuthenticatorReplacementResolver,
+    AuthenticatorReplacementService, AuthenticatorReplacementResolver, TwoFactorStatusService, MemberTwoFactorResetService, SecondFactorTries, AccountFactors,
   ],
 })
 export class TwoFactorModule {}

@@ -7,6 +7,8 @@ import { DisableTwoFactorInput, MAX_CODE_INPUT_LENGTH, ResetMemberTwoFactorInput
 import { OrganizationMember } from '../organizations/models/organization.model';
 import { RecoveryCodes, TotpEnrollment, TwoFactorSetup, TwoFactorStatus } from './models/two-factor.models';
 import { TwoFactorSetupService } from './two-factor-setup.service';
+import { MemberTwoFactorResetService } from './member-two-factor-reset.service';
+import { TwoFactorStatusService } from './two-factor-status.service';
 import { TwoFactorService } from './two-factor.service';
 import { AppError, ErrorCode as Code, ServerErrorCode } from '../common/app-error';
 import { describeOperation } from '../common/error-codes';
@@ -23,12 +25,14 @@ export class TwoFactorResolver {
   constructor(
     private readonly twoFactor: TwoFactorService,
     private readonly setup: TwoFactorSetupService,
+    private readonly statuses: TwoFactorStatusService,
+    private readonly memberReset: MemberTwoFactorResetService,
   ) {}
 
   @AllowDuringForcedTwoFactorSetup()
   @Query(() => TwoFactorStatus, { description: "The user's 2FA: on or off, recovery codes left, an unfinished setup's step, and whether (and by when) an organization requires it. Open during forced setup." })
   twoFactorStatus(@CurrentSession() session: AuthenticatedSession): Promise<TwoFactorStatus> {
-    return this.twoFactor.status(session);
+    return this.statuses.status(session);
   }
 
   @AllowPendingSecondFactor()
@@ -150,6 +154,6 @@ export class TwoFactorResolver {
     @CurrentSession() session: AuthenticatedSession,
     @Args('input', { description: "The organization, the member, and exactly one of the caller's code and recoveryCode." }) input: ResetMemberTwoFactorInput,
   ): Promise<OrganizationMember> {
-    return this.twoFactor.resetMemberTwoFactor(session, input);
+    return this.memberReset.reset(session, input);
   }
 }

@@ -1,89 +1,46 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AccountsService } from '../auth/accounts.service';
-import { SessionsService } from '../auth/sessions.service';
-import { TrustedDevicesService } from '../auth/trusted-devices.service';
-import { deviceName } from '../common/device-name.util';
 import type { AuthPayload } from '../auth/models/auth-payload.model';
+import { SessionsService } from '../auth/sessions.service';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
-import { addSeconds, Clock } from '../common/clock';
+import { deviceName } from '../common/device-name.util';
 import { currentRequestContext } from '../common/request-context';
-import type { SecondFactorWrite } from '../common/statement-params';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
-import type { OrganizationMember } from '../organizations/models/organization.model';
-import { OrganizationsService } from '../organizations/organizations.service';
-import { mayResetSecondFactorOf } from '../organizations/utils/role-rules.util';
-import { isPastSetupDeadline } from '../organizations/utils/two-factor-requirement.util';
-import { type ClaimedPasskeyAnswer, PasskeysService } from '../passkeys/passkeys.service';
+import { type PasskeyRequirement, TwoFactorRequirementService } from '../organizations/two-factor-requirement.service';
+import { PasskeysService } from '../passkeys/passkeys.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
-import { formatWait } from '../throttling/lock-ladder';
-import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
-import { toUser } from '../users/models/user.model';
 import { UsersService } from '../users/users.service';
-import type { DisableTwoFactorInput, ResetMemberTwoFactorInput, VerifyLoginSecondFactorInput } from './dto/two-factor.inputs';
-import { RecoveryCodes, TwoFactorStatus } from './models/two-factor.models';
-import { LOW_RECOVERY_CODES, RecoveryCodesLowWarning } from './recovery-codes-low.warning';
-import { TotpCredentials } from './totp-credentials';
-import { TwoFactorSetupService } from './two-factor-setup.service';
+import { AccountFactors, type LoginSecondFactor } from './account-factors';
+import type { DisableTwoFactorInput, VerifyLoginSecondFactorInput } from './dto/two-factor.inputs';
+import type { RecoveryCodes, TwoFactorStatus } from './models/two-factor.models';
+import { RecoveryCodesLowWarning } from './recovery-codes-low.warning';
+import { codeAlreadyUsed, invalidCode, SECOND_FACTOR_PAUSED, SecondFactorTries, WrongSecondFactor } from './second-factor-tries';
+import { TwoFactorStatusService } from './two-factor-status.service';
+import { exactlyOneFactor, type TypedSecondFactor } from './utils/second-factor-input.util';
 
-
-/** A second factor as the user gave it: exactly one of the two. */
-type SecondFactor = { kind: 'totp'; code: string } | { kind: 'recovery'; code: string } | { kind: 'passkey'; claimed: ClaimedPasskeyAnswer | null };
-
-class WrongSecondFactor extends Error {}
-/** The right code, already used (a resubmit): refused, but not a guess. */
-class ReusedSecondFactor extends Error {}
-
-/** Using 2FA once it is on: the second step of login, disabling, recovery-code reissue, and status. */
+/** Using 2FA once it is on: the second step of login, disabling, and recovery-code reissue. */
 @Injectable()
 export class TwoFactorService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly totpCredentials: TotpCredentials,
+    private readonly tries: SecondFactorTries,
+    private readonly factors: AccountFactors,
     private readonly recoveryCodes: RecoveryCodesService,
-    private readonly setup: TwoFactorSetupService,
+    private readonly passkeys: PasskeysService,
     private readonly accounts: AccountsService,
     private readonly sessions: SessionsService,
-    private readonly trustedDevices: TrustedDevicesService,
     private readonly users: UsersService,
-    private readonly organizations: OrganizationsService,
-    private readonly mail: MailService,
+    private readonly requirement: TwoFactorRequirementService,
     private readonly securityEvents: SecurityEventsService,
-    private readonly throttling: ThrottlingService,
-    private readonly passkeys: PasskeysService,
-    private readonly clock: Clock,
+    private readonly mail: MailService,
     private readonly lowCodesWarning: RecoveryCodesLowWarning,
+    private readonly statuses: TwoFactorStatusService,
   ) {}
-
-  async status(session: AuthenticatedSession): Promise<TwoFactorStatus> {
-    const enabledAt = session.user.twoFactorEnabledAt;
-    const [recoveryCodesRemaining, setupStep, requiringOrganizations, deadline, passkeyCount, passkeyRule] = await Promise.all([
-      enabledAt ? this.recoveryCodes.countRemaining(session.userId) : Promise.resolve(0),
-      enabledAt ? Promise.resolve(null) : this.setup.pendingStep(session.userId),
-      this.organizations.listRequiringTwoFactor(session.userId),
-      this.organizations.twoFactorSetupDeadline(session.userId),
-      enabledAt ? this.passkeys.count(session.userId) : Promise.resolve(0),
-      this.organizations.passkeyRequirement(session.userId),
-    ]);
-    return {
-      enabled: enabledAt !== null,
-      enabledAt,
-      recoveryCodesRemaining,
-      passkeyCount,
-      setupStep,
-      requiredByOrganization: requiringOrganizations.length > 0,
-      requiringOrganizations,
-      setupRequiredBy: enabledAt ? null : deadline,
-      // Turning 2FA off does not restart the grace period: the deadline stays where the requirement put it.
-      setupRequiredByIfDisabled: enabledAt && !isPastSetupDeadline(deadline, this.clock.now()) ? deadline : null,
-      phishingResistantRequired: passkeyRule !== null,
-      passkeyRequiredBy: passkeyRule && passkeyCount === 0 ? passkeyRule.deadline : null,
-    };
-  }
 
   /**
    * The second step of login. The factor is checked first (its reads and crypto, outside any
@@ -97,50 +54,37 @@ export class TwoFactorService {
     }
     const given = exactlyOneLoginFactor(input);
     const rememberDevice = Boolean(input.rememberDevice);
-    const passkeyRule = await this.organizations.passkeyRequirement(session.userId);
+    const passkeyRule = await this.requirement.passkeyRequirement(session.userId);
     if ('kind' in given && given.kind === 'totp') await this.refuseAppCodeUnderPasskeyRule(session.userId, passkeyRule);
-    const attempt = await this.throttling.secondFactorAttempt(session.userId);
-    let factor: SecondFactor;
-    let write: SecondFactorWrite | null;
-    let completed: Awaited<ReturnType<SessionsService['completeSecondStep']>>;
-    try {
-      // A passkey answer spends its challenge first: a wrong answer cannot give it back.
-      factor = 'passkeyResponse' in given ? { kind: 'passkey', claimed: await this.passkeys.claimLoginAnswer(session, given.passkeyResponse) } : given;
-      // An answer to a challenge already spent (or never this session's) cannot sign anyone in:
-      // a copy of the right answer sent twice, like a TOTP resubmit, is refused without counting.
-      if (factor.kind === 'passkey' && !factor.claimed) throw passkeyAnswerAlreadyUsed();
-      write = await this.checkSecondFactor(session.userId, factor);
-      const record = [
-        ...(factor.kind === 'recovery' ? [SecurityEventType.RECOVERY_CODE_USED] : []),
-        SecurityEventType.SECOND_FACTOR_SUCCEEDED,
-        ...(rememberDevice ? [SecurityEventType.TRUSTED_DEVICE_ADDED] : []),
-      ];
-      completed = await this.sessions.completeSecondStep(session, write, record, rememberDevice, factor.kind === 'passkey');
-    } catch (error) {
-      await attempt.release();
-      throw error;
-    }
-    if (!completed.live) {
-      await attempt.release();
-      throw AppError.unauthenticated('This session has ended. Sign in again.');
-    }
-    if (!completed.issued) {
-      if (write && factor.kind === 'totp') {
-        await attempt.release();
-        throw codeAlreadyUsed();
-      }
-      const wrongCode = await this.countWrongLoginCode(session);
-      await this.endFailedAttempt(session, attempt);
-      throw wrongCode;
-    }
-    await attempt.end(true);
-    if (factor.kind === 'recovery') await this.noticeRecoveryCodeUse(session.user, await this.recoveryCodes.countRemaining(session.userId));
+    const { factor, issued } = await this.tries.run(
+      session.user,
+      async () => {
+        // A passkey answer spends its challenge first: a wrong answer cannot give it back.
+        const factor: LoginSecondFactor = 'passkeyResponse' in given ? { kind: 'passkey', claimed: await this.passkeys.claimLoginAnswer(session, given.passkeyResponse) } : given;
+        // An answer to a challenge already spent (or never this session's) cannot sign anyone in:
+        // a copy of the right answer sent twice, like a TOTP resubmit, is refused without counting.
+        if (factor.kind === 'passkey' && !factor.claimed) throw passkeyAnswerAlreadyUsed();
+        const write = await this.factors.check(session.userId, factor);
+        const record = [
+          ...(factor.kind === 'recovery' ? [SecurityEventType.RECOVERY_CODE_USED] : []),
+          SecurityEventType.SECOND_FACTOR_SUCCEEDED,
+          ...(rememberDevice ? [SecurityEventType.TRUSTED_DEVICE_ADDED] : []),
+        ];
+        const completed = await this.sessions.completeSecondStep(session, write, record, rememberDevice, factor.kind === 'passkey');
+        if (!completed.live) throw AppError.unauthenticated('This session has ended. Sign in again.');
+        if (completed.issued) return { factor, issued: completed.issued };
+        if (write && factor.kind === 'totp') throw codeAlreadyUsed();
+        throw new WrongSecondFactor();
+      },
+      { wrong: () => this.countWrongLoginCode(session), locked: SECOND_FACTOR_PAUSED },
+    );
+    if (factor.kind === 'recovery') await this.lowCodesWarning.afterUse(session.user, await this.recoveryCodes.countRemaining(session.userId));
     if (rememberDevice) {
       this.mail.sendNotice(session.user.email, MailKind.NEW_TRUSTED_DEVICE, {
         device: deviceName(currentRequestContext()?.userAgent ?? null) ?? 'An unnamed browser',
       });
     }
-    return this.sessions.payloadFor(completed.issued, passkeyRule);
+    return this.sessions.payloadFor(issued, passkeyRule);
   }
 
   /**
@@ -149,7 +93,7 @@ export class TwoFactorService {
    * spent and no wrong try is counted. A recovery code still works, into a session held to passkey
    * registration, so that a lost key can be replaced.
    */
-  private async refuseAppCodeUnderPasskeyRule(userId: string, rule: Awaited<ReturnType<OrganizationsService['passkeyRequirement']>>): Promise<void> {
+  private async refuseAppCodeUnderPasskeyRule(userId: string, rule: PasskeyRequirement): Promise<void> {
     if (!rule || (await this.passkeys.count(userId)) === 0) return;
     throw AppError.forbidden(
       `${rule.organizations.join(', ')} accepts only a passkey or a security key for your role: use your passkey. Lost it? Use a recovery code, then add a new passkey.`,
@@ -161,107 +105,20 @@ export class TwoFactorService {
     const factor = exactlyOneFactor(input.code, input.recoveryCode);
     if (!session.user.twoFactorEnabledAt) throw new AppError(ErrorCode.FAILED_PRECONDITION, '2-step verification is not on.');
     await this.accounts.requirePassword(session.userId, input.password);
-    const attempt = await this.throttling.secondFactorAttempt(session.userId);
-    try {
-      await this.dataSource.transaction(async (db) => {
-        await this.useSecondFactor(session.userId, factor, db);
-        // The switch first: its UPDATE locks the user's row, so a passkey being registered meanwhile
-        // waits, then sees 2FA off (PasskeysService.finishRegistration), and cannot survive the deletes.
-        await this.users.setTwoFactorEnabled(session.userId, null, db);
-        await this.totpCredentials.delete(session.userId, db);
-        await this.recoveryCodes.deleteAll(session.userId, db);
-        await this.passkeys.deleteAll(session.userId, db);
-        await this.trustedDevices.revokeAll(session.userId, db);
-        await this.securityEvents.record({ type: SecurityEventType.TWO_FACTOR_DISABLED, userId: session.userId }, db);
-      });
-    } catch (error) {
-      if (!(error instanceof WrongSecondFactor)) {
-        await attempt.release();
-        throw error instanceof ReusedSecondFactor ? codeAlreadyUsed() : error;
-      }
-      await this.endFailedAttempt(session, attempt);
-      throw invalidCode();
-    }
-    await attempt.end(true);
-    this.mail.sendNotice(session.user.email, MailKind.TWO_FACTOR_DISABLED);
-    return this.status({ ...session, user: { ...session.user, twoFactorEnabledAt: null } });
-  }
-
-  /**
-   * An OWNER or ADMIN turns off the 2FA of a member who lost their second factor, confirming with a
-   * fresh code of their own. It runs with the organization locked (inManagedOrganization: NOT_FOUND
-   * before FORBIDDEN), and the member's 2FA is switched off by a conditional UPDATE that holds the
-   * member's row: of two admins at once, even of two organizations, one resets and the other is told
-   * there is nothing left to reset. Everything the member could sign in with beyond the password
-   * goes in the same transaction.
-   */
-  async resetMemberTwoFactor(session: AuthenticatedSession, input: ResetMemberTwoFactorInput): Promise<OrganizationMember> {
-    const factor = exactlyOneFactor(input.code, input.recoveryCode);
-    const attempt = await this.throttling.secondFactorAttempt(session.userId);
-    let remainingRecoveryCodes: number | null = null;
-    let reset: { userId: string; role: OrganizationMember['role']; joinedAt: Date; organizationName: string; requiredNow: boolean };
-    try {
-      reset = await this.organizations.inManagedOrganization(session.userId, input.organizationId, async (db, callerRole, organization) => {
-        const member = await this.organizations.findMember(db, organization.id, input.userId);
-        if (member.userId === session.userId) {
-          throw AppError.forbidden('You cannot reset your own 2-step verification: turn it off yourself (disableTwoFactor), or ask another owner or admin.');
-        }
-        if (!mayResetSecondFactorOf(callerRole, member.role)) {
-          throw AppError.forbidden("Only an owner can reset an owner's 2-step verification.");
-        }
-        await this.organizations.requireStandingOver(
-          db,
-          session.userId,
-          member.userId,
-          "This member holds a higher role than yours in another organization you share: only someone at least their equal in every one of them can reset their 2-step verification. Ask an owner there.",
-        );
-        if (!session.user.twoFactorEnabledAt) {
-          throw new AppError(ErrorCode.FAILED_PRECONDITION, "Turn on 2-step verification for your own account before resetting a member's.");
-        }
-        if (!(await this.users.turnTwoFactorOffIfOn(member.userId, db))) {
-          throw new AppError(ErrorCode.FAILED_PRECONDITION, 'This member does not have 2-step verification on (any more): there is nothing to reset.');
-        }
-        remainingRecoveryCodes = await this.useSecondFactor(session.userId, factor, db);
-        await this.totpCredentials.delete(member.userId, db);
-        await this.recoveryCodes.deleteAll(member.userId, db);
-        await this.passkeys.deleteAll(member.userId, db);
-        await this.trustedDevices.revokeAll(member.userId, db);
-        await this.sessions.revokeAll(member.userId, db);
-        // Recorded in every organization of the member: each one's admins see their member lost their factors.
-        for (const organizationId of await this.organizations.organizationIdsOf(member.userId, db)) {
-          await this.securityEvents.record(
-            { type: SecurityEventType.TWO_FACTOR_RESET_BY_ADMIN, userId: member.userId, actorUserId: session.userId, organizationId },
-            db,
-          );
-        }
-        const requiredNow = (await this.organizations.twoFactorSetupDeadline(member.userId, db)) !== null;
-        return { ...member, organizationName: organization.name, requiredNow };
-      });
-    } catch (error) {
-      if (!(error instanceof WrongSecondFactor)) {
-        await attempt.release();
-        throw error instanceof ReusedSecondFactor ? codeAlreadyUsed() : error;
-      }
-      await this.endFailedAttempt(session, attempt);
-      throw invalidCode();
-    }
-    await attempt.end(true);
-    await this.noticeRecoveryCodeUse(session.user, remainingRecoveryCodes);
-    const member = await this.users.findById(reset.userId);
-    if (!member) throw AppError.notFound('The member');
-    this.mail.sendNotice(
-      member.email,
-      MailKind.TWO_FACTOR_RESET_BY_ADMIN,
-      {
-        // The address too: a name alone may not tell the member which admin to ask.
-        actor: session.user.name ? `${session.user.name} (${session.user.email})` : session.user.email,
-        organization: reset.organizationName,
-        when: this.clock.now().toUTCString(),
-        requiresTwoFactor: reset.requiredNow,
-      },
-      member.language,
+    await this.tries.run(
+      session.user,
+      () =>
+        this.dataSource.transaction(async (db) => {
+          await this.factors.spend(session.userId, factor, db);
+          // The switch first: its UPDATE locks the user's row (see AccountFactors.removeAll).
+          await this.users.setTwoFactorEnabled(session.userId, null, db);
+          await this.factors.removeAll(session.userId, db);
+          await this.securityEvents.record({ type: SecurityEventType.TWO_FACTOR_DISABLED, userId: session.userId }, db);
+        }),
+      { wrong: () => invalidCode(), locked: SECOND_FACTOR_PAUSED },
     );
-    return { user: toUser(member), role: reset.role, joinedAt: reset.joinedAt };
+    this.mail.sendNotice(session.user.email, MailKind.TWO_FACTOR_DISABLED);
+    return this.statuses.status({ ...session, user: { ...session.user, twoFactorEnabledAt: null } });
   }
 
   /** A new set to save; the old set keeps working until the user confirms. */
@@ -283,41 +140,7 @@ export class TwoFactorService {
     });
     if (!activated) throw new AppError(ErrorCode.FAILED_PRECONDITION, 'There is no new set of recovery codes to confirm. Reissue them first.');
     this.mail.sendNotice(session.user.email, MailKind.RECOVERY_CODES_REISSUED);
-    return this.status(session);
-  }
-
-  /** Checks the factor: null when it is wrong, else the conditional write that spends it once. */
-  private checkSecondFactor(userId: string, factor: SecondFactor): Promise<SecondFactorWrite | null> {
-    if (factor.kind === 'passkey') return this.passkeys.checkClaimedAnswer(factor.claimed);
-    if (factor.kind === 'totp') return this.totpCredentials.checkCode(userId, factor.code);
-    return Promise.resolve(this.recoveryCodes.checkCode(userId, factor.code));
-  }
-
-  /** Uses the code once in the caller's transaction; throws WrongSecondFactor. Returns the recovery codes left when one was used. */
-  private async useSecondFactor(userId: string, factor: Exclude<SecondFactor, { kind: 'passkey' }>, db: EntityManager): Promise<number | null> {
-    if (factor.kind === 'totp') {
-      const check = await this.totpCredentials.acceptCode(userId, factor.code, db);
-      if (check === 'wrong') throw new WrongSecondFactor();
-      if (check === 'already-used') throw new ReusedSecondFactor();
-      return null;
-    }
-    const remaining = await this.recoveryCodes.consume(userId, factor.code, db);
-    if (remaining === null) throw new WrongSecondFactor();
-    await this.securityEvents.record({ type: SecurityEventType.RECOVERY_CODE_USED, userId }, db);
-    return remaining;
-  }
-
-  /** The wrong code that uses the last of the account's attempts locks its second factor and tells the owner. */
-  private async endFailedAttempt(session: AuthenticatedSession, attempt: Attempt): Promise<void> {
-    const { lockedNow, lockedForSeconds } = await attempt.end(false);
-    if (!lockedNow) return;
-    await this.securityEvents.record({ type: SecurityEventType.ACCOUNT_LOCKED, userId: session.userId });
-    const until = addSeconds(this.clock.now(), lockedForSeconds);
-    this.mail.sendNotice(session.user.email, MailKind.ACCOUNT_LOCKED, { until: until.toUTCString() });
-    throw AppError.tooManyAttempts(
-      lockedForSeconds,
-      `Too many wrong codes: sign-in with a second factor is paused for this account for ${formatWait(lockedForSeconds)}. We sent you an email.`,
-    );
+    return this.statuses.status(session);
   }
 
   private async countWrongLoginCode(session: AuthenticatedSession): Promise<AppError> {
@@ -329,29 +152,13 @@ export class TwoFactorService {
     return invalidCode({ attemptsRemaining: left });
   }
 
-  private async noticeRecoveryCodeUse(user: { id: string; email: string }, remaining: number | null): Promise<void> {
-    if (remaining === null) return;
-    this.mail.sendNotice(user.email, MailKind.RECOVERY_CODE_USED, { remaining, low: remaining <= LOW_RECOVERY_CODES });
-    await this.lowCodesWarning.afterUse(user, remaining);
-  }
-
   private requireTwoFactorOn(session: AuthenticatedSession): void {
     if (!session.user.twoFactorEnabledAt) throw new AppError(ErrorCode.FAILED_PRECONDITION, '2-step verification is not on.');
   }
 }
 
-function exactlyOneFactor(code: string | null | undefined, recoveryCode: string | null | undefined): Exclude<SecondFactor, { kind: 'passkey' }> {
-  const hasCode = typeof code === 'string' && code.length > 0;
-  const hasRecoveryCode = typeof recoveryCode === 'string' && recoveryCode.length > 0;
-  if (hasCode === hasRecoveryCode) {
-    const message = 'give exactly one of code and recoveryCode';
-    throw AppError.badInput([{ field: 'code', message }, { field: 'recoveryCode', message }]);
-  }
-  return hasCode ? { kind: 'totp', code: code! } : { kind: 'recovery', code: recoveryCode! };
-}
-
 /** At login a passkey answer is a third way: exactly one of the three. */
-function exactlyOneLoginFactor(input: VerifyLoginSecondFactorInput): Exclude<SecondFactor, { kind: 'passkey' }> | { passkeyResponse: string } {
+function exactlyOneLoginFactor(input: VerifyLoginSecondFactorInput): TypedSecondFactor | { passkeyResponse: string } {
   const { code, recoveryCode, passkeyResponse } = input;
   if (typeof passkeyResponse !== 'string' || passkeyResponse.length === 0) return exactlyOneFactor(code, recoveryCode);
   if (code || recoveryCode) {
@@ -361,14 +168,6 @@ function exactlyOneLoginFactor(input: VerifyLoginSecondFactorInput): Exclude<Sec
   return { passkeyResponse };
 }
 
-function invalidCode(extras: Record<string, unknown> = {}): AppError {
-  return new AppError(ErrorCode.INVALID_CODE, 'That code is not right, or it was already used. Try the newest code from your app.', extras);
-}
-
 function passkeyAnswerAlreadyUsed(): AppError {
   return new AppError(ErrorCode.INVALID_CODE, 'This passkey answer was already used, or it answers an earlier request. Use your passkey again.');
-}
-
-function codeAlreadyUsed(): AppError {
-  return new AppError(ErrorCode.INVALID_CODE, 'That code was already used. Wait for the next code in your app and enter it.');
 }

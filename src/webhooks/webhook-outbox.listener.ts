@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { RECORDED_EVENTS, SecurityEventsService } from '../audit/security-events.service';
 import type { StatementParams } from '../common/statement-params';
-import { OrganizationsService } from '../organizations/organizations.service';
+import { MembershipsService } from '../organizations/memberships.service';
 
 /**
  * The outbox: for every security event, one PENDING delivery per webhook that wants it, written by
@@ -19,7 +19,7 @@ export class WebhookOutboxListener implements OnModuleInit {
 
   constructor(
     private readonly securityEvents: SecurityEventsService,
-    private readonly organizations: OrganizationsService,
+    private readonly memberships: MembershipsService,
   ) {}
 
   onModuleInit(): void {
@@ -32,7 +32,7 @@ export class WebhookOutboxListener implements OnModuleInit {
         FROM ${RECORDED_EVENTS} e
         JOIN organization_webhooks w
           ON w.organization_id = e.organization_id
-          OR (e.organization_id IS NULL AND w.organization_id IN (${this.organizations.memberOrganizationsSql('e.user_id')}))
+          OR (e.organization_id IS NULL AND w.organization_id IN (${this.memberships.memberOrganizationsSql('e.user_id')}))
        WHERE cardinality(w.event_types) = 0 OR e.type = ANY (w.event_types)`;
   }
 }

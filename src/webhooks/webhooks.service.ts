@@ -10,7 +10,7 @@ import { Clock } from '../common/clock';
 import { requireUuid } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OrganizationRole } from '../organizations/models/organization-role.model';
-import { OrganizationsService } from '../organizations/organizations.service';
+import { MembershipsService } from '../organizations/memberships.service';
 import { toUser } from '../users/models/user.model';
 import { UsersService } from '../users/users.service';
 import type { CreateOrganizationWebhookInput } from './dto/create-organization-webhook.input';
@@ -32,7 +32,7 @@ export class WebhooksService {
     @InjectRepository(OrganizationWebhookEntity) private readonly webhooks: Repository<OrganizationWebhookEntity>,
     @InjectRepository(WebhookDeliveryEntity) private readonly deliveries: Repository<WebhookDeliveryEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly organizations: OrganizationsService,
+    private readonly memberships: MembershipsService,
     private readonly securityEvents: SecurityEventsService,
     private readonly users: UsersService,
     private readonly secrets: WebhookSecrets,
@@ -41,11 +41,11 @@ export class WebhooksService {
   ) {}
 
   async create(caller: SessionUser, input: CreateOrganizationWebhookInput): Promise<CreatedOrganizationWebhook> {
-    requireOwner(await this.organizations.managerRole(caller.id, input.organizationId));
+    requireOwner(await this.memberships.managerRole(caller.id, input.organizationId));
     if (!caller.twoFactorEnabledAt) throw AppError.forbidden('Turn on two-step verification before adding a webhook: it receives every security event of the organization.');
     const url = await this.checkedUrl(input.url);
     const secret = this.secrets.generate();
-    const webhook = await this.organizations.inManagedOrganization(caller.id, input.organizationId, async (db, role, organization) => {
+    const webhook = await this.memberships.inManagedOrganization(caller.id, input.organizationId, async (db, role, organization) => {
       requireOwner(role);
       if ((await db.countBy(OrganizationWebhookEntity, { organizationId: organization.id })) >= MAX_WEBHOOKS_PER_ORGANIZATION) {
         throw new AppError(ErrorCode.FAILED_PRECONDITION, `An organization can have at most ${MAX_WEBHOOKS_PER_ORGANIZATION} webhooks. Delete one first.`);
@@ -68,7 +68,7 @@ export class WebhooksService {
   }
 
   async list(callerId: string, organizationId: string): Promise<OrganizationWebhook[]> {
-    await this.organizations.managerRole(callerId, organizationId);
+    await this.memberships.managerRole(callerId, organizationId);
     const found = await this.webhooks.find({ where: { organizationId }, order: { createdAt: 'ASC', id: 'ASC' } });
     const creators = new Map((await this.users.findByIds(found.flatMap((w) => (w.createdBy ? [w.createdBy] : [])))).map((u) => [u.id, toUser(u)]));
     return found.map((w) => ({ ...toWebhook(w), createdBy: (w.createdBy && creators.get(w.createdBy)) || null }));
@@ -76,7 +76,7 @@ export class WebhooksService {
 
   async delete(callerId: string, rawId: string): Promise<boolean> {
     const webhook = await this.findOrFail(rawId);
-    return this.organizations.inManagedOrganization(callerId, webhook.organizationId, async (db, role) => {
+    return this.memberships.inManagedOrganization(callerId, webhook.organizationId, async (db, role) => {
       requireOwner(role);
       const [, deleted] = (await db.query('DELETE FROM organization_webhooks WHERE id = $1', [webhook.id])) as [unknown, number];
       if (deleted !== 1) throw AppError.notFound('The webhook');
@@ -87,7 +87,7 @@ export class WebhooksService {
 
   async listDeliveries(callerId: string, rawWebhookId: string, first?: number | null): Promise<WebhookDelivery[]> {
     const webhook = await this.findOrFail(rawWebhookId);
-    await this.organizations.managerRole(callerId, webhook.organizationId);
+    await this.memberships.managerRole(callerId, webhook.organizationId);
     const take = first ?? DEFAULT_DELIVERY_PAGE;
     if (take < 1 || take > MAX_DELIVERY_PAGE) throw AppError.badInput([{ field: 'first', message: `must be between 1 and ${MAX_DELIVERY_PAGE}` }]);
     const rows = await this.deliveries.find({ where: { webhookId: webhook.id }, order: { eventId: 'DESC' }, take });

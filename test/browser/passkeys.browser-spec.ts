@@ -1,14 +1,17 @@
-import type { Browser, CDPSession, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
 import type { TestApp } from '../support/test-app';
 import { newUserWithTwoFactor, totpCode } from '../support/two-factor';
 import { type ConsolePage, launchChromium, openConsole, screenshot, startConsoleServer } from './support/console-browser';
+import { PasskeyDevice, type PasskeyRequest } from './support/passkey-device';
 
 /**
  * Passkeys in the console, in a real Chromium whose platform authenticator is Chromium's virtual
  * one (DevTools protocol): the browser really creates and signs with a credential, the server
  * really verifies it. The console is opened as http://localhost:PORT, the rp id the server uses.
+ * The sign-in screen keeps a passkey request waiting in the email field's autofill: see
+ * PasskeyDevice for how the virtual authenticator treats it, and so when a test lets it answer.
  */
 describe('web console: passkeys', () => {
   let t: TestApp;
@@ -16,17 +19,8 @@ describe('web console: passkeys', () => {
   let browser: Browser;
   let opened: ConsolePage;
   let page: Page;
-  let cdp: CDPSession;
-  let authenticatorId: string;
+  let device: PasskeyDevice;
   let user: { email: string; password: string; secret: string };
-
-  /** A passkey-capable device that says yes to every presence and verification check. */
-  async function addVirtualAuthenticator(): Promise<string> {
-    const added = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
-    return added.authenticatorId;
-  }
 
   beforeAll(async () => {
     ({ t, baseUrl } = await startConsoleServer({ hostName: 'localhost' }));
@@ -34,9 +28,8 @@ describe('web console: passkeys', () => {
     user = await newUserWithTwoFactor(t);
     opened = await openConsole(browser, baseUrl);
     page = opened.page;
-    cdp = await opened.context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    authenticatorId = await addVirtualAuthenticator();
+    // Nobody picks a passkey from the autofill list until a test says so.
+    device = await PasskeyDevice.attach(page, { answerAtOnce: false });
   });
 
   afterAll(async () => {
@@ -77,11 +70,21 @@ describe('web console: passkeys', () => {
     return page.waitForResponse((response) => response.url().endsWith('/graphql') && (response.request().postData() ?? '').includes('StartPasskeySecondFactor'));
   }
 
-  const credentialsOnDevice = async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+  const credentialsOnDevice = () => device.credentials();
+  const autofill = (outcome: string | null, aborted = false): PasskeyRequest => ({ mediation: 'conditional', aborted, outcome });
+  const dialog = (outcome: string | null): PasskeyRequest => ({ mediation: 'optional', aborted: false, outcome });
+  /** The requests from the `from`th on, once they have ended the way `expected` says (an abort reaches the page a moment later). */
+  const requestsFrom = (from: number, expected: PasskeyRequest[]) => expect.poll(async () => (await device.requests()).slice(from)).toEqual(expected);
 
   it('adds a passkey named by the user after asking the password again', async () => {
+    // The autofill waits on the email field (autocomplete 'username webauthn') while the password is
+    // typed, and ends when the screen goes: else the browser would refuse the passkey's creation.
+    expect(await page.getByLabel(en.signIn.email).getAttribute('autocomplete')).toBe('username webauthn');
+    await device.pendingAutofill();
     t.clock.advanceSeconds(30);
     await signInWithPassword();
+    await requestsFrom(0, [autofill('AbortError', true)]);
+    await device.answerAtOnce(true);
     await page.getByLabel(en.secondStep.code).fill(totpCode(user.secret, t.clock));
     await button(en.secondStep.submit).click();
     await heading(en.passkeys.title);
@@ -120,21 +123,22 @@ describe('web console: passkeys', () => {
   });
 
   it('signs in with the passkey after the password; a cancelled ceremony is a calm sentence and can be tried again', async () => {
+    // The person types their password rather than pick the passkey from the autofill list.
+    await device.answerAtOnce(false);
     await signOut();
     await signInWithPassword();
     await page.getByLabel(en.secondStep.rememberDevice).check();
 
     // Another device, without the credential: the browser answers NotAllowedError, as for a closed dialog.
     const [credential] = await credentialsOnDevice();
-    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
-    authenticatorId = await addVirtualAuthenticator();
+    await device.replace();
     await button(en.passkeys.usePasskey).click();
     expect(await alertText()).toBe(en.passkeys.cancelled);
     await heading(en.secondStep.title);
     await screenshot(page, 'second-step-passkey-cancelled');
 
     // The device with the passkey is back: the same button signs in.
-    await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: credential! });
+    await device.addCredential(credential!);
     t.clock.advanceSeconds(90);
     await button(en.passkeys.usePasskey).click();
     await heading(en.account.title);
@@ -170,19 +174,41 @@ describe('web console: passkeys', () => {
     await heading(en.passkeys.title);
   });
 
-  it('signs in with the passkey alone, no email nor password, in English and in Korean', async () => {
+  it("signs in with the passkey picked from the email field's autofill, no email nor password", async () => {
+    // The virtual authenticator answers the waiting autofill request at once, as a person picking
+    // the passkey from the list would: no click, and no other request.
+    await device.answerAtOnce(true);
+    const from = (await device.requests()).length;
+    await page.getByRole('button', { name: en.header.profileMenu(user.email) }).click();
+    await button(en.header.signOut).click();
+    await requestsFrom(from, [autofill('answered')]);
+    await heading(en.account.title);
+    await page.getByRole('button', { name: en.header.profileMenu(user.email) }).waitFor();
+  });
+
+  it('signs in with the passkey alone from the button, which first ends the waiting autofill request, in English and in Korean', async () => {
+    // Nobody picks from the list this time; the browser would refuse the button's request ("A
+    // request is already pending") had the console not aborted the autofill's first.
+    await device.answerAtOnce(false);
     await signOut();
+    const from = await device.pendingAutofill();
+    await device.answerAtOnce(true);
     await button(en.signIn.withPasskey).click();
     await heading(en.account.title);
     await page.getByRole('button', { name: en.header.profileMenu(user.email) }).waitFor();
+    await requestsFrom(from, [autofill('AbortError', true), dialog('answered')]);
     await screenshot(page, 'passkey-sign-in');
 
+    await device.answerAtOnce(false);
     await signOut();
     await button('한국어').click();
     await heading('로그인');
     await page.getByText('또는 이 기기의 패스키나 보안 키로 바로 로그인하세요.').waitFor();
+    const fromKorean = await device.pendingAutofill();
+    await device.answerAtOnce(true);
     await button('패스키로 로그인').click();
     await heading('계정관리');
+    await requestsFrom(fromKorean, [autofill('AbortError', true), dialog('answered')]);
     await screenshot(page, 'ko-passkey-sign-in');
     await button(en.languageName).click();
     await heading(en.account.title);
@@ -202,7 +228,12 @@ describe('web console: passkeys', () => {
     await page.getByText(en.passkeys.none).waitFor();
     expect(await passkeyList().count()).toBe(0);
 
+    // Still on the device, the removed passkey answers the autofill: refused, with a calm sentence;
+    // the password still signs in.
+    const from = (await device.requests()).length;
     await signOut();
+    expect(await alertText()).toBe(en.signIn.passkeyRefused);
+    await requestsFrom(from, [autofill('answered')]);
     const probe = passkeyProbe();
     await signInWithPassword();
     expect(JSON.stringify(await (await probe).json())).toContain('FAILED_PRECONDITION');

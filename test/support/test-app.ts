@@ -3,15 +3,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
 import request from 'supertest';
-import { inject } from 'vitest';
 import { createApp } from '../../src/app.factory';
 import { type AppConfig, loadConfig } from '../../src/config/app-config';
-import { runMigrations } from '../../src/database/data-source-options';
 import { CapturingLogger } from './capturing-logger';
 import { FakeClock } from './fake-clock';
 import { SmtpInbox } from './smtp-inbox';
+import { createTestDatabase } from './test-database';
+
+export { createTestDatabase };
 
 export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
@@ -34,26 +34,6 @@ export interface TestApp {
   /** Stops the app (not the database nor the inbox) and starts a new one on the same database. */
   restart(configOverrides?: Partial<AppConfig>): Promise<TestApp>;
   close(): Promise<void>;
-}
-
-/**
- * Creates an empty database of its own on the test PostgreSQL server and migrates it. Its URL goes
- * through the pooler when the run has one (created directly: CREATE DATABASE is an admin's job).
- */
-export async function createTestDatabase(): Promise<string> {
-  const adminUrl = inject('postgresAdminUrl');
-  const name = `test_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(inject('postgresPoolerUrl') ?? adminUrl);
-  url.pathname = `/${name}`;
-  await runMigrations(url.toString());
-  return url.toString();
 }
 
 interface StartOptions {

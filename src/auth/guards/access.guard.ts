@@ -2,6 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { requestOf } from '../../common/graphql-request';
+import { TwoFactorRequirementService } from '../../organizations/two-factor-requirement.service';
 import { ThrottlingService } from '../../throttling/throttling.service';
 import { OPENINGS_KEY, Opening } from '../../common/access.decorators';
 import { SessionsService } from '../sessions.service';
@@ -18,6 +19,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
     private readonly throttling: ThrottlingService,
+    private readonly requirement: TwoFactorRequirementService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -44,7 +46,7 @@ export class AccessGuard implements CanActivate {
       );
     }
     if (openings.includes(Opening.FORCED_TWO_FACTOR_SETUP)) return true;
-    if (await this.sessions.isOverdueForTwoFactorSetup(session.user)) {
+    if (await this.requirement.isOverdue(session.user)) {
       throw new AppError(
         ErrorCode.TWO_FACTOR_SETUP_REQUIRED,
         'Your organization requires two-step verification. Set it up to continue (twoFactorStatus.requiringOrganizations names the organization; you can also leave it).',

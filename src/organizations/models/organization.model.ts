@@ -2,6 +2,7 @@ import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { User } from '../../users/models/user.model';
 import { OrganizationRole } from './organization-role.model';
 import { AllowedSecondFactors } from './allowed-second-factors.model';
+import type { OrganizationEntity } from '../entities/organization.entity';
 
 @ObjectType({ description: "An organization's 2FA requirement." })
 export class OrganizationSecuritySettings {
@@ -52,4 +53,25 @@ export class OrganizationMember {
 
   @Field({ description: 'When they were added.' })
   joinedAt: Date;
+}
+
+export function toOrganization(organization: OrganizationEntity, myRole: OrganizationRole, settingsUpdatedBy: User | null): Organization {
+  return {
+    id: organization.id,
+    name: organization.name,
+    myRole,
+    securitySettings: toSecuritySettings(organization, settingsUpdatedBy),
+    createdAt: organization.createdAt,
+  };
+}
+
+export function toSecuritySettings(organization: OrganizationEntity, updatedBy: User | null): OrganizationSecuritySettings {
+  return {
+    requireTwoFactor: organization.requireTwoFactor,
+    twoFactorGracePeriodHours: organization.twoFactorGracePeriodHours,
+    adminSecondFactors: organization.adminSecondFactors,
+    memberSecondFactors: organization.memberSecondFactors,
+    updatedAt: organization.settingsUpdatedAt,
+    updatedBy,
+  };
 }

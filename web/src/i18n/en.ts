@@ -135,6 +135,7 @@ export const en = {
     passkeyHoldNoKey: 'Add a passkey or a security key below, then sign out and sign in again with it.',
     passkeyHoldAdded: (name: string) => `The passkey "${name}" was added. Sign out, then choose "Sign in with a passkey".`,
     passkeyHoldSignOut: 'Sign out to sign in with a passkey',
+    passkeyHoldDeadline: (deadline: string) => `The deadline to add one was ${deadline}. Until you sign in with a passkey or a security key, you can only add one.`,
     forcedDeadline: (deadline: string) => `The deadline was ${deadline}. Until you set it up, you can only do this.`,
   },
 

@@ -133,6 +133,7 @@ export const ko: Dictionary = {
     passkeyHoldNoKey: '아래에서 패스키나 보안 키를 추가한 뒤 로그아웃하고 그 키로 다시 로그인하세요.',
     passkeyHoldAdded: (name) => `패스키 "${name}"을(를) 추가했습니다. 로그아웃한 뒤 "패스키로 로그인"을 선택하세요.`,
     passkeyHoldSignOut: '로그아웃하고 패스키로 로그인하기',
+    passkeyHoldDeadline: (deadline) => `추가 기한은 ${deadline}이었습니다. 패스키나 보안 키로 로그인할 때까지 키 추가만 할 수 있습니다.`,
     forcedDeadline: (deadline) => `기한은 ${deadline}이었습니다. 설정을 마칠 때까지 이 작업만 할 수 있습니다.`,
   },
 

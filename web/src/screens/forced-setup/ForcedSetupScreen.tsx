@@ -23,7 +23,7 @@ export function ForcedSetupScreen() {
       .then(({ twoFactorStatus }) => setStatus(twoFactorStatus))
       .catch(() => undefined);
   }, []);
-  if (status?.enabled && status.phishingResistantRequired) return <PasskeyHold hasPasskey={status.passkeyCount > 0} />;
+  if (status?.enabled && status.phishingResistantRequired) return <PasskeyHold hasPasskey={status.passkeyCount > 0} deadline={status.passkeyRequiredBy ?? null} />;
   const deadline = status?.setupRequiredBy ?? null;
 
   return (

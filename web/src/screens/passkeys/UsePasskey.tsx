@@ -1,13 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, request } from '../../api/client';
-import { browserSupportsPasskeys, signWithPasskey } from '../../api/webauthn';
+import { browserSupportsPasskeys, OPTIONS_FRESH_MS, signWithPasskey } from '../../api/webauthn';
 import { useSession } from '../../app/session';
 import { useI18n } from '../../i18n';
 import { ErrorText, useAction } from '../../components/forms';
 import { StartPasskeySecondFactorDocument, VerifyLoginSecondFactorWithPasskeyDocument } from './operations';
-
-/** The server keeps a challenge 5 minutes; older options are fetched again rather than refused. */
-const OPTIONS_FRESH_MS = 4 * 60_000;
 
 interface RequestOptions {
   text: string;
@@ -29,11 +26,15 @@ export function UsePasskey({ rememberDevice }: { rememberDevice: boolean }) {
   const session = useSession();
   const [offered, setOffered] = useState(false);
   const options = useRef<RequestOptions | null>(null);
+  // Kept across an effect's rerun (StrictMode runs it twice): a second request would void the
+  // first one's challenge, and the two answers may come back in either order.
+  const arrivalOptions = useRef<Promise<RequestOptions> | null>(null);
 
   useEffect(() => {
     if (!browserSupportsPasskeys()) return;
     let current = true;
-    fetchOptions()
+    arrivalOptions.current ??= fetchOptions();
+    arrivalOptions.current
       .then((fetched) => {
         if (!current) return;
         options.current = fetched;

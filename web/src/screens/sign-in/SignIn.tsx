@@ -41,7 +41,7 @@ export function SignIn() {
       )}
       <p>{t.signIn.intro}</p>
       <Form onSubmit={() => void login.run()}>
-        <Field label={t.signIn.email} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field label={t.signIn.email} type="email" autoComplete="username webauthn" required value={email} onChange={(e) => setEmail(e.target.value)} />
         <Field label={t.signIn.password} type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         <ErrorText error={login.error} />
         <button type="submit" className="primary" disabled={login.busy}>
