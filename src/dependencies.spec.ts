@@ -27,13 +27,13 @@ function packageOf(specifier: string): string | null {
   return specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 }
 
-/** Every package that src/ (specs aside) imports, requires or type-imports. */
+/** Every package that src/ (specs aside) imports, requires (or resolves, for a worker to load) or type-imports. */
 function packagesImportedBySrc(): Set<string> {
   const files = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'));
   const imported = new Set<string>();
   for (const file of files) {
     const source = readFileSync(join(ROOT, 'src', file), 'utf8');
-    for (const [, specifier] of source.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)) {
+    for (const [, specifier] of source.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\brequire(?:\.resolve)?\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm)) {
       const name = packageOf(specifier);
       if (name) imported.add(name);
     }

@@ -27,7 +27,7 @@ export class AccountsService {
   ) {}
 
   async signUp(input: SignUpInput): Promise<IssuedSession> {
-    requireAcceptablePassword(input.password, input, 'password');
+    await requireAcceptablePassword(input.password, input, 'password');
     const passwordHash = await hashPassword(input.password);
     return this.dataSource.transaction(async (db) => {
       const language = currentRequestContext()?.language ?? null;
@@ -57,7 +57,7 @@ export class AccountsService {
 
   async changePassword(session: AuthenticatedSession, input: ChangePasswordInput): Promise<void> {
     // Before the current password is checked: a refused new password must not spend a login attempt.
-    requireAcceptablePassword(input.newPassword, session.user, 'newPassword');
+    await requireAcceptablePassword(input.newPassword, session.user, 'newPassword');
     await this.requirePassword(session.userId, input.currentPassword);
     const passwordHash = await hashPassword(input.newPassword);
     await this.dataSource.transaction(async (db) => {

@@ -113,7 +113,7 @@ export class PasswordResetsService {
     const [pending] = (await this.dataSource.query(`SELECT user_id FROM password_reset_tokens WHERE token_hash = $1`, [tokenHash])) as Array<{ user_id: string }>;
     if (!pending) throw invalidToken();
     // A refused password leaves the token as it was: the user tries another with the same link.
-    requireAcceptablePassword(newPassword, await this.users.findByIdOrFail(pending.user_id), 'newPassword');
+    await requireAcceptablePassword(newPassword, await this.users.findByIdOrFail(pending.user_id), 'newPassword');
     const passwordHash = await hashPassword(newPassword);
     const userId = await this.dataSource.transaction(async (db) => {
       const [rows] = (await db.query(`DELETE FROM password_reset_tokens WHERE token_hash = $1 RETURNING user_id, expires_at`, [

@@ -1,8 +1,5 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
-import { dictionary as englishDictionary, translations } from '@zxcvbn-ts/language-en';
 import { AppError } from '../../common/app-error';
-import { isBreachedPassword } from './breached-passwords.util';
+import { assessPassword } from './password-strength';
 
 /** Why a new password is refused; clients pick their own sentence by it (`extensions.fields[].reason`). */
 export type PasswordProblem = 'BREACHED' | 'GUESSABLE' | 'PERSONAL';
@@ -29,17 +26,6 @@ export const PASSWORD_PROBLEM_MESSAGES: Record<PasswordProblem, string> = {
   GUESSABLE: 'is too easy to guess (common words, names, dates, keyboard patterns or repeats): make it longer and less predictable, for example four or more unrelated words',
   PERSONAL: 'is built from your email address or name, which attackers try first: choose one that has nothing to do with them',
 };
-
-let zxcvbn: ZxcvbnFactory | null = null;
-
-function estimator(): ZxcvbnFactory {
-  zxcvbn ??= new ZxcvbnFactory({
-    dictionary: { ...commonDictionary, ...englishDictionary },
-    graphs: adjacencyGraphs,
-    translations,
-  });
-  return zxcvbn;
-}
 
 /** Lower-cased letters and digits only: how the password and the personal parts are compared. */
 function squash(text: string): string {
@@ -70,10 +56,10 @@ export function isBuiltFromOwner(password: string, owner: PasswordOwner): boolea
 }
 
 /** The first reason to refuse this new password, or null when it may be used. No network call. */
-export function passwordProblem(password: string, owner: PasswordOwner): PasswordProblem | null {
+export async function passwordProblem(password: string, owner: PasswordOwner): Promise<PasswordProblem | null> {
   if (isBuiltFromOwner(password, owner)) return 'PERSONAL';
-  if (isBreachedPassword(password)) return 'BREACHED';
-  const { score } = estimator().check(password, [owner.email, ...personalParts(owner)]);
+  const { breached, score } = await assessPassword(password, [owner.email, ...personalParts(owner)]);
+  if (breached) return 'BREACHED';
   return score < MIN_PASSWORD_SCORE ? 'GUESSABLE' : null;
 }
 
@@ -81,7 +67,7 @@ export function passwordProblem(password: string, owner: PasswordOwner): Passwor
  * Refuses a new password (sign-up, change, reset) with BAD_USER_INPUT naming the field. Only where a
  * password is set: existing passwords keep working at login.
  */
-export function requireAcceptablePassword(password: string, owner: PasswordOwner, field: 'password' | 'newPassword'): void {
-  const problem = passwordProblem(password, owner);
+export async function requireAcceptablePassword(password: string, owner: PasswordOwner, field: 'password' | 'newPassword'): Promise<void> {
+  const problem = await passwordProblem(password, owner);
   if (problem) throw AppError.badInput([{ field, message: PASSWORD_PROBLEM_MESSAGES[problem], reason: problem }]);
 }
