@@ -13,7 +13,7 @@ export interface PasswordStrength {
  * a check that runs only when a password is set. So they live in a worker thread that starts on the
  * first check and ends after this long without one, giving the memory back.
  */
-export const IDLE_MS = 30_000;
+export const IDLE_MS = 10_000;
 
 /**
  * The worker, as plain CommonJS run with `eval` (the same under the built server and the tests,
