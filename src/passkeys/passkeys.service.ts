@@ -23,7 +23,7 @@ import type { AuthenticatedSession } from '../common/authenticated-session';
 import { addMinutes, addSeconds, Clock } from '../common/clock';
 import { PasskeyPresence } from '../common/passkey-presence';
 import { currentRequestContext } from '../common/request-context';
-import type { SecondFactorWrite } from '../common/statement-params';
+import type { SecondFactorSpend } from '../common/second-factor-spend';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
@@ -230,7 +230,7 @@ export class PasskeysService {
    * caller counts it like a wrong code), else the write that moves the counter. It is conditional
    * on the counter read here: of two assertions racing with one key, one moves it.
    */
-  async checkClaimedAnswer(claimed: ClaimedPasskeyAnswer | null): Promise<SecondFactorWrite | null> {
+  async checkClaimedAnswer(claimed: ClaimedPasskeyAnswer | null): Promise<SecondFactorSpend | null> {
     if (!claimed) return null;
     const passkey = await this.passkeys.findOneBy({ userId: claimed.userId, credentialId: claimed.response.id });
     if (!passkey) return null;
@@ -305,7 +305,7 @@ export class PasskeysService {
   }
 
   /** The signature, origin, rp id, counter (and user verification when asked): null when any fails, else the counter's conditional write. */
-  private async verifyAssertion(passkey: PasskeyEntity, response: WebAuthnResponseJson, challenge: string, requireUserVerification: boolean): Promise<SecondFactorWrite | null> {
+  private async verifyAssertion(passkey: PasskeyEntity, response: WebAuthnResponseJson, challenge: string, requireUserVerification: boolean): Promise<SecondFactorSpend | null> {
     const storedCount = Number(passkey.signCount);
     let verified;
     try {
@@ -323,9 +323,7 @@ export class PasskeysService {
     }
     if (!verified.verified) return null;
     const { newCounter, credentialBackedUp } = verified.authenticationInfo;
-    return (params, gate) =>
-      `UPDATE passkeys SET sign_count = ${params.add(String(newCounter))}, last_used_at = ${params.add(this.clock.now())}, backed_up = ${params.add(credentialBackedUp)}
-        WHERE id = ${params.add(passkey.id)} AND sign_count = ${params.add(String(storedCount))} AND ${gate}`;
+    return spendPasskeyCounter({ passkeyId: passkey.id, storedCount, newCounter, backedUp: credentialBackedUp, usedAt: this.clock.now() });
   }
 
   /** Disabling 2FA (or an admin reset) takes the passkeys with it. */
@@ -403,4 +401,24 @@ function passkeyRefused(): AppError {
 
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
+}
+
+/** A passkey's use as it moves the stored counter: the answer verified against `storedCount`. */
+export interface PasskeyUse {
+  passkeyId: string;
+  storedCount: number;
+  newCounter: number;
+  backedUp: boolean;
+  usedAt: Date;
+}
+
+/** Moves the counter only if it is still the one the answer was verified against: of two uses of one answer, one changes the row. */
+export function spendPasskeyCounter(use: PasskeyUse): SecondFactorSpend {
+  return (statement, when) =>
+    statement.with(
+      'passkey_used',
+      `UPDATE passkeys SET sign_count = ${statement.value(String(use.newCounter))}, last_used_at = ${statement.value(use.usedAt)}, backed_up = ${statement.value(use.backedUp)}
+        WHERE id = ${statement.value(use.passkeyId)} AND sign_count = ${statement.value(String(use.storedCount))} AND ${when.sql}
+       RETURNING 1`,
+    );
 }

@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
 import { deriveCodeKey } from '../common/code-keys.util';
-import { runSecondFactorWrite, type SecondFactorWrite } from '../common/statement-params';
+import type { SecondFactorSpend } from '../common/second-factor-spend';
+import { runPieceAlone } from '../database/statement';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RecoveryCodeEntity, RecoveryCodeStatus } from './entities/recovery-code.entity';
 import {
@@ -80,17 +81,11 @@ export class RecoveryCodesService {
    * conditional UPDATE, so of concurrent requests with the same code exactly one changes a row;
    * when none changes, the code is wrong (or used).
    */
-  checkCode(userId: string, typed: string): SecondFactorWrite | null {
+  checkCode(userId: string, typed: string): SecondFactorSpend | null {
     const canonical = normaliseRecoveryCode(typed);
     if (!canonical) return null;
     const keyedHashes = this.keys.map((key) => keyedRecoveryCodeHash(canonical, userId, key));
-    return (params, gate) =>
-      `UPDATE recovery_codes SET used_at = ${params.add(this.clock.now())}
-        WHERE user_id = ${params.add(userId)} AND status = ${params.add(RecoveryCodeStatus.ACTIVE)} AND used_at IS NULL
-          AND ((hash_version = ${params.add(RecoveryCodeHashVersion.KEYED)} AND code_hash = ANY (${params.add(keyedHashes)}::bytea[]))
-            -- A row not yet re-keyed (see LegacyRecoveryCodesRekeyer) is still accepted.
-            OR (hash_version = ${params.add(RecoveryCodeHashVersion.LEGACY_SHA256)} AND code_hash = ${params.add(legacyRecoveryCodeHash(canonical))}))
-          AND ${gate}`;
+    return spendRecoveryCode(userId, keyedHashes, legacyRecoveryCodeHash(canonical), this.clock.now());
   }
 
   /**
@@ -99,7 +94,7 @@ export class RecoveryCodesService {
    */
   async consume(userId: string, typed: string, db: EntityManager = this.recoveryCodes.manager): Promise<number | null> {
     const write = this.checkCode(userId, typed);
-    if (!write || (await runSecondFactorWrite(db, write)) === 0) return null;
+    if (!write || (await runPieceAlone(db, write)) === 0) return null;
     return this.countRemaining(userId, db);
   }
 
@@ -133,4 +128,22 @@ export class RecoveryCodesService {
   async deleteAll(userId: string, db: EntityManager): Promise<void> {
     await db.delete(RecoveryCodeEntity, { userId });
   }
+}
+
+/**
+ * Marks the user's unused active code with one of these hashes used: a single conditional UPDATE,
+ * so of concurrent requests with the same code exactly one changes a row.
+ */
+export function spendRecoveryCode(userId: string, keyedHashes: Buffer[], legacyHash: Buffer, now: Date): SecondFactorSpend {
+  return (statement, when) =>
+    statement.with(
+      'recovery_code_used',
+      `UPDATE recovery_codes SET used_at = ${statement.value(now)}
+        WHERE user_id = ${statement.value(userId)} AND status = ${statement.value(RecoveryCodeStatus.ACTIVE)} AND used_at IS NULL
+          AND ((hash_version = ${statement.value(RecoveryCodeHashVersion.KEYED)} AND code_hash = ANY (${statement.value(keyedHashes)}::bytea[]))
+            -- A row not yet re-keyed (see LegacyRecoveryCodesRekeyer) is still accepted.
+            OR (hash_version = ${statement.value(RecoveryCodeHashVersion.LEGACY_SHA256)} AND code_hash = ${statement.value(legacyHash)}))
+          AND ${when.sql}
+       RETURNING 1`,
+    );
 }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
-import { runSecondFactorWrite, type SecondFactorWrite } from '../common/statement-params';
+import type { SecondFactorSpend } from '../common/second-factor-spend';
+import { runPieceAlone } from '../database/statement';
 import { TotpCredentialEntity } from './entities/totp-credential.entity';
 import { TwoFactorCrypto } from './two-factor-crypto';
 import { matchTotpStep } from './utils/totp.util';
@@ -28,7 +29,7 @@ export class TotpCredentials {
    * the same code — on one server or many — cannot both pass; when it changes nothing, the code
    * was right but its step already used (`already-used`).
    */
-  async checkCode(userId: string, code: string, db: EntityManager = this.credentials.manager): Promise<SecondFactorWrite | null> {
+  async checkCode(userId: string, code: string, db: EntityManager = this.credentials.manager): Promise<SecondFactorSpend | null> {
     const credential = await db.findOneBy(TotpCredentialEntity, { userId });
     if (!credential) return null;
     const secret = this.crypto.decrypt(credential.encryptedSecret, userId);
@@ -36,18 +37,14 @@ export class TotpCredentials {
     if (step === null) return null;
     // Re-encrypt with the current key on use, so a key rotation completes as users sign in.
     const reencrypted = this.crypto.isStale(credential.encryptedSecret) ? this.crypto.encrypt(secret, userId) : null;
-    return (params, gate) => {
-      const usedStep = params.add(String(step));
-      const newSecret = reencrypted === null ? '' : `, encrypted_secret = ${params.add(reencrypted)}`;
-      return `UPDATE totp_credentials SET last_used_step = ${usedStep}${newSecret} WHERE user_id = ${params.add(userId)} AND last_used_step < ${usedStep} AND ${gate}`;
-    };
+    return spendTotpStep(userId, step, reencrypted);
   }
 
   /** Accepts a code once, as a statement of its own (in `db`'s transaction, if any). */
   async acceptCode(userId: string, code: string, db: EntityManager = this.credentials.manager): Promise<CodeCheck> {
     const write = await this.checkCode(userId, code, db);
     if (!write) return 'wrong';
-    return (await runSecondFactorWrite(db, write)) === 1 ? 'accepted' : 'already-used';
+    return (await runPieceAlone(db, write)) === 1 ? 'accepted' : 'already-used';
   }
 
   /** Saves the credential of a completed setup; false when the user already has one. */
@@ -63,4 +60,22 @@ export class TotpCredentials {
   async delete(userId: string, db: EntityManager): Promise<void> {
     await db.delete(TotpCredentialEntity, { userId });
   }
+}
+
+/**
+ * Moves last_used_step to the code's step only if it is below it: of two requests with the same
+ * code, on one server or many, one changes the row. `reencryptedSecret` replaces a secret sealed
+ * with an old key.
+ */
+export function spendTotpStep(userId: string, step: number, reencryptedSecret: string | null): SecondFactorSpend {
+  return (statement, when) => {
+    const usedStep = statement.value(String(step));
+    const newSecret = reencryptedSecret === null ? '' : `, encrypted_secret = ${statement.value(reencryptedSecret)}`;
+    return statement.with(
+      'totp_used',
+      `UPDATE totp_credentials SET last_used_step = ${usedStep}${newSecret}
+        WHERE user_id = ${statement.value(userId)} AND last_used_step < ${usedStep} AND ${when.sql}
+       RETURNING 1`,
+    );
+  };
 }
