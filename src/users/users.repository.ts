@@ -4,7 +4,10 @@ import { type EntityManager, In, IsNull, Not, QueryFailedError, type Repository 
 import type { Language } from '../common/language';
 import { UserEntity } from './entities/user.entity';
 
-/** The users table's statements; UsersService holds the rules (normalising, CONFLICT, when to write). */
+/**
+ * The users table's statements, the only ones besides the guard's session query; UsersService holds
+ * the rules (normalising, CONFLICT, when to write).
+ */
 @Injectable()
 export class UsersRepository {
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
