@@ -4,9 +4,11 @@ import { OrganizationMembershipEntity } from '../src/organizations/entities/orga
 import { OrganizationEntity } from '../src/organizations/entities/organization.entity';
 import { AllowedSecondFactors } from '../src/organizations/models/allowed-second-factors.model';
 import { OrganizationRole } from '../src/organizations/models/organization-role.model';
+import { memberSetupDeadlineSql, TwoFactorRequirementRepository } from '../src/organizations/two-factor-requirement.repository';
 import { TwoFactorRequirementService } from '../src/organizations/two-factor-requirement.service';
-import { memberSetupDeadline, memberSetupDeadlineSql } from '../src/organizations/utils/two-factor-requirement.util';
+import { memberSetupDeadline } from '../src/organizations/utils/two-factor-requirement.util';
 import { UserEntity } from '../src/users/entities/user.entity';
+import { UsersRepository } from '../src/users/users.repository';
 import { UsersService } from '../src/users/users.service';
 import { type MediumServices, newMediumServices } from './support/medium';
 
@@ -19,7 +21,7 @@ let m: MediumServices;
 let requirement: TwoFactorRequirementService;
 beforeAll(async () => {
   m = await newMediumServices({
-    providers: [TwoFactorRequirementService, UsersService],
+    providers: [TwoFactorRequirementService, TwoFactorRequirementRepository, UsersService, UsersRepository],
     entities: [UserEntity, OrganizationEntity, OrganizationMembershipEntity],
   });
   requirement = m.get(TwoFactorRequirementService);

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, MoreThan, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError, ErrorCode } from '../common/app-error';
@@ -8,9 +7,9 @@ import type { SessionUser } from '../common/authenticated-session';
 import { Clock } from '../common/clock';
 import { requireUuid } from '../common/ids';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { Transactions } from '../database/transactions';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
-import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
 import type { Organization } from '../organizations/models/organization.model';
 import { MembershipsService, type OrganizationSummary } from '../organizations/memberships.service';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -20,7 +19,8 @@ import { ThrottlingService } from '../throttling/throttling.service';
 import { toUser, type User } from '../users/models/user.model';
 import { UsersService } from '../users/users.service';
 import type { InviteOrganizationMemberInput } from './dto/invitation.inputs';
-import { OrganizationInvitationEntity } from './entities/organization-invitation.entity';
+import type { OrganizationInvitationEntity } from './entities/organization-invitation.entity';
+import { InvitationsRepository } from './invitations.repository';
 import { InvitationStatus, OrganizationInvitation } from './models/organization-invitation.model';
 import { generateInvitationToken, hashInvitationToken, invitationLink, looksLikeInvitationToken } from './utils/invitation-token.util';
 
@@ -41,7 +41,8 @@ const NO_SUCH_INVITATION =
 @Injectable()
 export class InvitationsService {
   constructor(
-    @InjectRepository(OrganizationInvitationEntity) private readonly invitations: Repository<OrganizationInvitationEntity>,
+    private readonly invitations: InvitationsRepository,
+    private readonly transactions: Transactions,
     private readonly organizations: OrganizationsService,
     private readonly memberships: MembershipsService,
     private readonly users: UsersService,
@@ -73,20 +74,22 @@ export class InvitationsService {
         throw new AppError(ErrorCode.CONFLICT, 'This person is already a member of the organization.');
       }
       // Inviting a pending address again replaces its invitation: the older link stops working.
-      await db.delete(OrganizationInvitationEntity, { organizationId: organization.id, email: input.email, status: 'PENDING' });
-      const invitation = db.create(OrganizationInvitationEntity, {
-        organizationId: organization.id,
-        email: input.email,
-        role: input.role,
-        status: 'PENDING',
-        tokenHash: hashInvitationToken(token),
-        invitedBy: caller.id,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + INVITATION_VALID_DAYS * DAY_MS),
-        acceptedBy: null,
-        closedAt: null,
-      });
-      await db.insert(OrganizationInvitationEntity, invitation);
+      await this.invitations.deletePendingTo(organization.id, input.email, db);
+      const invitation = await this.invitations.insert(
+        {
+          organizationId: organization.id,
+          email: input.email,
+          role: input.role,
+          status: 'PENDING',
+          tokenHash: hashInvitationToken(token),
+          invitedBy: caller.id,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + INVITATION_VALID_DAYS * DAY_MS),
+          acceptedBy: null,
+          closedAt: null,
+        },
+        db,
+      );
       await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_INVITATION_SENT, userId: caller.id, organizationId: organization.id }, db);
       // Inside the transaction: if the mail cannot be handed over, no invitation is saved.
       await mail.send(
@@ -113,11 +116,7 @@ export class InvitationsService {
   /** OWNER and ADMIN: pending invitations and those that ended within INVITATION_HISTORY_DAYS, newest first. */
   async listForOrganization(callerId: string, organizationId: string): Promise<OrganizationInvitation[]> {
     await this.memberships.managerRole(callerId, organizationId);
-    const rows = await this.invitations.find({
-      where: { organizationId: organizationId.toLowerCase() },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      take: MAX_LISTED,
-    });
+    const rows = await this.invitations.newestOf(organizationId.toLowerCase(), MAX_LISTED);
     return this.describe(rows);
   }
 
@@ -128,36 +127,26 @@ export class InvitationsService {
    */
   async listMine(caller: SessionUser): Promise<OrganizationInvitation[]> {
     if (!(await this.users.isEmailConfirmed(caller.id))) return [];
-    const rows = await this.invitations.find({
-      where: { email: caller.email, status: 'PENDING', expiresAt: MoreThan(this.clock.now()) },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      take: MAX_LISTED,
-    });
+    const rows = await this.invitations.pendingTo(caller.email, this.clock.now(), MAX_LISTED);
     return this.describe(rows);
   }
 
   /** The caller's own pending invitation behind a mailed token, or null (never another address's). */
   async findForToken(caller: SessionUser, token: string): Promise<OrganizationInvitation | null> {
     if (!looksLikeInvitationToken(token)) return null;
-    const row = await this.invitations.findOneBy({
-      tokenHash: hashInvitationToken(token),
-      email: caller.email,
-      status: 'PENDING',
-      expiresAt: MoreThan(this.clock.now()),
-    });
+    const row = await this.invitations.findPending(hashInvitationToken(token), caller.email, this.clock.now());
     return row ? ((await this.describe([row]))[0] ?? null) : null;
   }
 
   async revoke(callerId: string, rawId: string): Promise<void> {
     const id = requireUuid(rawId, 'The invitation');
-    const found = await this.invitations.findOneBy({ id });
+    const found = await this.invitations.findById(id);
     // Another organization's invitation looks exactly like one that does not exist.
     if (!found || !(await this.memberships.isMember(found.organizationId, callerId))) throw AppError.notFound('The invitation');
     await this.memberships.inManagedOrganization(callerId, found.organizationId, async (db, callerRole) => {
       if (!mayMoveBetweenRoles(callerRole, null, found.role)) throw AppError.forbidden('Only an owner can revoke an invitation to OWNER.');
       // Conditional: an invitation accepted a moment ago stays accepted.
-      const revoked = await db.update(OrganizationInvitationEntity, { id, status: 'PENDING' }, { status: 'REVOKED', closedAt: this.clock.now() });
-      if (!revoked.affected) {
+      if (!(await this.invitations.revokeIfPending(id, this.clock.now(), db))) {
         throw new AppError(ErrorCode.FAILED_PRECONDITION, 'This invitation was already accepted, revoked or replaced; remove the member instead if they joined.');
       }
       await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_INVITATION_REVOKED, userId: callerId, organizationId: found.organizationId }, db);
@@ -172,16 +161,10 @@ export class InvitationsService {
   async accept(caller: SessionUser, token: string): Promise<Organization> {
     const tokenHash = this.hashOf(token);
     const now = this.clock.now();
-    const organizationId = await this.invitations.manager.transaction(async (db) => {
-      const rows: Array<{ organization_id: string; role: OrganizationRole; invited_by: string | null }> = await db.query(
-        `UPDATE organization_invitations
-            SET status = 'ACCEPTED', accepted_by = $3, closed_at = $4
-          WHERE token_hash = $1 AND status = 'PENDING' AND email = $2 AND expires_at > $4
-          RETURNING organization_id, role, invited_by`,
-        [tokenHash, caller.email, caller.id, now],
-      ).then(([updated]: [typeof rows]) => updated);
-      if (rows.length === 0) throw await this.whyNotUsable(tokenHash, caller, now);
-      const { organization_id: joined, role, invited_by: inviter } = rows[0];
+    const organizationId = await this.transactions.run(async (db) => {
+      const accepted = await this.invitations.acceptIfUsable(tokenHash, caller.email, caller.id, now, db);
+      if (!accepted) throw await this.whyNotUsable(tokenHash, caller, now);
+      const { organizationId: joined, role, invitedBy: inviter } = accepted;
       // The inviter must still be able to grant the role: an admin removed since cannot come back through it.
       const inviterRole = inviter && (await this.memberships.roleIn(db, joined, inviter));
       if (!inviterRole || !isManagerRole(inviterRole) || !mayMoveBetweenRoles(inviterRole, null, role)) {
@@ -199,8 +182,7 @@ export class InvitationsService {
   /** The invitee says no: the invitation is deleted, so its link stops working and it leaves the lists. */
   async decline(caller: SessionUser, token: string): Promise<void> {
     const tokenHash = this.hashOf(token);
-    const deleted = await this.invitations.delete({ tokenHash, status: 'PENDING', email: caller.email });
-    if (!deleted.affected) throw new AppError(ErrorCode.NOT_FOUND, NO_SUCH_INVITATION);
+    if (!(await this.invitations.deletePending(tokenHash, caller.email))) throw new AppError(ErrorCode.NOT_FOUND, NO_SUCH_INVITATION);
   }
 
   /**
@@ -211,10 +193,10 @@ export class InvitationsService {
     db: EntityManager,
     { organizationId, userId, newRole }: { organizationId: string; userId: string; newRole: OrganizationRole | null },
   ): Promise<void> {
-    const pending = await db.find(OrganizationInvitationEntity, { where: { organizationId, invitedBy: userId, status: 'PENDING' }, select: { id: true, role: true } });
+    const pending = await this.invitations.pendingSentBy(organizationId, userId, db);
     const ungrantable = pending.filter((invitation) => !newRole || !isManagerRole(newRole) || !mayMoveBetweenRoles(newRole, null, invitation.role));
     if (ungrantable.length === 0) return;
-    await db.update(OrganizationInvitationEntity, { id: In(ungrantable.map((invitation) => invitation.id)), status: 'PENDING' }, { status: 'REVOKED', closedAt: this.clock.now() });
+    await this.invitations.revokeAllIfPending(ungrantable.map((invitation) => invitation.id), this.clock.now(), db);
   }
 
   /**
@@ -223,7 +205,7 @@ export class InvitationsService {
    */
   async pruneExpired(now: Date, batchSize: number): Promise<number> {
     const cutoff = new Date(now.getTime() - INVITATION_HISTORY_DAYS * DAY_MS);
-    return deleteBatchBelow(this.invitations.manager, 'organization_invitations', 'expires_at', cutoff, batchSize);
+    return this.invitations.deleteExpiredBefore(cutoff, batchSize);
   }
 
   private hashOf(token: string): Buffer {
@@ -233,7 +215,7 @@ export class InvitationsService {
 
   /** Only the invitee learns that their own invitation expired; anything else is the same NOT_FOUND. */
   private async whyNotUsable(tokenHash: Buffer, caller: SessionUser, now: Date): Promise<AppError> {
-    const invitation = await this.invitations.findOneBy({ tokenHash, email: caller.email, status: 'PENDING' });
+    const invitation = await this.invitations.findPending(tokenHash, caller.email);
     if (invitation && invitation.expiresAt.getTime() <= now.getTime()) {
       return new AppError(ErrorCode.CODE_EXPIRED, 'This invitation has expired. Ask the organization to invite you again.');
     }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DatabasePoolStats } from './database-pool-stats';
 import { MetricsService } from './metrics.service';
 
 /**
@@ -6,7 +7,7 @@ import { MetricsService } from './metrics.service';
  * them, so the dependency goes one way.
  */
 @Module({
-  providers: [MetricsService],
+  providers: [MetricsService, DatabasePoolStats],
   exports: [MetricsService],
 })
 export class MetricsModule {}

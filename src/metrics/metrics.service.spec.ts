@@ -2,10 +2,11 @@ import { AggregatorRegistry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/app-config';
+import { DatabasePoolStats } from './database-pool-stats';
 import { MetricsService } from './metrics.service';
 
 const pool = { totalCount: 4, idleCount: 1, waitingCount: 2 };
-const metricsService = () => new MetricsService({ driver: { master: pool } } as unknown as DataSource, loadConfig({}));
+const metricsService = () => new MetricsService(new DatabasePoolStats({ driver: { master: pool } } as unknown as DataSource), loadConfig({}));
 
 describe('MetricsService', () => {
   it('renders what the modules report as Prometheus text, by label', async () => {

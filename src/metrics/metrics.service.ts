@@ -1,11 +1,9 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Pool } from 'pg';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { DatabasePoolStats } from './database-pool-stats';
 import { serveMetrics } from './metrics-server';
 
 export type PruningRunResult = 'ran' | 'skipped' | 'failed';
@@ -47,17 +45,17 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
   });
   private server: Server | undefined;
 
-  constructor(dataSource: DataSource, @Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(poolStats: DatabasePoolStats, @Inject(APP_CONFIG) private readonly config: AppConfig) {
     // Read when scraped: nothing is counted on the query path.
-    const pool = () => (dataSource.driver as PostgresDriver).master as Pool | undefined;
     new Gauge({
       name: 'db_pool_connections',
       help: 'Connections of the database pool, open (total) and idle.',
       labelNames: ['state'] as const,
       registers: [this.registry],
       collect() {
-        this.set({ state: 'total' }, pool()?.totalCount ?? 0);
-        this.set({ state: 'idle' }, pool()?.idleCount ?? 0);
+        const { total, idle } = poolStats.read();
+        this.set({ state: 'total' }, total);
+        this.set({ state: 'idle' }, idle);
       },
     });
     new Gauge({
@@ -65,7 +63,7 @@ export class MetricsService implements OnApplicationBootstrap, OnApplicationShut
       help: 'Queries waiting for a pooled connection.',
       registers: [this.registry],
       collect() {
-        this.set(pool()?.waitingCount ?? 0);
+        this.set(poolStats.read().waiting);
       },
     });
   }

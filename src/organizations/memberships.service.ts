@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, MoreThan, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AppError, ErrorCode } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { requireUuid } from '../common/ids';
-import { OrganizationMembershipEntity } from './entities/organization-membership.entity';
-import { OrganizationEntity } from './entities/organization.entity';
+import { Transactions } from '../database/transactions';
+import type { OrganizationMembershipEntity } from './entities/organization-membership.entity';
+import type { OrganizationEntity } from './entities/organization.entity';
 import { OrganizationRole } from './models/organization-role.model';
+import { memberOrganizationsSql, OrganizationMembershipsRepository } from './organization-memberships.repository';
+import { OrganizationsRepository } from './organizations.repository';
 import { isManagerRole, type SharedMembership, standsAtOrAboveEverywhere } from './utils/role-rules.util';
 import { memberSetupDeadline } from './utils/two-factor-requirement.util';
 
@@ -41,8 +43,9 @@ export type MembershipChangeListener = (db: EntityManager, change: { organizatio
 @Injectable()
 export class MembershipsService {
   constructor(
-    @InjectRepository(OrganizationEntity) private readonly organizations: Repository<OrganizationEntity>,
-    @InjectRepository(OrganizationMembershipEntity) private readonly memberships: Repository<OrganizationMembershipEntity>,
+    private readonly organizations: OrganizationsRepository,
+    private readonly memberships: OrganizationMembershipsRepository,
+    private readonly transactions: Transactions,
     private readonly clock: Clock,
   ) {}
 
@@ -67,7 +70,7 @@ export class MembershipsService {
     organizationId: string,
     change: (db: EntityManager, callerRole: OrganizationRole, organization: OrganizationEntity) => Promise<T>,
   ): Promise<T> {
-    return this.memberships.manager.transaction(async (db) => {
+    return this.transactions.run(async (db) => {
       const organization = await this.lock(db, organizationId);
       const callerRole = await this.requireManager(callerId, organizationId, db);
       return change(db, callerRole, organization);
@@ -87,21 +90,14 @@ export class MembershipsService {
 
   /** SELECT … FOR UPDATE on the organization row: serialises changes to the organization. */
   async lock(db: EntityManager, organizationId: string): Promise<OrganizationEntity> {
-    const organization = await db.findOne(OrganizationEntity, { where: { id: organizationId }, lock: { mode: 'pessimistic_write' } });
+    const organization = await this.organizations.lock(organizationId, db);
     if (!organization) throw AppError.notFound('The organization');
     return organization;
   }
 
   /** Inserts the membership in the caller's transaction; false when the user already is a member. */
   async add(db: EntityManager, membership: Membership & { organizationId: string }): Promise<boolean> {
-    const inserted: unknown[] = await db.query(
-      `INSERT INTO organization_memberships (organization_id, user_id, role, joined_at)
-       VALUES ($1, $2, $3, $4)
-       ON CONFLICT DO NOTHING
-       RETURNING user_id`,
-      [membership.organizationId, membership.userId, membership.role, membership.joinedAt],
-    );
-    return inserted.length > 0;
+    return this.memberships.insertIfAbsent(membership, db);
   }
 
   /**
@@ -115,18 +111,18 @@ export class MembershipsService {
   }
 
   async changeRole(db: EntityManager, organizationId: string, userId: string, role: OrganizationRole): Promise<void> {
-    await db.update(OrganizationMembershipEntity, { organizationId, userId }, { role });
+    await this.memberships.setRole(organizationId, userId, role, db);
     await this.changed(db, organizationId, userId, role);
   }
 
   async remove(db: EntityManager, organizationId: string, userId: string): Promise<void> {
-    await db.delete(OrganizationMembershipEntity, { organizationId, userId });
+    await this.memberships.delete(organizationId, userId, db);
     await this.changed(db, organizationId, userId, null);
   }
 
   /** Call with the organization locked (changeMembers), or two concurrent calls could both pass. */
   async requireAnotherOwner(db: EntityManager, organizationId: string): Promise<void> {
-    const owners = await db.countBy(OrganizationMembershipEntity, { organizationId, role: OrganizationRole.OWNER });
+    const owners = await this.memberships.countOwnersOf(organizationId, db);
     if (owners <= 1) {
       throw new AppError(ErrorCode.FAILED_PRECONDITION, 'An organization needs at least one owner. Make another member an owner first.');
     }
@@ -139,8 +135,8 @@ export class MembershipsService {
   // ---- roles ----------------------------------------------------------------------------------
 
   /** The caller's role; NOT_FOUND when the organization is not theirs, so it looks as if it did not exist. */
-  async roleOf(callerId: string, organizationId: string, db: EntityManager = this.memberships.manager): Promise<OrganizationRole> {
-    const role = await this.roleIn(db, organizationId, callerId);
+  async roleOf(callerId: string, organizationId: string, db?: EntityManager): Promise<OrganizationRole> {
+    const role = (await this.memberships.find(organizationId, callerId, db))?.role;
     if (!role) throw AppError.notFound('The organization');
     return role;
   }
@@ -158,23 +154,16 @@ export class MembershipsService {
 
   /** The user's role in the organization now, or null when they are not a member; in the caller's transaction. */
   async roleIn(db: EntityManager, organizationId: string, userId: string): Promise<OrganizationRole | null> {
-    return (await db.findOneBy(OrganizationMembershipEntity, { organizationId, userId }))?.role ?? null;
+    return (await this.memberships.find(organizationId, userId, db))?.role ?? null;
   }
 
-  async isMember(organizationId: string, userId: string, db: EntityManager = this.memberships.manager): Promise<boolean> {
-    return db.existsBy(OrganizationMembershipEntity, { organizationId, userId });
+  isMember(organizationId: string, userId: string, db?: EntityManager): Promise<boolean> {
+    return this.memberships.exists(organizationId, userId, db);
   }
 
   /** The roles of the caller and the user in each organization both belong to. */
-  async sharedMemberships(callerId: string, userId: string, db: EntityManager = this.memberships.manager): Promise<SharedMembership[]> {
-    const rows: Array<{ caller_role: OrganizationRole; member_role: OrganizationRole }> = await db.query(
-      `SELECT mine.role AS caller_role, theirs.role AS member_role
-         FROM organization_memberships theirs
-         JOIN organization_memberships mine ON mine.organization_id = theirs.organization_id
-        WHERE theirs.user_id = $1 AND mine.user_id = $2`,
-      [userId, callerId],
-    );
-    return rows.map((row) => ({ callerRole: row.caller_role, memberRole: row.member_role }));
+  sharedMemberships(callerId: string, userId: string, db?: EntityManager): Promise<SharedMembership[]> {
+    return this.memberships.sharedRoles(callerId, userId, db);
   }
 
   /**
@@ -192,24 +181,32 @@ export class MembershipsService {
    * NOT_FOUND when the user is not a member of this organization.
    */
   async findMember(db: EntityManager, organizationId: string, rawUserId: string): Promise<Membership> {
-    const membership = await db.findOneBy(OrganizationMembershipEntity, { organizationId, userId: requireMemberId(rawUserId) });
+    const membership = await this.memberships.find(organizationId, requireMemberId(rawUserId), db);
     if (!membership) throw AppError.notFound('The member');
     return { userId: membership.userId, role: membership.role, joinedAt: membership.joinedAt };
   }
 
   /** Every member of the organization. */
   async membersOf(organizationId: string): Promise<Membership[]> {
-    return (await this.memberships.findBy({ organizationId })).map(toMembership);
+    return (await this.memberships.membersOf(organizationId)).map(toMembership);
   }
 
   /** The user's role in each organization they belong to. */
   async rolesOf(userId: string): Promise<Map<string, OrganizationRole>> {
-    return new Map((await this.memberships.findBy({ userId })).map((m) => [m.organizationId, m.role]));
+    return new Map((await this.memberships.membershipsOf(userId)).map((m) => [m.organizationId, m.role]));
+  }
+
+  /**
+   * Holds, until the caller's transaction ends, any other transaction that would change how many
+   * organizations the user owns (through this call): read ownedCount after it.
+   */
+  lockOwnershipsOf(db: EntityManager, userId: string): Promise<void> {
+    return this.memberships.lockOwnershipsOf(userId, db);
   }
 
   /** How many organizations the user owns, in the caller's transaction. */
   ownedCount(db: EntityManager, userId: string): Promise<number> {
-    return db.countBy(OrganizationMembershipEntity, { userId, role: OrganizationRole.OWNER });
+    return this.memberships.countOwnedBy(userId, db);
   }
 
   /**
@@ -218,12 +215,8 @@ export class MembershipsService {
    * 2FA report reads them page by page. Call after managerRole.
    */
   async memberPage(organizationId: string, afterUserId: string | null, limit: number): Promise<Array<Membership & { setupDeadline: Date | null }>> {
-    const organization = await this.organizations.findOneByOrFail({ id: organizationId });
-    const memberships = await this.memberships.find({
-      where: { organizationId, ...(afterUserId ? { userId: MoreThan(afterUserId) } : {}) },
-      order: { userId: 'ASC' },
-      take: limit,
-    });
+    const organization = await this.organizations.findByIdOrFail(organizationId);
+    const memberships = await this.memberships.pageOf(organizationId, afterUserId, limit);
     const since = organization.requireTwoFactor ? organization.requireTwoFactorSince : null;
     return memberships.map((m) => ({
       ...toMembership(m),
@@ -232,9 +225,8 @@ export class MembershipsService {
   }
 
   /** The ids of every organization the user is a member of. */
-  async organizationIdsOf(userId: string, db: EntityManager = this.memberships.manager): Promise<string[]> {
-    const memberships = await db.find(OrganizationMembershipEntity, { where: { userId }, select: { organizationId: true } });
-    return memberships.map((m) => m.organizationId);
+  organizationIdsOf(userId: string, db?: EntityManager): Promise<string[]> {
+    return this.memberships.organizationIdsOf(userId, db);
   }
 
   /**
@@ -242,12 +234,12 @@ export class MembershipsService {
    * another module's statement that must run in one piece (the webhooks' outbox, beside each event).
    */
   memberOrganizationsSql(userIdSql: string): string {
-    return `SELECT organization_id FROM organization_memberships WHERE user_id = ${userIdSql}`;
+    return memberOrganizationsSql(userIdSql);
   }
 
   async summaries(organizationIds: readonly string[]): Promise<Map<string, OrganizationSummary>> {
     if (organizationIds.length === 0) return new Map();
-    const organizations = await this.organizations.findBy({ id: In([...new Set(organizationIds)]) });
+    const organizations = await this.organizations.findByIds([...new Set(organizationIds)]);
     return new Map(organizations.map((o) => [o.id, toSummary(o)]));
   }
 }

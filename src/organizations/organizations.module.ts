@@ -1,14 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { Transactions } from '../database/transactions';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
 import { OrganizationMembershipEntity } from './entities/organization-membership.entity';
 import { OrganizationEntity } from './entities/organization.entity';
 import { OrganizationsResolver } from './organizations.resolver';
 import { MembershipsService } from './memberships.service';
+import { OrganizationMembershipsRepository } from './organization-memberships.repository';
+import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
 import { SecuritySettingsService } from './security-settings.service';
+import { TwoFactorRequirementRepository } from './two-factor-requirement.repository';
 import { TwoFactorRequirementService } from './two-factor-requirement.service';
 import { TwoFactorRemindersJob } from './two-factor-reminders.job';
 
@@ -24,7 +28,18 @@ import { TwoFactorRemindersJob } from './two-factor-reminders.job';
     MailModule,
     UsersModule,
   ],
-  providers: [OrganizationsService, MembershipsService, SecuritySettingsService, TwoFactorRequirementService, OrganizationsResolver, TwoFactorRemindersJob],
+  providers: [
+    OrganizationsService,
+    MembershipsService,
+    SecuritySettingsService,
+    TwoFactorRequirementService,
+    OrganizationsResolver,
+    TwoFactorRemindersJob,
+    OrganizationsRepository,
+    OrganizationMembershipsRepository,
+    TwoFactorRequirementRepository,
+    Transactions,
+  ],
   exports: [OrganizationsService, MembershipsService, TwoFactorRequirementService],
 })
 export class OrganizationsModule {}

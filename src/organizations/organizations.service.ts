@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
 import { SecurityEvent, SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { SessionUser } from '../common/authenticated-session';
 import { Clock } from '../common/clock';
+import { Transactions } from '../database/transactions';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import type { UserEntity } from '../users/entities/user.entity';
@@ -17,11 +16,12 @@ import type {
   RemoveOrganizationMemberInput,
   UpdateOrganizationMemberRoleInput,
 } from './dto/organization.inputs';
-import { OrganizationEntity } from './entities/organization.entity';
+import type { OrganizationEntity } from './entities/organization.entity';
 import { AllowedSecondFactors } from './models/allowed-second-factors.model';
 import { OrganizationRole } from './models/organization-role.model';
 import { Organization, OrganizationMember, toOrganization } from './models/organization.model';
 import { MembershipsService, requireMemberId, requireOrganizationId } from './memberships.service';
+import { OrganizationsRepository } from './organizations.repository';
 import { TwoFactorRequirementService } from './two-factor-requirement.service';
 import { mayAddDirectly, mayMoveBetweenRoles, ROLE_RANK } from './utils/role-rules.util';
 import { memberSetupDeadline } from './utils/two-factor-requirement.util';
@@ -39,7 +39,8 @@ export const MAX_OWNED_ORGANIZATIONS = 5;
 @Injectable()
 export class OrganizationsService {
   constructor(
-    @InjectRepository(OrganizationEntity) private readonly organizations: Repository<OrganizationEntity>,
+    private readonly organizations: OrganizationsRepository,
+    private readonly transactions: Transactions,
     private readonly memberships: MembershipsService,
     private readonly requirement: TwoFactorRequirementService,
     private readonly users: UsersService,
@@ -52,28 +53,30 @@ export class OrganizationsService {
 
   async create(callerId: string, input: CreateOrganizationInput): Promise<Organization> {
     const now = this.clock.now();
-    return this.organizations.manager.transaction(async (db) => {
+    return this.transactions.run(async (db) => {
       // Held to the end of the transaction: two concurrent creates cannot both pass the count.
-      await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`organizations-owned-by:${callerId}`]);
+      await this.memberships.lockOwnershipsOf(db, callerId);
       if ((await this.memberships.ownedCount(db, callerId)) >= MAX_OWNED_ORGANIZATIONS) {
         throw new AppError(
           ErrorCode.FAILED_PRECONDITION,
           `You already own ${MAX_OWNED_ORGANIZATIONS} organizations, the most one account may own. To start another, make someone else the owner of one and leave it.`,
         );
       }
-      const organization = db.create(OrganizationEntity, {
-        name: input.name,
-        requireTwoFactor: false,
-        twoFactorGracePeriodHours: 0,
-        requireTwoFactorSince: null,
-        adminSecondFactors: AllowedSecondFactors.ANY,
-        memberSecondFactors: AllowedSecondFactors.ANY,
-        phishingResistantSince: null,
-        settingsUpdatedAt: null,
-        settingsUpdatedBy: null,
-        createdAt: now,
-      });
-      await db.insert(OrganizationEntity, organization);
+      const organization = await this.organizations.insert(
+        {
+          name: input.name,
+          requireTwoFactor: false,
+          twoFactorGracePeriodHours: 0,
+          requireTwoFactorSince: null,
+          adminSecondFactors: AllowedSecondFactors.ANY,
+          memberSecondFactors: AllowedSecondFactors.ANY,
+          phishingResistantSince: null,
+          settingsUpdatedAt: null,
+          settingsUpdatedBy: null,
+          createdAt: now,
+        },
+        db,
+      );
       await this.memberships.add(db, { organizationId: organization.id, userId: callerId, role: OrganizationRole.OWNER, joinedAt: now });
       return toOrganization(organization, OrganizationRole.OWNER, null);
     });
@@ -82,10 +85,7 @@ export class OrganizationsService {
   async listMine(callerId: string): Promise<Organization[]> {
     const roles = await this.memberships.rolesOf(callerId);
     if (roles.size === 0) return [];
-    const organizations = await this.organizations.find({
-      where: { id: In([...roles.keys()]) },
-      order: { name: 'ASC', id: 'ASC' },
-    });
+    const organizations = await this.organizations.findByIdsByName([...roles.keys()]);
     const updaters = await this.usersById(organizations.map((o) => o.settingsUpdatedBy));
     const updaterOf = (o: OrganizationEntity) => (o.settingsUpdatedBy && updaters.get(o.settingsUpdatedBy)) || null;
     return organizations.map((o) => toOrganization(o, roles.get(o.id)!, updaterOf(o)));
@@ -99,7 +99,7 @@ export class OrganizationsService {
   async findForMember(callerId: string, rawOrganizationId: string): Promise<Organization> {
     const organizationId = requireOrganizationId(rawOrganizationId);
     const role = await this.memberships.roleOf(callerId, organizationId);
-    const organization = await this.organizations.findOneByOrFail({ id: organizationId });
+    const organization = await this.organizations.findByIdOrFail(organizationId);
     return toOrganization(organization, role, await this.userOrNull(organization.settingsUpdatedBy));
   }
 
@@ -216,7 +216,7 @@ export class OrganizationsService {
   }
 
   private async leave(callerId: string, organizationId: string): Promise<void> {
-    await this.organizations.manager.transaction(async (db) => {
+    await this.transactions.run(async (db) => {
       await this.memberships.lock(db, organizationId);
       const role = await this.memberships.roleOf(callerId, organizationId, db);
       if (role === OrganizationRole.OWNER) await this.memberships.requireAnotherOwner(db, organizationId);

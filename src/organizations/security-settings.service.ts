@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError, ErrorCode } from '../common/app-error';
@@ -7,14 +6,16 @@ import type { SessionUser } from '../common/authenticated-session';
 import { Clock } from '../common/clock';
 import { PasskeyPresence } from '../common/passkey-presence';
 import { MailKind } from '../mail/mail-templates';
+import { Transactions } from '../database/transactions';
 import { MailService } from '../mail/mail.service';
 import { toUser } from '../users/models/user.model';
 import { UsersService } from '../users/users.service';
 import type { UpdateOrganizationSecuritySettingsInput } from './dto/organization.inputs';
-import { OrganizationEntity } from './entities/organization.entity';
+import type { OrganizationEntity } from './entities/organization.entity';
 import { AllowedSecondFactors } from './models/allowed-second-factors.model';
 import { type OrganizationSecuritySettings, toSecuritySettings } from './models/organization.model';
 import { MembershipsService, requireOrganizationId } from './memberships.service';
+import { type OrganizationSettings, OrganizationsRepository } from './organizations.repository';
 import { demandsPhishingResistant, memberSetupDeadline, requirementStart } from './utils/two-factor-requirement.util';
 
 /**
@@ -24,7 +25,8 @@ import { demandsPhishingResistant, memberSetupDeadline, requirementStart } from 
 @Injectable()
 export class SecuritySettingsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly organizations: OrganizationsRepository,
     private readonly memberships: MembershipsService,
     private readonly users: UsersService,
     private readonly securityEvents: SecurityEventsService,
@@ -35,7 +37,7 @@ export class SecuritySettingsService {
 
   async update(caller: SessionUser, input: UpdateOrganizationSecuritySettingsInput): Promise<OrganizationSecuritySettings> {
     const organizationId = requireOrganizationId(input.organizationId);
-    const saved = await this.dataSource.transaction(async (db) => {
+    const saved = await this.transactions.run(async (db) => {
       // Locked: the new since-time is derived from the current one, so two saves must not interleave.
       const organization = await this.memberships.lock(db, organizationId);
       await this.memberships.requireManager(caller.id, organizationId, db);
@@ -60,7 +62,7 @@ export class SecuritySettingsService {
         );
       }
       const strict = adminSecondFactors === AllowedSecondFactors.PHISHING_RESISTANT || memberSecondFactors === AllowedSecondFactors.PHISHING_RESISTANT;
-      const settings = {
+      const settings: OrganizationSettings = {
         requireTwoFactor: input.requireTwoFactor,
         twoFactorGracePeriodHours: input.twoFactorGracePeriodHours ?? organization.twoFactorGracePeriodHours,
         requireTwoFactorSince: requirementStart(organization.requireTwoFactorSince, input.requireTwoFactor, now),
@@ -70,7 +72,7 @@ export class SecuritySettingsService {
         settingsUpdatedAt: now,
         settingsUpdatedBy: caller.id,
       };
-      await db.update(OrganizationEntity, { id: organizationId }, settings);
+      await this.organizations.updateSettings(organizationId, settings, db);
       await this.securityEvents.record(
         { type: SecurityEventType.ORGANIZATION_SECURITY_SETTINGS_CHANGED, userId: caller.id, organizationId },
         db,

@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { UsersService } from '../users/users.service';
-import { OrganizationMembershipEntity } from './entities/organization-membership.entity';
-import { isPastSetupDeadline, memberSetupDeadlineSql, TWO_FACTOR_REMINDER_HOURS_BEFORE } from './utils/two-factor-requirement.util';
+import { TwoFactorRequirementRepository } from './two-factor-requirement.repository';
+import { isPastSetupDeadline, TWO_FACTOR_REMINDER_HOURS_BEFORE } from './utils/two-factor-requirement.util';
 
 /** The organizations whose phishing-resistant rule holds a user, and the earliest end of their grace periods; null when none does. */
 export type PasskeyRequirement = { organizations: string[]; deadline: Date } | null;
@@ -14,32 +13,16 @@ export type PasskeyRequirement = { organizations: string[]; deadline: Date } | n
 /** Reminders claimed per call of sendDueTwoFactorReminders; a periodic job calls it again for the rest. */
 const REMINDER_BATCH = 500;
 
-/** Each membership's deadline under the 2FA requirement, and under the phishing-resistant rule (same grace period, own start). */
-const TWO_FACTOR_DEADLINE = memberSetupDeadlineSql('o.require_two_factor_since', 'm.joined_at', 'o.two_factor_grace_period_hours');
-const PASSKEY_DEADLINE = memberSetupDeadlineSql('o.phishing_resistant_since', 'm.joined_at', 'o.two_factor_grace_period_hours');
-
-const SETUP_DEADLINE_SQL = `SELECT min(${TWO_FACTOR_DEADLINE}) AS deadline
-         FROM organization_memberships m
-         JOIN organizations o ON o.id = m.organization_id
-        WHERE m.user_id = $1 AND o.require_two_factor`;
-
-const PASSKEY_REQUIREMENT_SQL = `SELECT o.name, ${PASSKEY_DEADLINE} AS deadline
-         FROM organization_memberships m
-         JOIN organizations o ON o.id = m.organization_id
-        WHERE m.user_id = $1 AND o.require_two_factor AND o.phishing_resistant_since IS NOT NULL
-          AND CASE WHEN m.role = 'MEMBER' THEN o.member_second_factors ELSE o.admin_second_factors END = 'PHISHING_RESISTANT'
-        ORDER BY deadline, o.name`;
-
 /**
  * What the organizations' 2FA requirement asks of one user, and by when: the one home of the
- * deadline (memberSetupDeadline, in SQL here) and of the overdue rule, which the access guard,
- * the sessions and the two-factor status ask. Each question is one query on the memberships'
- * user_id index.
+ * overdue rule, which the access guard, the sessions and the two-factor status ask. Each question
+ * is one query of TwoFactorRequirementRepository, which computes the deadline (memberSetupDeadline)
+ * in SQL.
  */
 @Injectable()
 export class TwoFactorRequirementService {
   constructor(
-    @InjectRepository(OrganizationMembershipEntity) private readonly memberships: Repository<OrganizationMembershipEntity>,
+    private readonly deadlines: TwoFactorRequirementRepository,
     private readonly users: UsersService,
     private readonly mail: MailService,
     private readonly clock: Clock,
@@ -51,9 +34,8 @@ export class TwoFactorRequirementService {
    * The earliest deadline by which an organization of the user requires 2FA, or null when none does.
    * Each membership's grace period counts from the later of the requirement's start and the joining.
    */
-  async setupDeadline(userId: string, db: EntityManager = this.memberships.manager): Promise<Date | null> {
-    const rows: Array<{ deadline: Date | null }> = await db.query(SETUP_DEADLINE_SQL, [userId]);
-    return rows[0]?.deadline ?? null;
+  setupDeadline(userId: string, db?: EntityManager): Promise<Date | null> {
+    return this.deadlines.earliestSetupDeadline(userId, db);
   }
 
   /**
@@ -88,9 +70,9 @@ export class TwoFactorRequirementService {
    * strictest wins. None of them: null.
    */
   async passkeyRequirement(userId: string): Promise<PasskeyRequirement> {
-    const rows: Array<{ name: string; deadline: Date }> = await this.memberships.query(PASSKEY_REQUIREMENT_SQL, [userId]);
-    if (rows.length === 0) return null;
-    return { organizations: rows.map((row) => row.name), deadline: new Date(rows[0]!.deadline) };
+    const rules = await this.deadlines.phishingResistantRules(userId);
+    if (rules.length === 0) return null;
+    return { organizations: rules.map((rule) => rule.organizationName), deadline: rules[0]!.deadline };
   }
 
   /**
@@ -100,39 +82,19 @@ export class TwoFactorRequirementService {
    * repeated runs, on any instance, mail it once. Returns how many were mailed.
    */
   async sendDueTwoFactorReminders(now: Date): Promise<number> {
-    const due: Array<{ organization_id: string; user_id: string; name: string; deadline: Date }> = await this.memberships.query(
-      `SELECT m.organization_id, m.user_id, o.name, d.deadline
-         FROM organization_memberships m
-         JOIN organizations o ON o.id = m.organization_id
-         CROSS JOIN LATERAL (SELECT ${TWO_FACTOR_DEADLINE} AS deadline) d
-        WHERE o.require_two_factor
-          AND o.two_factor_grace_period_hours > $2
-          AND m.two_factor_reminder_for IS DISTINCT FROM o.require_two_factor_since
-          AND d.deadline - make_interval(hours => $2) <= $1
-          AND d.deadline > $1
-        LIMIT $3`,
-      [now, TWO_FACTOR_REMINDER_HOURS_BEFORE, REMINDER_BATCH],
-    );
+    const due = await this.deadlines.dueReminders(now, TWO_FACTOR_REMINDER_HOURS_BEFORE, REMINDER_BATCH);
     if (due.length === 0) return 0;
-    const users = new Map((await this.users.findByIds(due.map((row) => row.user_id))).map((user) => [user.id, user]));
+    const users = new Map((await this.users.findByIds(due.map((reminder) => reminder.userId))).map((user) => [user.id, user]));
     let mailed = 0;
-    for (const row of due) {
-      // Claims the reminder: of concurrent runs exactly one sees the row change.
-      const [, claimed] = await this.memberships.query(
-        `UPDATE organization_memberships m
-            SET two_factor_reminder_for = o.require_two_factor_since
-           FROM organizations o
-          WHERE o.id = m.organization_id AND m.organization_id = $1 AND m.user_id = $2
-            AND o.require_two_factor
-            AND m.two_factor_reminder_for IS DISTINCT FROM o.require_two_factor_since`,
-        [row.organization_id, row.user_id],
-      );
-      const user = users.get(row.user_id);
-      if (claimed !== 1 || !user || user.twoFactorEnabledAt) continue;
+    for (const reminder of due) {
+      // Claimed before it is mailed: of concurrent runs exactly one gets it.
+      const claimed = await this.deadlines.claimReminder(reminder.organizationId, reminder.userId);
+      const user = users.get(reminder.userId);
+      if (!claimed || !user || user.twoFactorEnabledAt) continue;
       this.mail.sendNotice(
         user.email,
         MailKind.TWO_FACTOR_REQUIRED_REMINDER,
-        { organization: row.name, deadline: new Date(row.deadline).toUTCString() },
+        { organization: reminder.organizationName, deadline: reminder.deadline.toUTCString() },
         user.language,
       );
       mailed += 1;

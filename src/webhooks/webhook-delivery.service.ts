@@ -1,7 +1,5 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { Webhook } from 'standardwebhooks';
 import type { SecurityEventEntity } from '../audit/entities/security-event.entity';
 import { SecurityEventsService } from '../audit/security-events.service';
@@ -9,8 +7,8 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { UsersService } from '../users/users.service';
-import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
 import { MAX_DELIVERY_ATTEMPTS, retryWaitsSeconds } from './utils/retry-schedule.util';
+import { type ClaimedDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { type DeliveryAnswer, DELIVERY_TIMEOUT_MS, WebhookTransport } from './webhook-transport';
 import { messageIdOf } from './webhooks.service';
 import { WebhookSecrets } from './webhook-secrets';
@@ -22,15 +20,6 @@ const MAX_BATCHES_PER_PASS = 10;
 /** How long a last try may be in flight before a crashed sender's try counts as failed. */
 const LAST_TRY_LEASE_SECONDS = Math.ceil(DELIVERY_TIMEOUT_MS / 1000) * 6;
 const INTERVAL_NAME = 'webhook-delivery';
-
-interface ClaimedDelivery {
-  id: string;
-  webhook_id: string;
-  event_id: string;
-  attempts: number;
-  url: string;
-  secret_encrypted: string;
-}
 
 export interface DeliveryPass {
   attempted: number;
@@ -51,7 +40,7 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
   private stopping = false;
 
   constructor(
-    @InjectRepository(WebhookDeliveryEntity) private readonly deliveries: Repository<WebhookDeliveryEntity>,
+    private readonly deliveries: WebhookDeliveriesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly securityEvents: SecurityEventsService,
     private readonly users: UsersService,
@@ -62,10 +51,7 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
     private readonly metrics: MetricsService,
   ) {
     // Read at each scrape through the partial index on PENDING rows: nothing counted on the delivery path.
-    metrics.observeWebhookQueue(async () => {
-      const [{ pending }] = (await this.deliveries.query(`SELECT count(*)::int AS pending FROM webhook_deliveries WHERE status = 'PENDING'`)) as Array<{ pending: number }>;
-      return pending;
-    });
+    metrics.observeWebhookQueue(() => this.deliveries.countPending());
   }
 
   onApplicationBootstrap(): void {
@@ -110,43 +96,29 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
    * the rows are locked and others skip them; the try is counted and the next one scheduled in the
    * same statement, before anything is sent.
    */
-  private async claim(): Promise<ClaimedDelivery[]> {
-    const now = this.clock.now();
-    const [rows] = (await this.deliveries.query(
-      `UPDATE webhook_deliveries d
-          SET attempts = d.attempts + 1,
-              last_attempt_at = $1,
-              next_attempt_at = $1 + make_interval(secs => coalesce(($2::int[])[d.attempts + 1], $3))
-         FROM organization_webhooks w
-        WHERE w.id = d.webhook_id
-          AND d.id IN (SELECT id FROM webhook_deliveries
-                        WHERE status = 'PENDING' AND next_attempt_at <= $1 AND attempts < $4
-                        ORDER BY next_attempt_at LIMIT $5
-                        FOR UPDATE SKIP LOCKED)
-      RETURNING d.id, d.webhook_id, d.event_id, d.attempts, w.url, w.secret_encrypted`,
-      [now, retryWaitsSeconds(this.config.webhookRetryBaseSeconds), LAST_TRY_LEASE_SECONDS, MAX_DELIVERY_ATTEMPTS, BATCH],
-    )) as [ClaimedDelivery[], number];
-    return rows;
+  private claim(): Promise<ClaimedDelivery[]> {
+    const schedule = {
+      waitsSeconds: retryWaitsSeconds(this.config.webhookRetryBaseSeconds),
+      lastTryLeaseSeconds: LAST_TRY_LEASE_SECONDS,
+      maxAttempts: MAX_DELIVERY_ATTEMPTS,
+    };
+    return this.deliveries.claimDue(this.clock.now(), schedule, BATCH);
   }
 
   /** A last try whose sender died never wrote its outcome: once its lease is over it is FAILED. */
   private async giveUpAbandonedLastTries(): Promise<void> {
-    const [, abandoned] = (await this.deliveries.query(
-      `UPDATE webhook_deliveries SET status = 'FAILED', next_attempt_at = NULL
-        WHERE status = 'PENDING' AND attempts >= $2 AND next_attempt_at <= $1`,
-      [this.clock.now(), MAX_DELIVERY_ATTEMPTS],
-    )) as [unknown[], number];
+    const abandoned = await this.deliveries.failAbandonedLastTries(this.clock.now(), MAX_DELIVERY_ATTEMPTS);
     if (abandoned > 0) this.metrics.countWebhookDelivery('failed', abandoned);
   }
 
   private async send(claimed: ClaimedDelivery[]): Promise<boolean[]> {
     if (claimed.length === 0) return [];
-    const events = new Map((await this.securityEvents.findByIds(claimed.map((d) => d.event_id))).map((e) => [e.id, e]));
+    const events = new Map((await this.securityEvents.findByIds(claimed.map((d) => d.eventId))).map((e) => [e.id, e]));
     const userIds = [...events.values()].flatMap((e) => (e.userId ? [e.userId] : []));
     const emails = new Map((await this.users.findByIds(userIds)).map((u) => [u.id, u.email]));
     return Promise.all(
       claimed.map(async (delivery) => {
-        const event = events.get(delivery.event_id)!;
+        const event = events.get(delivery.eventId)!;
         const answer = await this.attempt(delivery, payloadOf(event, event.userId ? emails.get(event.userId) ?? null : null));
         return this.recordOutcome(delivery, answer);
       }),
@@ -157,7 +129,7 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
     const messageId = messageIdOf(delivery.id);
     const sentAt = this.clock.now();
     try {
-      const signature = new Webhook(this.secrets.decrypt(delivery.secret_encrypted, delivery.webhook_id)).sign(messageId, sentAt, body);
+      const signature = new Webhook(this.secrets.decrypt(delivery.secretEncrypted, delivery.webhookId)).sign(messageId, sentAt, body);
       const headers = { 'webhook-id': messageId, 'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)), 'webhook-signature': signature };
       return await this.transport.post(new URL(delivery.url), headers, body);
     } catch (error) {
@@ -174,14 +146,7 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
   private async recordOutcome(delivery: ClaimedDelivery, answer: DeliveryAnswer): Promise<boolean> {
     const delivered = answer.status !== null && answer.status >= 200 && answer.status < 300;
     const finalStatus = delivered ? 'DELIVERED' : delivery.attempts >= MAX_DELIVERY_ATTEMPTS ? 'FAILED' : null;
-    await this.deliveries.query(
-      `UPDATE webhook_deliveries
-          SET last_response_status = $3, last_response_excerpt = $4,
-              status = coalesce($5, status),
-              next_attempt_at = CASE WHEN $5::varchar IS NULL THEN next_attempt_at END
-        WHERE id = $1 AND attempts = $2 AND status = 'PENDING'`,
-      [delivery.id, delivery.attempts, answer.status, answer.excerpt, finalStatus],
-    );
+    await this.deliveries.recordOutcome(delivery.id, delivery.attempts, answer, finalStatus);
     this.metrics.countWebhookDelivery(delivered ? 'delivered' : finalStatus === 'FAILED' ? 'failed' : 'retry');
     return delivered;
   }

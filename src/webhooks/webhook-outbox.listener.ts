@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { type SecurityEventListener, SecurityEventsService } from '../audit/security-events.service';
 import type { Part, Statement } from '../database/statement';
 import { MembershipsService } from '../organizations/memberships.service';
+import { outboxInsertSql } from './webhook-deliveries.repository';
 
 /**
  * The outbox: for every security event, one PENDING delivery per webhook that wants it, written by
@@ -26,13 +27,8 @@ export class WebhookOutboxListener implements OnModuleInit, SecurityEventListene
     this.securityEvents.addListener(this);
   }
 
+  /** The statement is the deliveries table's (outboxInsertSql); the memberships' part is the organizations module's. */
   sql(_statement: Statement, recorded: Part): string {
-    return `INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
-      SELECT w.id, e.id, e.type, 'PENDING', 0, e.occurred_at, e.occurred_at
-        FROM ${recorded.name} e
-        JOIN organization_webhooks w
-          ON w.organization_id = e.organization_id
-          OR (e.organization_id IS NULL AND w.organization_id IN (${this.memberships.memberOrganizationsSql('e.user_id')}))
-       WHERE cardinality(w.event_types) = 0 OR e.type = ANY (w.event_types)`;
+    return outboxInsertSql(recorded.name, (userIdSql) => this.memberships.memberOrganizationsSql(userIdSql));
   }
 }

@@ -6,6 +6,8 @@ import { OrganizationsModule } from '../organizations/organizations.module';
 import { UsersModule } from '../users/users.module';
 import { OrganizationWebhookEntity } from './entities/organization-webhook.entity';
 import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
+import { OrganizationWebhooksRepository } from './organization-webhooks.repository';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookOutboxListener } from './webhook-outbox.listener';
 import { WebhookSecrets } from './webhook-secrets';
@@ -19,7 +21,16 @@ import { WebhooksService } from './webhooks.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([OrganizationWebhookEntity, WebhookDeliveryEntity]), AuditModule, MetricsModule, OrganizationsModule, UsersModule],
-  providers: [WebhooksService, WebhooksResolver, WebhookOutboxListener, WebhookDeliveryService, WebhookSecrets, WebhookTransport],
+  providers: [
+    WebhooksService,
+    WebhooksResolver,
+    WebhookOutboxListener,
+    WebhookDeliveryService,
+    WebhookSecrets,
+    WebhookTransport,
+    OrganizationWebhooksRepository,
+    WebhookDeliveriesRepository,
+  ],
   exports: [WebhookDeliveryService],
 })
 export class WebhooksModule {}

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError, ErrorCode } from '../common/app-error';
@@ -14,10 +12,12 @@ import { MembershipsService } from '../organizations/memberships.service';
 import { toUser } from '../users/models/user.model';
 import { UsersService } from '../users/users.service';
 import type { CreateOrganizationWebhookInput } from './dto/create-organization-webhook.input';
-import { OrganizationWebhookEntity } from './entities/organization-webhook.entity';
-import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
+import type { OrganizationWebhookEntity } from './entities/organization-webhook.entity';
+import type { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
 import { CreatedOrganizationWebhook, OrganizationWebhook, WebhookDelivery } from './models/webhook.model';
+import { OrganizationWebhooksRepository } from './organization-webhooks.repository';
 import { urlProblem } from './utils/address-rules.util';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { RefusedAddressError, WebhookTransport } from './webhook-transport';
 import { WebhookSecrets } from './webhook-secrets';
 
@@ -29,8 +29,8 @@ const MAX_DELIVERY_PAGE = 200;
 @Injectable()
 export class WebhooksService {
   constructor(
-    @InjectRepository(OrganizationWebhookEntity) private readonly webhooks: Repository<OrganizationWebhookEntity>,
-    @InjectRepository(WebhookDeliveryEntity) private readonly deliveries: Repository<WebhookDeliveryEntity>,
+    private readonly webhooks: OrganizationWebhooksRepository,
+    private readonly deliveries: WebhookDeliveriesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly memberships: MembershipsService,
     private readonly securityEvents: SecurityEventsService,
@@ -47,20 +47,22 @@ export class WebhooksService {
     const secret = this.secrets.generate();
     const webhook = await this.memberships.inManagedOrganization(caller.id, input.organizationId, async (db, role, organization) => {
       requireOwner(role);
-      if ((await db.countBy(OrganizationWebhookEntity, { organizationId: organization.id })) >= MAX_WEBHOOKS_PER_ORGANIZATION) {
+      if ((await this.webhooks.countOf(organization.id, db)) >= MAX_WEBHOOKS_PER_ORGANIZATION) {
         throw new AppError(ErrorCode.FAILED_PRECONDITION, `An organization can have at most ${MAX_WEBHOOKS_PER_ORGANIZATION} webhooks. Delete one first.`);
       }
       const id = randomUUID();
-      const created = db.create(OrganizationWebhookEntity, {
-        id,
-        organizationId: organization.id,
-        url: url.toString(),
-        eventTypes: [...new Set(input.eventTypes ?? [])],
-        secretEncrypted: this.secrets.encrypt(secret, id),
-        createdBy: caller.id,
-        createdAt: this.clock.now(),
-      });
-      await db.insert(OrganizationWebhookEntity, created);
+      const created = await this.webhooks.insert(
+        {
+          id,
+          organizationId: organization.id,
+          url: url.toString(),
+          eventTypes: [...new Set(input.eventTypes ?? [])],
+          secretEncrypted: this.secrets.encrypt(secret, id),
+          createdBy: caller.id,
+          createdAt: this.clock.now(),
+        },
+        db,
+      );
       await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_WEBHOOK_CREATED, userId: caller.id, organizationId: organization.id }, db);
       return created;
     });
@@ -69,7 +71,7 @@ export class WebhooksService {
 
   async list(callerId: string, organizationId: string): Promise<OrganizationWebhook[]> {
     await this.memberships.managerRole(callerId, organizationId);
-    const found = await this.webhooks.find({ where: { organizationId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const found = await this.webhooks.listOf(organizationId);
     const creators = new Map((await this.users.findByIds(found.flatMap((w) => (w.createdBy ? [w.createdBy] : [])))).map((u) => [u.id, toUser(u)]));
     return found.map((w) => ({ ...toWebhook(w), createdBy: (w.createdBy && creators.get(w.createdBy)) || null }));
   }
@@ -78,8 +80,7 @@ export class WebhooksService {
     const webhook = await this.findOrFail(rawId);
     return this.memberships.inManagedOrganization(callerId, webhook.organizationId, async (db, role) => {
       requireOwner(role);
-      const [, deleted] = (await db.query('DELETE FROM organization_webhooks WHERE id = $1', [webhook.id])) as [unknown, number];
-      if (deleted !== 1) throw AppError.notFound('The webhook');
+      if (!(await this.webhooks.delete(webhook.id, db))) throw AppError.notFound('The webhook');
       await this.securityEvents.record({ type: SecurityEventType.ORGANIZATION_WEBHOOK_DELETED, userId: callerId, organizationId: webhook.organizationId }, db);
       return true;
     });
@@ -90,13 +91,13 @@ export class WebhooksService {
     await this.memberships.managerRole(callerId, webhook.organizationId);
     const take = first ?? DEFAULT_DELIVERY_PAGE;
     if (take < 1 || take > MAX_DELIVERY_PAGE) throw AppError.badInput([{ field: 'first', message: `must be between 1 and ${MAX_DELIVERY_PAGE}` }]);
-    const rows = await this.deliveries.find({ where: { webhookId: webhook.id }, order: { eventId: 'DESC' }, take });
+    const rows = await this.deliveries.latestOf(webhook.id, take);
     return rows.map(toDelivery);
   }
 
   /** NOT_FOUND for an id that is not a webhook, as for one of an organization the caller is not in (managerRole). */
   private async findOrFail(rawId: string): Promise<OrganizationWebhookEntity> {
-    const webhook = await this.webhooks.findOneBy({ id: requireUuid(rawId, 'The webhook') });
+    const webhook = await this.webhooks.findById(requireUuid(rawId, 'The webhook'));
     if (!webhook) throw AppError.notFound('The webhook');
     return webhook;
   }

@@ -18,17 +18,13 @@ export function requirementStart(currentStart: Date | null, requireTwoFactor: bo
 /**
  * A member's own deadline to set up 2FA: the grace period counts from the later of the
  * requirement's start and the member's joining (GitLab's rule), so someone who joins long after
- * the requirement began still gets the whole grace period. memberSetupDeadlineSql is the same
- * formula for statements (test/two-factor-requirement.medium-spec.ts holds them to agree).
+ * the requirement began still gets the whole grace period. memberSetupDeadlineSql (in
+ * ../two-factor-requirement.repository.ts) is the same formula for statements
+ * (test/two-factor-requirement.medium-spec.ts holds them to agree).
  */
 export function memberSetupDeadline(requirementStartedAt: Date, joinedAt: Date, gracePeriodHours: number): Date {
   const countsFrom = Math.max(requirementStartedAt.getTime(), joinedAt.getTime());
   return new Date(countsFrom + gracePeriodHours * 3_600_000);
-}
-
-/** memberSetupDeadline as a PostgreSQL expression over the three SQL expressions given (columns or parameters). */
-export function memberSetupDeadlineSql(requirementStartedAt: string, joinedAt: string, gracePeriodHours: string): string {
-  return `(greatest(${requirementStartedAt}, ${joinedAt}) + make_interval(hours => ${gracePeriodHours}))`;
 }
 
 /** Whether a setup deadline has come: from then on a user without 2FA can only set it up. */
