@@ -22,6 +22,7 @@ import { SignInAlertsService } from './sign-in-alerts.service';
 import { SignInReportsResolver } from './sign-in-reports.resolver';
 import { SignInReportsService } from './sign-in-reports.service';
 import { AccessGuard } from './guards/access.guard';
+import { BearerTokenStrategy } from './guards/bearer-token.strategy';
 import { SessionsService } from './sessions.service';
 import { TrustedDevicesService } from './trusted-devices.service';
 
@@ -44,6 +45,7 @@ import { TrustedDevicesService } from './trusted-devices.service';
     SessionsService,
     TrustedDevicesService,
     AuthResolver,
+    BearerTokenStrategy,
     { provide: APP_GUARD, useClass: AccessGuard },
     ExpiredSessionsPruner,
     ExpiredTrustedDevicesPruner,
