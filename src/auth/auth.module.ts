@@ -28,7 +28,7 @@ import { TrustedDevicesService } from './trusted-devices.service';
 
 /**
  * Signing in: passwords (AccountsService), sessions (SessionsService), trusted devices
- * (TrustedDevicesService), forgotten passwords (PasswordResetsService), new-sign-in alerts and their 'This wasn't me' links (SignInAlertsService, SignInReportsService), and the global guard that resolves the session on every request.
+ * (TrustedDevicesService), forgotten passwords (PasswordResetsService), new-sign-in alerts and their 'This wasn't me' links (SignInAlertsService, SignInReportsService), and the global guard that resolves the session on every request (through its passport strategy, BearerTokenStrategy).
  */
 @Module({
   imports: [
