@@ -23,6 +23,7 @@ import { SignInAlertsService } from './sign-in-alerts.service';
 import { SignInReportsResolver } from './sign-in-reports.resolver';
 import { SignInReportsService } from './sign-in-reports.service';
 import { AccessGuard } from './guards/access.guard';
+import { BearerTokenStrategy } from './guards/bearer-token.strategy';
 import { SessionsService } from './sessions.service';
 import { TrustedDevicesService } from './trusted-devices.service';
 import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
@@ -33,7 +34,7 @@ import { TrustedDevicesRepository } from './trusted-devices.repository';
 
 /**
  * Signing in: passwords (AccountsService), sessions (SessionsService), trusted devices
- * (TrustedDevicesService), forgotten passwords (PasswordResetsService), new-sign-in alerts and their 'This wasn't me' links (SignInAlertsService, SignInReportsService), and the global guard that resolves the session on every request.
+ * (TrustedDevicesService), forgotten passwords (PasswordResetsService), new-sign-in alerts and their 'This wasn't me' links (SignInAlertsService, SignInReportsService), and the global guard that resolves the session on every request (through its passport strategy, BearerTokenStrategy).
  */
 @Module({
   imports: [
@@ -50,6 +51,7 @@ import { TrustedDevicesRepository } from './trusted-devices.repository';
     SessionsService,
     TrustedDevicesService,
     AuthResolver,
+    BearerTokenStrategy,
     { provide: APP_GUARD, useClass: AccessGuard },
     ExpiredSessionsPruner,
     ExpiredTrustedDevicesPruner,

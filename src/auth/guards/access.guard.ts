@@ -1,28 +1,39 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '../../common/app-error';
+import type { AuthenticatedSession } from '../../common/authenticated-session';
 import { requestOf } from '../../common/graphql-request';
 import { TwoFactorRequirementService } from '../../organizations/two-factor-requirement.service';
 import { ThrottlingService } from '../../throttling/throttling.service';
 import { OPENINGS_KEY, Opening } from '../../common/access.decorators';
 import { SessionsService } from '../sessions.service';
-import { bearerTokenOf } from './bearer-token';
+import { BearerTokenStrategy } from './bearer-token.strategy';
 
 /**
  * The one global guard. Deny by default: every operation needs a full session of a user who is not
  * overdue for a required 2FA setup, unless a decorator opens it further. It decides from the
  * database on every request, so a revoked session or a new requirement takes effect at once.
+ *
+ * The session comes from passport (AuthGuard running this app's BearerTokenStrategy), which puts it
+ * on the request as `authenticatedSession`; public operations never reach passport.
  */
 @Injectable()
-export class AccessGuard implements CanActivate {
+export class AccessGuard extends AuthGuard() {
   constructor(
+    strategy: BearerTokenStrategy,
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
     private readonly throttling: ThrottlingService,
     private readonly requirement: TwoFactorRequirementService,
-  ) {}
+  ) {
+    // Given here rather than through PassportModule.register (whose options would replace these): the
+    // strategy's name belongs to this app instance. No passport session: the token is the session.
+    super({ defaultStrategy: strategy.name, session: false, property: 'authenticatedSession' });
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const openings = this.reflector.getAllAndOverride<Opening[] | undefined>(OPENINGS_KEY, [
       context.getHandler(),
       context.getClass(),
@@ -33,10 +44,8 @@ export class AccessGuard implements CanActivate {
       return true;
     }
 
-    const token = bearerTokenOf(request);
-    const session = token ? await this.sessions.authenticate(token) : null;
-    if (!session) throw AppError.unauthenticated('Sign in to continue: the access token is missing, unknown, expired or revoked.');
-    request.authenticatedSession = session;
+    await super.canActivate(context);
+    const session = request.authenticatedSession as AuthenticatedSession;
 
     if (session.level === 'PASSWORD') {
       if (openings.includes(Opening.PENDING_SECOND_FACTOR)) return true;
@@ -59,5 +68,20 @@ export class AccessGuard implements CanActivate {
       );
     }
     return true;
+  }
+
+  /** The Fastify request behind a GraphQL operation or an HTTP route: what the strategy reads. */
+  override getRequest(context: ExecutionContext): FastifyRequest {
+    return requestOf(context);
+  }
+
+  /**
+   * Passport's verdict. It reports through this callback and never answers the request itself; an
+   * error of the strategy (the database failing) goes on unchanged, as an unknown error.
+   */
+  override handleRequest<TSession = AuthenticatedSession>(error: unknown, session: TSession | false | null): TSession {
+    if (error) throw error;
+    if (!session) throw AppError.unauthenticated('Sign in to continue: the access token is missing, unknown, expired or revoked.');
+    return session;
   }
 }
