@@ -13,7 +13,11 @@ import { matchTotpStep } from './utils/totp.util';
  */
 export type CodeCheck = 'accepted' | 'wrong' | 'already-used';
 
-/** The TOTP credential table and the accept-once rule. */
+/**
+ * The accept-once rule of an app code. checkCode reads the credential itself and writes the
+ * statement that spends the code, until SecondFactorWrite gives way to a typed statement builder;
+ * the credential's other statements are TotpCredentialsRepository's.
+ */
 @Injectable()
 export class TotpCredentials {
   constructor(
@@ -48,19 +52,5 @@ export class TotpCredentials {
     const write = await this.checkCode(userId, code, db);
     if (!write) return 'wrong';
     return (await runSecondFactorWrite(db, write)) === 1 ? 'accepted' : 'already-used';
-  }
-
-  /** Saves the credential of a completed setup; false when the user already has one. */
-  async create(userId: string, encryptedSecret: string, usedStep: string, db: EntityManager): Promise<boolean> {
-    const inserted: unknown[] = await db.query(
-      `INSERT INTO totp_credentials (user_id, encrypted_secret, last_used_step, created_at)
-       VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO NOTHING RETURNING user_id`,
-      [userId, encryptedSecret, usedStep, this.clock.now()],
-    );
-    return inserted.length === 1;
-  }
-
-  async delete(userId: string, db: EntityManager): Promise<void> {
-    await db.delete(TotpCredentialEntity, { userId });
   }
 }
