@@ -27,7 +27,7 @@ afterAll(async () => {
 
 const inTransaction = <T>(work: (db: EntityManager) => Promise<T>): Promise<T> => m.dataSource.transaction(work);
 
-function newSetup(userId: string, codeHash = Buffer.from('code-hash')): TwoFactorSetupEntity {
+function newSetup(userId: string, codeHash: Buffer = Buffer.from('code-hash')): TwoFactorSetupEntity {
   const now = m.clock.now();
   return {
     userId,

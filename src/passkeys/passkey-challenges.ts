@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { addMinutes, Clock } from '../common/clock';
 import { type ChallengeOwner, WebAuthnChallengesRepository } from './webauthn-challenges.repository';
@@ -28,5 +29,10 @@ export class PasskeyChallenges {
   /** Spends a challenge: true for exactly one answer, and only for the owner it was issued to, within its 5 minutes. */
   spend(challenge: string, owner: ChallengeOwner): Promise<boolean> {
     return this.challenges.spend(challenge, owner, this.clock.now());
+  }
+
+  /** Every challenge handed to the user (in the caller's transaction, when given). */
+  discardAllOf(userId: string, db?: EntityManager): Promise<void> {
+    return this.challenges.deleteAllOf(userId, db);
   }
 }

@@ -27,7 +27,6 @@ import { PasskeyChallenges, WEBAUTHN_CHALLENGE_MINUTES } from './passkey-challen
 import { PasskeysRepository } from './passkeys.repository';
 import { passkeyName } from './utils/passkey-name.util';
 import { parseWebAuthnResponse, type WebAuthnResponseJson } from './utils/webauthn-json.util';
-import { WebAuthnChallengesRepository } from './webauthn-challenges.repository';
 
 /** A login answer whose challenge was spent, waiting for its signature check. */
 export interface ClaimedPasskeyAnswer {
@@ -41,7 +40,6 @@ export interface ClaimedPasskeyAnswer {
 export class PasskeysService {
   constructor(
     private readonly passkeys: PasskeysRepository,
-    private readonly challengeRows: WebAuthnChallengesRepository,
     private readonly challenges: PasskeyChallenges,
     private readonly transactions: Transactions,
     private readonly accounts: AccountsService,
@@ -235,7 +233,7 @@ export class PasskeysService {
   /** Disabling 2FA (or an admin reset) takes the passkeys with it. */
   async deleteAll(userId: string, db: EntityManager): Promise<void> {
     await this.passkeys.deleteAllOf(userId, db);
-    await this.challengeRows.deleteAllOf(userId, db);
+    await this.challenges.discardAllOf(userId, db);
   }
 }
 
