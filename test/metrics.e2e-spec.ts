@@ -6,8 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/database/embedded-postgres';
 import { buildDistOnce } from './support/build';
-import { ServerProcess } from './support/server-process';
-import { createTestDatabase } from './support/test-app';
+import { productionTestEnv, ServerProcess } from './support/server-process';
 
 /** Prometheus as it scrapes a real server process: its own port, never the public one. */
 const ROOT = resolve(__dirname, '..');
@@ -25,13 +24,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 async function startServer(extra: Record<string, string>): Promise<{ server: ServerProcess; metricsUrl: string }> {
   const metricsPort = await freePort();
   const server = await ServerProcess.start(ROOT, {
-    NODE_ENV: 'production',
-    DATABASE_URL: await createTestDatabase(),
-    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    MAIL_OUTBOX_IN_PRODUCTION: 'true',
-    DATA_DIR: dataDir,
-    IP_RATE_LIMIT_PER_MINUTE: '0',
-    SHUTDOWN_DELAY_SECONDS: '0',
+    ...(await productionTestEnv(dataDir)),
     METRICS_PORT: String(metricsPort),
     ...extra,
   });

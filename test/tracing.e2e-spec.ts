@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDistOnce } from './support/build';
-import { ServerProcess } from './support/server-process';
-import { createTestDatabase } from './support/test-app';
+import { productionTestEnv, ServerProcess } from './support/server-process';
 
 /** Traces from a real server process, received by an OTLP/HTTP collector of our own (JSON protocol). */
 const ROOT = resolve(__dirname, '..');
@@ -74,13 +73,7 @@ beforeAll(async () => {
   receiver = await OtlpReceiver.start();
   dataDir = mkdtempSync(join(tmpdir(), 'tracing-e2e-'));
   server = await ServerProcess.start(ROOT, {
-    NODE_ENV: 'production',
-    DATABASE_URL: await createTestDatabase(),
-    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    MAIL_OUTBOX_IN_PRODUCTION: 'true',
-    DATA_DIR: dataDir,
-    IP_RATE_LIMIT_PER_MINUTE: '0',
-    SHUTDOWN_DELAY_SECONDS: '0',
+    ...(await productionTestEnv(dataDir)),
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     OTEL_BSP_SCHEDULE_DELAY: '100',

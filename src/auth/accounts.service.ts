@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { currentRequestContext } from '../common/request-context';
+import { Transactions } from '../database/transactions';
 import { ThrottlingService } from '../throttling/throttling.service';
 import { UsersService } from '../users/users.service';
 import type { ChangePasswordInput, LoginInput, SignUpInput } from './dto/auth.inputs';
@@ -18,7 +18,7 @@ import { requireAcceptablePassword } from './utils/password-rules.util';
 @Injectable()
 export class AccountsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly trustedDevices: TrustedDevicesService,
@@ -29,7 +29,7 @@ export class AccountsService {
   async signUp(input: SignUpInput): Promise<IssuedSession> {
     await requireAcceptablePassword(input.password, input, 'password');
     const passwordHash = await hashPassword(input.password);
-    return this.dataSource.transaction(async (db) => {
+    return this.transactions.run(async (db) => {
       const language = currentRequestContext()?.language ?? null;
       const user = await this.users.create({ email: input.email, name: input.name ?? null, passwordHash, language }, db);
       return this.sessions.issue(user, SessionLevel.FULL, db, [SecurityEventType.SIGNED_UP]);
@@ -60,7 +60,7 @@ export class AccountsService {
     await requireAcceptablePassword(input.newPassword, session.user, 'newPassword');
     await this.requirePassword(session.userId, input.currentPassword);
     const passwordHash = await hashPassword(input.newPassword);
-    await this.dataSource.transaction(async (db) => {
+    await this.transactions.run(async (db) => {
       await this.users.setPasswordHash(session.userId, passwordHash, db);
       await this.sessions.revokeAll(session.userId, db, session.sessionId);
       await this.trustedDevices.revokeAll(session.userId, db);

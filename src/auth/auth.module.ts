@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { Transactions } from '../database/transactions';
 import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { ThrottlingModule } from '../throttling/throttling.module';
@@ -24,6 +25,11 @@ import { SignInReportsService } from './sign-in-reports.service';
 import { AccessGuard } from './guards/access.guard';
 import { SessionsService } from './sessions.service';
 import { TrustedDevicesService } from './trusted-devices.service';
+import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
+import { SessionsRepository } from './sessions.repository';
+import { SignInDevicesRepository } from './sign-in-devices.repository';
+import { SignInReportsRepository } from './sign-in-reports.repository';
+import { TrustedDevicesRepository } from './trusted-devices.repository';
 
 /**
  * Signing in: passwords (AccountsService), sessions (SessionsService), trusted devices
@@ -54,6 +60,12 @@ import { TrustedDevicesService } from './trusted-devices.service';
     SignInReportsService,
     SignInReportsResolver,
     ExpiredSignInReportsPruner,
+    Transactions,
+    SessionsRepository,
+    TrustedDevicesRepository,
+    SignInDevicesRepository,
+    SignInReportsRepository,
+    PasswordResetTokensRepository,
   ],
   exports: [AccountsService, SessionsService, TrustedDevicesService],
 })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type ExpiredDataPruner, PrunesExpiredData } from '../maintenance/expired-data-pruner';
-import { PasswordResetsService } from './password-resets.service';
+import { DataSource } from 'typeorm';
+import { deleteBatchBelow, type ExpiredDataPruner, PrunesExpiredData } from '../maintenance/expired-data-pruner';
 
 /** A reset token past its 30 minutes can no longer be spent (resetPassword checks expires_at). */
 @PrunesExpiredData()
@@ -8,9 +8,9 @@ import { PasswordResetsService } from './password-resets.service';
 export class ExpiredPasswordResetTokensPruner implements ExpiredDataPruner {
   readonly prunes = 'password reset tokens';
 
-  constructor(private readonly passwordResets: PasswordResetsService) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   pruneExpired(now: Date, batchSize: number): Promise<number> {
-    return this.passwordResets.pruneExpired(now, batchSize);
+    return deleteBatchBelow(this.dataSource, 'password_reset_tokens', 'expires_at', now, batchSize);
   }
 }

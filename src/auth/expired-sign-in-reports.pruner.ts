@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type ExpiredDataPruner, PrunesExpiredData } from '../maintenance/expired-data-pruner';
-import { SignInAlertsService } from './sign-in-alerts.service';
+import { DataSource } from 'typeorm';
+import { deleteBatchBelow, type ExpiredDataPruner, PrunesExpiredData } from '../maintenance/expired-data-pruner';
 
 /** A 'This wasn't me' token past its 7 days can no longer be spent (SignInReportsService checks expires_at). */
 @PrunesExpiredData()
@@ -8,9 +8,9 @@ import { SignInAlertsService } from './sign-in-alerts.service';
 export class ExpiredSignInReportsPruner implements ExpiredDataPruner {
   readonly prunes = 'sign-in report tokens';
 
-  constructor(private readonly alerts: SignInAlertsService) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   pruneExpired(now: Date, batchSize: number): Promise<number> {
-    return this.alerts.pruneExpired(now, batchSize);
+    return deleteBatchBelow(this.dataSource, 'sign_in_reports', 'expires_at', now, batchSize);
   }
 }

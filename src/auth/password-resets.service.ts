@@ -1,16 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError, ErrorCode } from '../common/app-error';
 import { addMinutes, Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
+import { Transactions } from '../database/transactions';
 import { MailKind } from '../mail/mail-templates';
 import { MailService, type ReservedMail } from '../mail/mail.service';
 import { ThrottlingService } from '../throttling/throttling.service';
 import type { UserEntity } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
+import { PasswordResetTokensRepository } from './password-reset-tokens.repository';
 import { SessionsService } from './sessions.service';
 import { TrustedDevicesService } from './trusted-devices.service';
 import { hashPassword } from './utils/password-hasher';
@@ -35,7 +35,8 @@ export class PasswordResetsService {
   private readonly logger = new Logger(PasswordResetsService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly tokens: PasswordResetTokensRepository,
+    private readonly transactions: Transactions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
@@ -85,13 +86,9 @@ export class PasswordResetsService {
   private async saveAndSend(user: UserEntity, tokenHash: Buffer, token: string, reserved: ReservedMail): Promise<void> {
     const now = this.clock.now();
     const expiresAt = addMinutes(now, PASSWORD_RESET_MINUTES);
-    await this.dataSource.transaction(async (db) => {
+    await this.transactions.run(async (db) => {
       // One row per user: a newer request overwrites the hash, which voids the older link.
-      await db.query(
-        `INSERT INTO password_reset_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (user_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`,
-        [user.id, tokenHash, now, expiresAt],
-      );
+      await this.tokens.save(user.id, tokenHash, now, expiresAt, db);
       await this.securityEvents.record({ type: SecurityEventType.PASSWORD_RESET_REQUESTED, userId: user.id }, db);
     });
     const values = { link: passwordResetLink(this.config.publicUrl, token), minutes: PASSWORD_RESET_MINUTES };
@@ -110,35 +107,27 @@ export class PasswordResetsService {
     if (!looksLikePasswordResetToken(token)) throw invalidToken();
     const tokenHash = hashPasswordResetToken(token);
     // A guessed token costs one index lookup, not an argon2 hash (19 MiB and a core for ~20 ms).
-    const [pending] = (await this.dataSource.query(`SELECT user_id FROM password_reset_tokens WHERE token_hash = $1`, [tokenHash])) as Array<{ user_id: string }>;
-    if (!pending) throw invalidToken();
+    const ownerId = await this.tokens.ownerOf(tokenHash);
+    if (!ownerId) throw invalidToken();
     // A refused password leaves the token as it was: the user tries another with the same link.
-    await requireAcceptablePassword(newPassword, await this.users.findByIdOrFail(pending.user_id), 'newPassword');
+    await requireAcceptablePassword(newPassword, await this.users.findByIdOrFail(ownerId), 'newPassword');
     const passwordHash = await hashPassword(newPassword);
-    const userId = await this.dataSource.transaction(async (db) => {
-      const [rows] = (await db.query(`DELETE FROM password_reset_tokens WHERE token_hash = $1 RETURNING user_id, expires_at`, [
-        tokenHash,
-      ])) as [Array<{ user_id: string; expires_at: Date }>, number];
-      const spent = rows[0];
+    const userId = await this.transactions.run(async (db) => {
+      const spent = await this.tokens.take(tokenHash, db);
       if (!spent) throw invalidToken();
-      if (spent.expires_at.getTime() <= this.clock.now().getTime()) return null;
-      await this.users.setPasswordHash(spent.user_id, passwordHash, db);
-      await this.users.confirmEmail(spent.user_id, db);
-      await this.sessions.revokeAll(spent.user_id, db);
-      await this.trustedDevices.revokeAll(spent.user_id, db);
-      await this.securityEvents.record({ type: SecurityEventType.PASSWORD_RESET, userId: spent.user_id }, db);
-      return spent.user_id;
+      if (spent.expiresAt.getTime() <= this.clock.now().getTime()) return null;
+      await this.users.setPasswordHash(spent.userId, passwordHash, db);
+      await this.users.confirmEmail(spent.userId, db);
+      await this.sessions.revokeAll(spent.userId, db);
+      await this.trustedDevices.revokeAll(spent.userId, db);
+      await this.securityEvents.record({ type: SecurityEventType.PASSWORD_RESET, userId: spent.userId }, db);
+      return spent.userId;
     });
     // The expired token's row is gone too (the transaction committed the DELETE): it can never work.
     if (!userId) throw new AppError(ErrorCode.CODE_EXPIRED, 'This reset link has expired. Ask for a new one.');
     const user = await this.users.findByIdOrFail(userId);
     await this.throttling.forgetPasswordFailures(user.email);
     this.mail.sendNotice(user.email, MailKind.PASSWORD_RESET, {}, user.language);
-  }
-
-  /** Deletes up to batchSize expired tokens; for the data-pruning job. */
-  pruneExpired(now: Date, batchSize: number): Promise<number> {
-    return deleteBatchBelow(this.dataSource, 'password_reset_tokens', 'expires_at', now, batchSize);
   }
 }
 

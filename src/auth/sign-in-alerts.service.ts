@@ -1,19 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { addSeconds, Clock } from '../common/clock';
 import { deviceName } from '../common/device-name.util';
 import { DEFAULT_LANGUAGE } from '../common/language';
 import { currentRequestContext, runAfterResponse } from '../common/request-context';
-import { StatementParams } from '../common/statement-params';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
-import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
 import { ThrottlingService } from '../throttling/throttling.service';
 import { UsersService } from '../users/users.service';
 import type { SignInPlace } from './known-sign-in-devices.service';
+import { type NewSignInReport, SignInReportsRepository } from './sign-in-reports.repository';
 import { generateOpaqueToken, hashOpaqueToken, SIGN_IN_REPORT_TOKEN_PREFIX } from './utils/opaque-token.util';
 import { isUnrecognizedSignIn, type KnownDeviceOutcome, SIGN_IN_REPORT_DAYS, signInReportLink } from './utils/sign-in-alert.util';
 
@@ -35,7 +34,7 @@ export class SignInAlertsService {
   private readonly logger = new Logger(SignInAlertsService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly reports: SignInReportsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UsersService,
     private readonly securityEvents: SecurityEventsService,
@@ -62,14 +61,16 @@ export class SignInAlertsService {
       const mailed = await this.throttling.countSignInAlert(userId);
       const now = this.clock.now();
       const token = generateOpaqueToken(SIGN_IN_REPORT_TOKEN_PREFIX);
-      const params = new StatementParams();
-      const report = mailed
-        ? `report AS (INSERT INTO sign_in_reports (token_hash, user_id, session_id, device, location, created_at, expires_at)
-             VALUES (${[hashOpaqueToken(token), userId, sessionId, place.device ?? '', place.location ?? '', now, addSeconds(now, SIGN_IN_REPORT_DAYS * 86_400)]
-               .map((value) => params.add(value))
-               .join(', ')})),`
-        : '';
-      await this.dataSource.query(`WITH ${report} ${this.securityEvents.insertCtes(params, [SecurityEventType.NEW_DEVICE_SIGN_IN], userId, 'TRUE')} SELECT 1`, params.values);
+      const report: NewSignInReport = {
+        tokenHash: hashOpaqueToken(token),
+        userId,
+        sessionId,
+        device: place.device ?? '',
+        location: place.location ?? '',
+        createdAt: now,
+        expiresAt: addSeconds(now, SIGN_IN_REPORT_DAYS * 86_400),
+      };
+      await this.reports.recordAlert(mailed ? report : null, this.securityEvents.insertPiece([SecurityEventType.NEW_DEVICE_SIGN_IN], userId));
       if (!mailed) {
         this.logger.warn('New-sign-in mail not sent: the account reached its hourly cap');
         return;
@@ -94,23 +95,15 @@ export class SignInAlertsService {
     }
   }
 
-  /** Spends a report token in the caller's transaction (DELETE … RETURNING: of two uses, one gets it); null when unknown or used. */
+  /** Spends a report token in the caller's transaction (of two uses, one gets it); null when unknown or used. */
   async spendReport(token: string, db: EntityManager): Promise<SpentSignInReport | null> {
-    const [rows] = (await db.query(`DELETE FROM sign_in_reports WHERE token_hash = $1 RETURNING user_id, session_id, device, location, expires_at`, [
-      hashOpaqueToken(token),
-    ])) as [Array<{ user_id: string; session_id: string; device: string; location: string; expires_at: Date }>, number];
-    const spent = rows[0];
+    const spent = await this.reports.take(hashOpaqueToken(token), db);
     if (!spent) return null;
     return {
-      userId: spent.user_id,
-      sessionId: spent.session_id,
+      userId: spent.userId,
+      sessionId: spent.sessionId,
       place: { device: spent.device || null, location: spent.location || null },
-      expiresAt: spent.expires_at,
+      expiresAt: spent.expiresAt,
     };
-  }
-
-  /** Deletes up to batchSize expired report tokens; for the data-pruning job. */
-  pruneExpired(now: Date, batchSize: number): Promise<number> {
-    return deleteBatchBelow(this.dataSource, 'sign_in_reports', 'expires_at', now, batchSize);
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { Clock } from '../common/clock';
 import { runAfterResponse } from '../common/request-context';
+import { Transactions } from '../database/transactions';
 import { KnownSignInDevicesService } from './known-sign-in-devices.service';
 import { PasswordResetsService } from './password-resets.service';
 import { SessionsService } from './sessions.service';
@@ -17,7 +17,7 @@ export class SignInReportsService {
   private readonly logger = new Logger(SignInReportsService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly alerts: SignInAlertsService,
     private readonly sessions: SessionsService,
     private readonly trustedDevices: TrustedDevicesService,
@@ -35,7 +35,7 @@ export class SignInReportsService {
    */
   async report(token: string): Promise<void> {
     if (!looksLikeOpaqueToken(token, SIGN_IN_REPORT_TOKEN_PREFIX)) return;
-    const userId = await this.dataSource.transaction(async (db) => {
+    const userId = await this.transactions.run(async (db) => {
       const spent = await this.alerts.spendReport(token, db);
       // An expired token's row goes too (the DELETE commits): it can never work.
       if (!spent || spent.expiresAt.getTime() <= this.clock.now().getTime()) return null;

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
+import type { SecondFactorSpend } from '../common/second-factor-spend';
 import { PasskeyEntity } from './entities/passkey.entity';
 
 /** What the browser is told of a user's passkeys: to exclude at registration, to allow at login. */
 export type PasskeyDescriptor = Pick<PasskeyEntity, 'credentialId' | 'transports'>;
 
-/** The passkeys table. The counter's accept-once write is PasskeysService.verifyAssertion's. */
+/** The passkeys table. */
 @Injectable()
 export class PasskeysRepository {
   constructor(@InjectRepository(PasskeyEntity) private readonly passkeys: Repository<PasskeyEntity>) {}
@@ -75,4 +76,24 @@ export class PasskeysRepository {
   async deleteAllOf(userId: string, db: EntityManager = this.passkeys.manager): Promise<void> {
     await db.delete(PasskeyEntity, { userId });
   }
+}
+
+/** A passkey's use as it moves the stored counter: the answer verified against `storedCount`. */
+export interface PasskeyUse {
+  passkeyId: string;
+  storedCount: number;
+  newCounter: number;
+  backedUp: boolean;
+  usedAt: Date;
+}
+
+/** Moves the counter only if it is still the one the answer was verified against: of two uses of one answer, one changes the row. */
+export function spendPasskeyCounter(use: PasskeyUse): SecondFactorSpend {
+  return (statement, when) =>
+    statement.with(
+      'passkey_used',
+      `UPDATE passkeys SET sign_count = ${statement.value(String(use.newCounter))}, last_used_at = ${statement.value(use.usedAt)}, backed_up = ${statement.value(use.backedUp)}
+        WHERE id = ${statement.value(use.passkeyId)} AND sign_count = ${statement.value(String(use.storedCount))} AND ${when.sql}
+       RETURNING 1`,
+    );
 }

@@ -13,7 +13,7 @@ import type { AuthenticatedSession } from '../common/authenticated-session';
 import { addSeconds, Clock } from '../common/clock';
 import { PasskeyPresence } from '../common/passkey-presence';
 import { currentRequestContext } from '../common/request-context';
-import type { SecondFactorWrite } from '../common/statement-params';
+import type { SecondFactorSpend } from '../common/second-factor-spend';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
 import { MailKind } from '../mail/mail-templates';
@@ -24,7 +24,7 @@ import { UsersService } from '../users/users.service';
 import type { PasskeyEntity } from './entities/passkey.entity';
 import type { Passkey } from './models/passkey.model';
 import { PasskeyChallenges, WEBAUTHN_CHALLENGE_MINUTES } from './passkey-challenges';
-import { PasskeysRepository } from './passkeys.repository';
+import { PasskeysRepository, spendPasskeyCounter } from './passkeys.repository';
 import { passkeyName } from './utils/passkey-name.util';
 import { parseWebAuthnResponse, type WebAuthnResponseJson } from './utils/webauthn-json.util';
 
@@ -132,7 +132,7 @@ export class PasskeysService {
    * caller counts it like a wrong code), else the write that moves the counter. It is conditional
    * on the counter read here: of two assertions racing with one key, one moves it.
    */
-  async checkClaimedAnswer(claimed: ClaimedPasskeyAnswer | null): Promise<SecondFactorWrite | null> {
+  async checkClaimedAnswer(claimed: ClaimedPasskeyAnswer | null): Promise<SecondFactorSpend | null> {
     if (!claimed) return null;
     const passkey = await this.passkeys.findOwnedByCredential(claimed.userId, claimed.response.id);
     if (!passkey) return null;
@@ -207,7 +207,7 @@ export class PasskeysService {
   }
 
   /** The signature, origin, rp id, counter (and user verification when asked): null when any fails, else the counter's conditional write. */
-  private async verifyAssertion(passkey: PasskeyEntity, response: WebAuthnResponseJson, challenge: string, requireUserVerification: boolean): Promise<SecondFactorWrite | null> {
+  private async verifyAssertion(passkey: PasskeyEntity, response: WebAuthnResponseJson, challenge: string, requireUserVerification: boolean): Promise<SecondFactorSpend | null> {
     const storedCount = Number(passkey.signCount);
     let verified;
     try {
@@ -225,9 +225,7 @@ export class PasskeysService {
     }
     if (!verified.verified) return null;
     const { newCounter, credentialBackedUp } = verified.authenticationInfo;
-    return (params, gate) =>
-      `UPDATE passkeys SET sign_count = ${params.add(String(newCounter))}, last_used_at = ${params.add(this.clock.now())}, backed_up = ${params.add(credentialBackedUp)}
-        WHERE id = ${params.add(passkey.id)} AND sign_count = ${params.add(String(storedCount))} AND ${gate}`;
+    return spendPasskeyCounter({ passkeyId: passkey.id, storedCount, newCounter, backedUp: credentialBackedUp, usedAt: this.clock.now() });
   }
 
   /** Disabling 2FA (or an admin reset) takes the passkeys with it. */

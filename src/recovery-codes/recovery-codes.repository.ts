@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, IsNull, Repository } from 'typeorm';
-import { runSecondFactorWrite, type SecondFactorWrite } from '../common/statement-params';
+import type { SecondFactorSpend } from '../common/second-factor-spend';
+import { runPieceAlone } from '../database/statement';
 import { whileHoldingAdvisoryLock } from '../database/advisory-lock';
 import { RecoveryCodeEntity, RecoveryCodeStatus } from './entities/recovery-code.entity';
 import { RecoveryCodeHashVersion } from './utils/recovery-code.util';
@@ -45,9 +46,9 @@ export class RecoveryCodesRepository {
     await db.delete(RecoveryCodeEntity, { userId });
   }
 
-  /** Runs the write of RecoveryCodesService.checkCode as a statement of its own: the codes it used (0 or 1). */
-  applyUse(write: SecondFactorWrite, db: EntityManager = this.codes.manager): Promise<number> {
-    return runSecondFactorWrite(db, write);
+  /** Runs spendRecoveryCode's piece as a statement of its own: the codes it used (0 or 1). */
+  applyUse(spend: SecondFactorSpend, db: EntityManager = this.codes.manager): Promise<number> {
+    return runPieceAlone(db, spend);
   }
 
   countUnused(userId: string, db: EntityManager = this.codes.manager): Promise<number> {
@@ -109,4 +110,22 @@ export class RecoveryCodesRepository {
     )) as [unknown[], number];
     return updated;
   }
+}
+
+/**
+ * Marks the user's unused active code with one of these hashes used: a single conditional UPDATE,
+ * so of concurrent requests with the same code exactly one changes a row.
+ */
+export function spendRecoveryCode(userId: string, keyedHashes: Buffer[], legacyHash: Buffer, now: Date): SecondFactorSpend {
+  return (statement, when) =>
+    statement.with(
+      'recovery_code_used',
+      `UPDATE recovery_codes SET used_at = ${statement.value(now)}
+        WHERE user_id = ${statement.value(userId)} AND status = ${statement.value(RecoveryCodeStatus.ACTIVE)} AND used_at IS NULL
+          AND ((hash_version = ${statement.value(RecoveryCodeHashVersion.KEYED)} AND code_hash = ANY (${statement.value(keyedHashes)}::bytea[]))
+            -- A row not yet re-keyed (see LegacyRecoveryCodesRekeyer) is still accepted.
+            OR (hash_version = ${statement.value(RecoveryCodeHashVersion.LEGACY_SHA256)} AND code_hash = ${statement.value(legacyHash)}))
+          AND ${when.sql}
+       RETURNING 1`,
+    );
 }

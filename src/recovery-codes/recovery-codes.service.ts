@@ -2,17 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { deriveCodeKey } from '../common/code-keys.util';
-import type { SecondFactorWrite } from '../common/statement-params';
+import type { SecondFactorSpend } from '../common/second-factor-spend';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { RecoveryCodeStatus } from './entities/recovery-code.entity';
-import { RecoveryCodesRepository } from './recovery-codes.repository';
-import {
-  generateRecoveryCodeSet,
-  keyedRecoveryCodeHash,
-  legacyRecoveryCodeHash,
-  normaliseRecoveryCode,
-  RecoveryCodeHashVersion,
-} from './utils/recovery-code.util';
+import { RecoveryCodesRepository, spendRecoveryCode } from './recovery-codes.repository';
+import { generateRecoveryCodeSet, keyedRecoveryCodeHash, legacyRecoveryCodeHash, normaliseRecoveryCode } from './utils/recovery-code.util';
 
 export interface IssuedRecoveryCodes {
   /** The only time the plain codes exist: they are returned once and stored as hashes. */
@@ -68,17 +61,11 @@ export class RecoveryCodesService {
    * conditional UPDATE, so of concurrent requests with the same code exactly one changes a row;
    * when none changes, the code is wrong (or used).
    */
-  checkCode(userId: string, typed: string): SecondFactorWrite | null {
+  checkCode(userId: string, typed: string): SecondFactorSpend | null {
     const canonical = normaliseRecoveryCode(typed);
     if (!canonical) return null;
     const keyedHashes = this.keys.map((key) => keyedRecoveryCodeHash(canonical, userId, key));
-    return (params, gate) =>
-      `UPDATE recovery_codes SET used_at = ${params.add(this.clock.now())}
-        WHERE user_id = ${params.add(userId)} AND status = ${params.add(RecoveryCodeStatus.ACTIVE)} AND used_at IS NULL
-          AND ((hash_version = ${params.add(RecoveryCodeHashVersion.KEYED)} AND code_hash = ANY (${params.add(keyedHashes)}::bytea[]))
-            -- A row not yet re-keyed (see LegacyRecoveryCodesRekeyer) is still accepted.
-            OR (hash_version = ${params.add(RecoveryCodeHashVersion.LEGACY_SHA256)} AND code_hash = ${params.add(legacyRecoveryCodeHash(canonical))}))
-          AND ${gate}`;
+    return spendRecoveryCode(userId, keyedHashes, legacyRecoveryCodeHash(canonical), this.clock.now());
   }
 
   /**

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { TrustedDevicesService } from '../auth/trusted-devices.service';
-import type { SecondFactorWrite } from '../common/statement-params';
+import type { SecondFactorSpend } from '../common/second-factor-spend';
 import { type ClaimedPasskeyAnswer, PasskeysService } from '../passkeys/passkeys.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 import { codeAlreadyUsed, WrongSecondFactor } from './second-factor-tries';
@@ -30,7 +30,7 @@ export class AccountFactors {
    * Checks the factor outside any transaction: null when it is wrong, else the conditional write
    * that spends it once, for a statement that does more (SessionsService.completeSecondStep).
    */
-  check(userId: string, factor: LoginSecondFactor): Promise<SecondFactorWrite | null> {
+  check(userId: string, factor: LoginSecondFactor): Promise<SecondFactorSpend | null> {
     if (factor.kind === 'passkey') return this.passkeys.checkClaimedAnswer(factor.claimed);
     if (factor.kind === 'totp') return this.totpCredentials.checkCode(userId, factor.code);
     return Promise.resolve(this.recoveryCodes.checkCode(userId, factor.code));

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
+import type { SecondFactorSpend } from '../common/second-factor-spend';
 import { TotpCredentialEntity } from './entities/totp-credential.entity';
 
 /** A new phone's secret waiting for a code from it (see AuthenticatorReplacementService). */
@@ -11,7 +12,7 @@ export interface PendingReplacement {
 
 /**
  * The totp_credentials table: a user's authenticator secret, and the replacement waiting to take
- * its place. The accept-once write of a code is TotpCredentials.checkCode's.
+ * its place. The write that accepts a code once is spendTotpStep, a piece of a bigger statement.
  */
 @Injectable()
 export class TotpCredentialsRepository {
@@ -62,4 +63,22 @@ export class TotpCredentialsRepository {
     )) as [unknown, number];
     return changed === 1;
   }
+}
+
+/**
+ * Moves last_used_step to the code's step only if it is below it: of two requests with the same
+ * code, on one server or many, one changes the row. `reencryptedSecret` replaces a secret sealed
+ * with an old key.
+ */
+export function spendTotpStep(userId: string, step: number, reencryptedSecret: string | null): SecondFactorSpend {
+  return (statement, when) => {
+    const usedStep = statement.value(String(step));
+    const newSecret = reencryptedSecret === null ? '' : `, encrypted_secret = ${statement.value(reencryptedSecret)}`;
+    return statement.with(
+      'totp_used',
+      `UPDATE totp_credentials SET last_used_step = ${usedStep}${newSecret}
+        WHERE user_id = ${statement.value(userId)} AND last_used_step < ${usedStep} AND ${when.sql}
+       RETURNING 1`,
+    );
+  };
 }

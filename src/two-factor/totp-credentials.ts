@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Clock } from '../common/clock';
-import { runSecondFactorWrite, type SecondFactorWrite } from '../common/statement-params';
+import type { SecondFactorSpend } from '../common/second-factor-spend';
+import { runPieceAlone } from '../database/statement';
 import { TotpCredentialEntity } from './entities/totp-credential.entity';
+import { spendTotpStep } from './totp-credentials.repository';
 import { TwoFactorCrypto } from './two-factor-crypto';
 import { matchTotpStep } from './utils/totp.util';
 
@@ -14,9 +16,9 @@ import { matchTotpStep } from './utils/totp.util';
 export type CodeCheck = 'accepted' | 'wrong' | 'already-used';
 
 /**
- * The accept-once rule of an app code. checkCode reads the credential itself and writes the
- * statement that spends the code, until SecondFactorWrite gives way to a typed statement builder;
- * the credential's other statements are TotpCredentialsRepository's.
+ * The accept-once rule of an app code: checkCode matches the code against the secret and hands
+ * back the piece that spends its step (spendTotpStep); the credential's statements are
+ * TotpCredentialsRepository's, but for checkCode's own read of it.
  */
 @Injectable()
 export class TotpCredentials {
@@ -32,7 +34,7 @@ export class TotpCredentials {
    * the same code — on one server or many — cannot both pass; when it changes nothing, the code
    * was right but its step already used (`already-used`).
    */
-  async checkCode(userId: string, code: string, db: EntityManager = this.credentials.manager): Promise<SecondFactorWrite | null> {
+  async checkCode(userId: string, code: string, db: EntityManager = this.credentials.manager): Promise<SecondFactorSpend | null> {
     const credential = await db.findOneBy(TotpCredentialEntity, { userId });
     if (!credential) return null;
     const secret = this.crypto.decrypt(credential.encryptedSecret, userId);
@@ -40,17 +42,13 @@ export class TotpCredentials {
     if (step === null) return null;
     // Re-encrypt with the current key on use, so a key rotation completes as users sign in.
     const reencrypted = this.crypto.isStale(credential.encryptedSecret) ? this.crypto.encrypt(secret, userId) : null;
-    return (params, gate) => {
-      const usedStep = params.add(String(step));
-      const newSecret = reencrypted === null ? '' : `, encrypted_secret = ${params.add(reencrypted)}`;
-      return `UPDATE totp_credentials SET last_used_step = ${usedStep}${newSecret} WHERE user_id = ${params.add(userId)} AND last_used_step < ${usedStep} AND ${gate}`;
-    };
+    return spendTotpStep(userId, step, reencrypted);
   }
 
   /** Accepts a code once, as a statement of its own (in `db`'s transaction, if any). */
   async acceptCode(userId: string, code: string, db: EntityManager = this.credentials.manager): Promise<CodeCheck> {
     const write = await this.checkCode(userId, code, db);
     if (!write) return 'wrong';
-    return (await runSecondFactorWrite(db, write)) === 1 ? 'accepted' : 'already-used';
+    return (await runPieceAlone(db, write)) === 1 ? 'accepted' : 'already-used';
   }
 }

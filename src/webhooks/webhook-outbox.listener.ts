@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { RECORDED_EVENTS, SecurityEventsService } from '../audit/security-events.service';
-import type { StatementParams } from '../common/statement-params';
+import { type SecurityEventListener, SecurityEventsService } from '../audit/security-events.service';
+import type { Part, Statement } from '../database/statement';
 import { MembershipsService } from '../organizations/memberships.service';
 
 /**
@@ -14,8 +14,8 @@ import { MembershipsService } from '../organizations/memberships.service';
  * the user is a member of when it happens. Each webhook then keeps the types it asked for.
  */
 @Injectable()
-export class WebhookOutboxListener implements OnModuleInit {
-  readonly cte = 'webhook_outbox';
+export class WebhookOutboxListener implements OnModuleInit, SecurityEventListener {
+  readonly part = 'webhook_outbox';
 
   constructor(
     private readonly securityEvents: SecurityEventsService,
@@ -26,10 +26,10 @@ export class WebhookOutboxListener implements OnModuleInit {
     this.securityEvents.addListener(this);
   }
 
-  sql(_params: StatementParams): string {
+  sql(_statement: Statement, recorded: Part): string {
     return `INSERT INTO webhook_deliveries (webhook_id, event_id, event_type, status, attempts, next_attempt_at, created_at)
       SELECT w.id, e.id, e.type, 'PENDING', 0, e.occurred_at, e.occurred_at
-        FROM ${RECORDED_EVENTS} e
+        FROM ${recorded.name} e
         JOIN organization_webhooks w
           ON w.organization_id = e.organization_id
           OR (e.organization_id IS NULL AND w.organization_id IN (${this.memberships.memberOrganizationsSql('e.user_id')}))

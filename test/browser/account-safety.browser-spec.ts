@@ -1,12 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
 import { ko } from '../../web/src/i18n/ko';
 import { login, newUser, type SignedIn } from '../support/operations';
 import { addMember, newOrganization, updateOrganizationSecuritySettings } from '../support/organizations';
-import type { TestApp } from '../support/test-app';
 import { newUserWithTwoFactor, totpCode, twoFactorStatus, verifyLoginSecondFactor } from '../support/two-factor';
-import { alertText, button, heading, launchChromium, screenshot, startConsoleServer, trackOpenedPages } from './support/console-browser';
+import { alertText, button, heading, screenshot, useConsoleBrowser } from './support/console-browser';
 
 type Dictionary = typeof en;
 type TwoFactorUser = SignedIn & { secret: string; recoveryCodes: string[] };
@@ -22,24 +21,7 @@ const LANGUAGES = [
  * required 2FA, and the Account Management tabs on a 375 px phone.
  */
 describe('web console: account safety', () => {
-  let t: TestApp;
-  let baseUrl: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    ({ t, baseUrl } = await startConsoleServer());
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  const open = trackOpenedPages(
-    () => browser,
-    () => baseUrl,
-  );
+  const web = useConsoleBrowser();
 
   async function signInWithPassword(page: Page, d: Dictionary, user: SignedIn) {
     await heading(page, d.signIn.title);
@@ -52,8 +34,8 @@ describe('web console: account safety', () => {
   async function signInWithCode(page: Page, d: Dictionary, user: SignedIn, secret: string) {
     await signInWithPassword(page, d, user);
     await heading(page, d.secondStep.title);
-    t.clock.advanceSeconds(30);
-    await page.getByLabel(d.secondStep.code).fill(totpCode(secret, t.clock));
+    web.t.clock.advanceSeconds(30);
+    await page.getByLabel(d.secondStep.code).fill(totpCode(secret, web.t.clock));
     await button(page, d.secondStep.submit).click();
     await heading(page, d.account.title);
   }
@@ -67,17 +49,17 @@ describe('web console: account safety', () => {
   /** Spends recovery codes at sign-ins through the API, as if the user had signed in with them elsewhere. */
   async function spendRecoveryCodes(user: TwoFactorUser, codes: string[]) {
     for (const recoveryCode of codes) {
-      const pending = (await login(t, { email: user.email, password: user.password })).data!.login.accessToken;
-      expect((await verifyLoginSecondFactor(t, pending, { recoveryCode })).errors).toBeUndefined();
+      const pending = (await login(web.t, { email: user.email, password: user.password })).data!.login.accessToken;
+      expect((await verifyLoginSecondFactor(web.t, pending, { recoveryCode })).errors).toBeUndefined();
     }
   }
 
   for (const { name, d, locale } of LANGUAGES) {
     describe(`in ${name}`, () => {
       it('warns when 3 recovery codes are left, and "Reissue recovery codes" replaces them and ends the warning', async () => {
-        const user = await newUserWithTwoFactor(t);
+        const user = await newUserWithTwoFactor(web.t);
         await spendRecoveryCodes(user, user.recoveryCodes.slice(0, 6));
-        const page = await open({ locale });
+        const page = await web.open({ locale });
 
         // The seventh code, at the console's own second step, leaves three.
         await signInWithPassword(page, d, user);
@@ -106,14 +88,14 @@ describe('web console: account safety', () => {
         await page.getByText(d.twoFactor.recoveryCodesLeft(10)).waitFor();
         await expect(page.getByText(d.twoFactor.recoveryCodesLow).count()).resolves.toBe(0);
         // The old set's last codes are gone with it; the new set signs in.
-        const pending = (await login(t, { email: user.email, password: user.password })).data!.login.accessToken;
-        expect((await verifyLoginSecondFactor(t, pending, { recoveryCode: user.recoveryCodes[7] })).errors?.[0]?.extensions.code).toBe('INVALID_CODE');
-        expect((await verifyLoginSecondFactor(t, pending, { recoveryCode: fresh[0] })).errors).toBeUndefined();
+        const pending = (await login(web.t, { email: user.email, password: user.password })).data!.login.accessToken;
+        expect((await verifyLoginSecondFactor(web.t, pending, { recoveryCode: user.recoveryCodes[7] })).errors?.[0]?.extensions.code).toBe('INVALID_CODE');
+        expect((await verifyLoginSecondFactor(web.t, pending, { recoveryCode: fresh[0] })).errors).toBeUndefined();
       });
 
       it('moves 2-step verification to a new phone: the old app is refused, the new one signs in', async () => {
-        const user = await newUserWithTwoFactor(t);
-        const page = await open({ locale });
+        const user = await newUserWithTwoFactor(web.t);
+        const page = await web.open({ locale });
         await signInWithCode(page, d, user, user.secret);
 
         await button(page, d.twoFactor.move).click();
@@ -121,8 +103,8 @@ describe('web console: account safety', () => {
         await page.getByLabel(d.disable.password).fill(user.password);
         await button(page, d.next).click();
         await heading(page, d.disable.factorTitle);
-        t.clock.advanceSeconds(30);
-        await page.getByRole('textbox', { name: d.disable.code }).fill(totpCode(user.secret, t.clock));
+        web.t.clock.advanceSeconds(30);
+        await page.getByRole('textbox', { name: d.disable.code }).fill(totpCode(user.secret, web.t.clock));
         await button(page, d.next).click();
 
         // The enrollment's screen: QR code and the manual key in groups of four, copied without the spaces.
@@ -138,11 +120,11 @@ describe('web console: account safety', () => {
         await screenshot(page, `${locale}-move-to-new-phone`);
 
         // A code of the old app does not confirm the new one.
-        t.clock.advanceSeconds(30);
-        await page.getByLabel(d.move.newCode).fill(totpCode(user.secret, t.clock));
+        web.t.clock.advanceSeconds(30);
+        await page.getByLabel(d.move.newCode).fill(totpCode(user.secret, web.t.clock));
         await button(page, d.setup.verify).click();
         expect([d.errors.INVALID_CODE, ...[1, 2, 3, 4].map(d.errors.invalidCodeTriesLeft)]).toContain(await alertText(page));
-        await page.getByLabel(d.move.newCode).fill(totpCode(newSecret, t.clock));
+        await page.getByLabel(d.move.newCode).fill(totpCode(newSecret, web.t.clock));
         await button(page, d.setup.verify).click();
         await heading(page, d.move.doneTitle);
         await button(page, d.done).click();
@@ -151,11 +133,11 @@ describe('web console: account safety', () => {
         await signOut(page, d, user);
         await signInWithPassword(page, d, user);
         await heading(page, d.secondStep.title);
-        t.clock.advanceSeconds(30);
-        await page.getByLabel(d.secondStep.code).fill(totpCode(user.secret, t.clock));
+        web.t.clock.advanceSeconds(30);
+        await page.getByLabel(d.secondStep.code).fill(totpCode(user.secret, web.t.clock));
         await button(page, d.secondStep.submit).click();
         expect(await alertText(page)).toBe(d.errors.invalidCodeTriesLeft(4));
-        await page.getByLabel(d.secondStep.code).fill(totpCode(newSecret, t.clock));
+        await page.getByLabel(d.secondStep.code).fill(totpCode(newSecret, web.t.clock));
         await button(page, d.secondStep.submit).click();
         await heading(page, d.account.title);
         await page.getByText(d.twoFactor.enabled).waitFor();
@@ -164,15 +146,15 @@ describe('web console: account safety', () => {
   }
 
   it('in English: warns before disabling a 2FA that Acme requires, by the deadline it keeps; Keep it on changes nothing', async () => {
-    const owner = await newUserWithTwoFactor(t);
-    const organizationId = await newOrganization(t, owner.token, 'Acme');
-    const member = await newUserWithTwoFactor(t);
-    await addMember(t, owner.token, organizationId, member.email);
-    expect((await updateOrganizationSecuritySettings(t, owner.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 48 })).errors).toBeUndefined();
-    const deadline = t.clock.now().getTime() + 48 * 3600_000;
+    const owner = await newUserWithTwoFactor(web.t);
+    const organizationId = await newOrganization(web.t, owner.token, 'Acme');
+    const member = await newUserWithTwoFactor(web.t);
+    await addMember(web.t, owner.token, organizationId, member.email);
+    expect((await updateOrganizationSecuritySettings(web.t, owner.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 48 })).errors).toBeUndefined();
+    const deadline = web.t.clock.now().getTime() + 48 * 3600_000;
     const deadlineDay = new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(deadline);
 
-    const page = await open();
+    const page = await web.open();
     await signInWithCode(page, en, member, member.secret);
     await button(page, en.twoFactor.disable).click();
     await heading(page, en.disable.requiredTitle);
@@ -186,15 +168,15 @@ describe('web console: account safety', () => {
 
     await button(page, en.disable.keepOn).click();
     await page.getByText(en.twoFactor.enabled).waitFor();
-    expect((await twoFactorStatus(t, member.token)).data!.twoFactorStatus.enabled).toBe(true);
+    expect((await twoFactorStatus(web.t, member.token)).data!.twoFactorStatus.enabled).toBe(true);
 
     // Turned off anyway: the tab says by when to set it up, and no longer that it is optional.
     await button(page, en.twoFactor.disable).click();
     await button(page, en.disable.continueAnyway).click();
     await page.getByLabel(en.disable.password).fill(member.password);
     await button(page, en.next).click();
-    t.clock.advanceSeconds(30);
-    await page.getByRole('textbox', { name: en.disable.code }).fill(totpCode(member.secret, t.clock));
+    web.t.clock.advanceSeconds(30);
+    await page.getByRole('textbox', { name: en.disable.code }).fill(totpCode(member.secret, web.t.clock));
     await button(page, en.disable.submit).click();
     await heading(page, en.disable.doneTitle);
     expect(await page.getByRole('status').textContent()).toContain(deadlineDay);
@@ -205,13 +187,13 @@ describe('web console: account safety', () => {
   });
 
   it('in Korean: warns that a 2FA required with no grace left must be set up again at once; 계속 사용 keeps it on', async () => {
-    const owner = await newUserWithTwoFactor(t);
-    const organizationId = await newOrganization(t, owner.token, 'Acme');
-    const member = await newUserWithTwoFactor(t);
-    await addMember(t, owner.token, organizationId, member.email);
-    expect((await updateOrganizationSecuritySettings(t, owner.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 0 })).errors).toBeUndefined();
+    const owner = await newUserWithTwoFactor(web.t);
+    const organizationId = await newOrganization(web.t, owner.token, 'Acme');
+    const member = await newUserWithTwoFactor(web.t);
+    await addMember(web.t, owner.token, organizationId, member.email);
+    expect((await updateOrganizationSecuritySettings(web.t, owner.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 0 })).errors).toBeUndefined();
 
-    const page = await open({ locale: 'ko-KR' });
+    const page = await web.open({ locale: 'ko-KR' });
     await signInWithCode(page, ko, member, member.secret);
     await button(page, ko.twoFactor.disable).click();
     await heading(page, ko.disable.requiredTitle);
@@ -220,13 +202,13 @@ describe('web console: account safety', () => {
     await screenshot(page, 'ko-disable-required-warning');
     await button(page, ko.disable.keepOn).click();
     await page.getByText(ko.twoFactor.enabled).waitFor();
-    expect((await twoFactorStatus(t, member.token)).data!.twoFactorStatus.enabled).toBe(true);
+    expect((await twoFactorStatus(web.t, member.token)).data!.twoFactorStatus.enabled).toBe(true);
   });
 
   for (const { name, d, locale } of LANGUAGES) {
     it(`in ${name}: fits the Account Management tabs of a 375 px phone in one scrolling row, the current one in sight`, async () => {
-      const user = await newUser(t);
-      const page = await open({ locale, width: 375, height: 740 });
+      const user = await newUser(web.t);
+      const page = await web.open({ locale, width: 375, height: 740 });
       await signInWithPassword(page, d, user);
       await heading(page, d.account.title);
       const tabs = page.getByRole('navigation', { name: d.account.tabs });
@@ -250,8 +232,8 @@ describe('web console: account safety', () => {
   }
 
   it('in Korean: the second step\'s links stand apart from each other', async () => {
-    const user = await newUserWithTwoFactor(t);
-    const page = await open({ locale: 'ko-KR', width: 375, height: 740 });
+    const user = await newUserWithTwoFactor(web.t);
+    const page = await web.open({ locale: 'ko-KR', width: 375, height: 740 });
     await signInWithPassword(page, ko, user);
     await heading(page, ko.secondStep.title);
     const first = (await button(page, ko.secondStep.useRecoveryCode).boundingBox())!;

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
 import { ko } from '../../web/src/i18n/ko';
 import { acceptInvitation, invitationTokenFor, inviteOrganizationMember } from '../support/invitations';
-import type { TestApp } from '../support/test-app';
 import { totpCode } from '../support/two-factor';
-import { alertText, button, heading, launchChromium, mailedCode, screenshot, startConsoleServer, trackOpenedPages } from './support/console-browser';
+import { alertText, button, heading, mailedCode, screenshot, useConsoleBrowser } from './support/console-browser';
 
 /**
  * The reference console in a real Chromium against the real server, PostgreSQL and SMTP: each
@@ -14,28 +13,10 @@ import { alertText, button, heading, launchChromium, mailedCode, screenshot, sta
  * on screen, computed at the server's (fake) time.
  */
 describe('web console', () => {
-  let t: TestApp;
-  let baseUrl: string;
-  let browser: Browser;
+  const web = useConsoleBrowser();
 
   const PASSWORD = 'correct horse battery';
   const owner = { email: 'owner@example.com', secret: '', recoveryCodes: [] as string[] };
-
-  beforeAll(async () => {
-    ({ t, baseUrl } = await startConsoleServer());
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  /** A fresh browser context; no page may log a console error or throw. */
-  const open = trackOpenedPages(
-    () => browser,
-    () => baseUrl,
-  );
 
   async function signIn(page: Page, email: string, password = PASSWORD) {
     await heading(page, en.signIn.title);
@@ -46,16 +27,16 @@ describe('web console', () => {
 
   /** Password, then the code the app shows now; the clock moves one step first so no code is replayed. */
   async function signInWithCode(page: Page, email: string, secret: string) {
-    t.clock.advanceSeconds(30);
+    web.t.clock.advanceSeconds(30);
     await signIn(page, email);
     await heading(page, en.secondStep.title);
-    await page.getByLabel(en.secondStep.code).fill(totpCode(secret, t.clock));
+    await page.getByLabel(en.secondStep.code).fill(totpCode(secret, web.t.clock));
     await button(page, en.secondStep.submit).click();
     await heading(page, en.account.title);
   }
 
   async function signUpThroughApi(email: string): Promise<string> {
-    const { data, errors } = await t.gql('mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }', {
+    const { data, errors } = await web.t.gql('mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }', {
       input: { email, password: PASSWORD },
     });
     expect(errors).toBeUndefined();
@@ -66,16 +47,16 @@ describe('web console', () => {
   async function enroll(page: Page, email: string, shots?: string): Promise<{ secret: string; recoveryCodes: string[] }> {
     await heading(page, en.setup.requestTitle);
     await expect(page.getByLabel(en.setup.loginEmail).inputValue()).resolves.toBe(email);
-    const mailsBefore = t.inbox.messages.length;
+    const mailsBefore = web.t.inbox.messages.length;
     await button(page, en.setup.request).click();
     await heading(page, en.setup.confirmTitle);
-    await page.getByLabel(en.setup.emailCode).fill(await mailedCode(t, email, mailsBefore));
+    await page.getByLabel(en.setup.emailCode).fill(await mailedCode(web.t, email, mailsBefore));
     await button(page, en.setup.verify).click();
     await heading(page, en.setup.scanTitle);
     const secret = (await page.getByTestId('manual-key').textContent())!.replaceAll(' ', '');
     if (shots) await screenshot(page, `${shots}-qr`);
-    t.clock.advanceSeconds(30);
-    await page.getByLabel(en.setup.appCode).fill(totpCode(secret, t.clock));
+    web.t.clock.advanceSeconds(30);
+    await page.getByLabel(en.setup.appCode).fill(totpCode(secret, web.t.clock));
     await button(page, en.setup.verify).click();
     await heading(page, en.setup.savedTitle);
     const recoveryCodes = await page.getByRole('list', { name: en.recoveryCodes.listLabel }).getByRole('listitem').allTextContents();
@@ -86,7 +67,7 @@ describe('web console', () => {
   }
 
   it('signs up and sets up 2-step verification through every step of the guide', async () => {
-    const page = await open();
+    const page = await web.open();
     await heading(page, en.signIn.title);
     await screenshot(page, 'sign-in');
     await page.getByRole('link', { name: en.signIn.toSignUp }).click();
@@ -107,10 +88,10 @@ describe('web console', () => {
     await button(page, 'Activate 2-Step Verification').click();
     await heading(page, 'Request email verification');
     await expect(page.getByLabel(en.setup.loginEmail).inputValue()).resolves.toBe(owner.email);
-    const mailsBefore = t.inbox.messages.length;
+    const mailsBefore = web.t.inbox.messages.length;
     await button(page, 'Request email verification').click();
     await heading(page, 'Confirm your email');
-    const emailCode = await mailedCode(t, owner.email, mailsBefore);
+    const emailCode = await mailedCode(web.t, owner.email, mailsBefore);
 
     // A wrong number says how many tries are left (extensions.attemptsRemaining).
     await page.getByLabel(en.setup.emailCode).fill(emailCode === '000000' ? '111111' : '000000');
@@ -134,7 +115,7 @@ describe('web console', () => {
     expect(owner.secret).toMatch(/^[A-Z2-7]{32}$/);
     await screenshot(page, 'enrollment-qr');
 
-    await page.getByLabel(en.setup.appCode).fill(totpCode(owner.secret, t.clock));
+    await page.getByLabel(en.setup.appCode).fill(totpCode(owner.secret, web.t.clock));
     await button(page, en.setup.verify).click();
 
     // Recovery codes: copy, download, and 'Complete' only once the box is ticked.
@@ -163,7 +144,7 @@ describe('web console', () => {
   });
 
   it('signs in with the 6-digit code, remembers the device, revokes it, and accepts a recovery code', async () => {
-    const page = await open();
+    const page = await web.open();
     await signIn(page, owner.email, 'not the password');
     expect(await alertText(page)).toBe(en.errors.INVALID_CREDENTIALS);
 
@@ -177,8 +158,8 @@ describe('web console', () => {
     await page.getByText('Enter the 6-digit authentication code generated in your OTP app.').waitFor();
     await screenshot(page, 'second-step');
 
-    t.clock.advanceSeconds(30);
-    const code = totpCode(owner.secret, t.clock);
+    web.t.clock.advanceSeconds(30);
+    const code = totpCode(owner.secret, web.t.clock);
     await page.getByLabel(en.secondStep.code).fill(code === '000000' ? '111111' : '000000');
     await button(page, en.secondStep.submit).click();
     expect(await alertText(page)).toBe('That code is not right. 4 tries left.');
@@ -223,7 +204,7 @@ describe('web console', () => {
   });
 
   it('reissues the recovery codes, changes the password, and disables 2FA with password → Next → code', async () => {
-    const page = await open();
+    const page = await web.open();
     await signInWithCode(page, owner.email, owner.secret);
 
     await button(page, 'Reissue Recovery Code').click();
@@ -266,8 +247,8 @@ describe('web console', () => {
     expect(await alertText(page)).toBe(en.errors.INVALID_CODE);
     await screenshot(page, 'disable-second-factor');
     await page.getByLabel('Enter authentication code').check();
-    t.clock.advanceSeconds(30);
-    await page.getByRole('textbox', { name: en.disable.code }).fill(totpCode(owner.secret, t.clock));
+    web.t.clock.advanceSeconds(30);
+    await page.getByRole('textbox', { name: en.disable.code }).fill(totpCode(owner.secret, web.t.clock));
     await button(page, en.disable.submit).click();
     await heading(page, en.disable.doneTitle);
     await button(page, en.done).click();
@@ -277,16 +258,16 @@ describe('web console', () => {
   it('tells a locked-out person how many minutes to wait', async () => {
     await signUpThroughApi('locked@example.com');
     for (let i = 0; i < 10; i++) {
-      await t.gql('mutation($input: LoginInput!) { login(input: $input) { accessToken } }', { input: { email: 'locked@example.com', password: 'wrong password' } });
+      await web.t.gql('mutation($input: LoginInput!) { login(input: $input) { accessToken } }', { input: { email: 'locked@example.com', password: 'wrong password' } });
     }
-    const page = await open();
+    const page = await web.open();
     await signIn(page, 'locked@example.com');
     expect(await alertText(page)).toBe('Too many attempts. Try again in 15 minutes.');
   });
 
   it('in Korean: refuses Security Settings with the API\'s reason until the admin has 2FA, then requires it', async () => {
     const memberToken = await signUpThroughApi('member@example.com');
-    const page = await open({ locale: 'ko-KR' });
+    const page = await web.open({ locale: 'ko-KR' });
     await heading(page, '로그인');
     await page.getByRole('link', { name: '회원가입' }).click();
     await page.getByLabel('이메일').fill('admin@example.com');
@@ -313,9 +294,9 @@ describe('web console', () => {
     await screenshot(page, 'ko-security-settings-refused');
 
     // The English sentence is the API's own reason, word for word.
-    const login = await t.gql('mutation($input: LoginInput!) { login(input: $input) { accessToken } }', { input: { email: 'admin@example.com', password: PASSWORD } });
-    const organizations = await t.gql('{ myOrganizations { id } }', {}, login.data!.login.accessToken);
-    const refused = await t.gql(
+    const login = await web.t.gql('mutation($input: LoginInput!) { login(input: $input) { accessToken } }', { input: { email: 'admin@example.com', password: PASSWORD } });
+    const organizations = await web.t.gql('{ myOrganizations { id } }', {}, login.data!.login.accessToken);
+    const refused = await web.t.gql(
       'mutation($input: UpdateOrganizationSecuritySettingsInput!) { updateOrganizationSecuritySettings(input: $input) { requireTwoFactor } }',
       { input: { organizationId: organizations.data!.myOrganizations[0].id, requireTwoFactor: true } },
       login.data!.login.accessToken,
@@ -323,10 +304,10 @@ describe('web console', () => {
     expect(refused.errors?.[0]?.message).toBe(en.errors.settingsNeedOwnTwoFactor);
 
     // A new colleague comes in by invitation (its screens come with that capability).
-    const mailsBefore = t.inbox.messages.length;
-    const invited = await inviteOrganizationMember(t, login.data!.login.accessToken, { organizationId: organizations.data!.myOrganizations[0].id, email: 'member@example.com', role: 'MEMBER' });
+    const mailsBefore = web.t.inbox.messages.length;
+    const invited = await inviteOrganizationMember(web.t, login.data!.login.accessToken, { organizationId: organizations.data!.myOrganizations[0].id, email: 'member@example.com', role: 'MEMBER' });
     expect(invited.errors).toBeUndefined();
-    const accepted = await acceptInvitation(t, memberToken, await invitationTokenFor(t, 'member@example.com', mailsBefore));
+    const accepted = await acceptInvitation(web.t, memberToken, await invitationTokenFor(web.t, 'member@example.com', mailsBefore));
     expect(accepted.errors).toBeUndefined();
     await page.getByRole('link', { name: '멤버', exact: true }).click();
     const memberRow = page.getByRole('row').filter({ hasText: 'member@example.com' });
@@ -337,17 +318,17 @@ describe('web console', () => {
     await button(page, '계정관리').click();
     await button(page, '2단계 인증 활성').click();
     await heading(page, '이메일 인증 요청');
-    const mailsBeforeSetup = t.inbox.messages.length;
+    const mailsBeforeSetup = web.t.inbox.messages.length;
     await button(page, '이메일 인증 요청').click();
     await heading(page, '이메일 확인');
-    await page.getByLabel('인증번호', { exact: true }).fill(await mailedCode(t, 'admin@example.com', mailsBeforeSetup));
+    await page.getByLabel('인증번호', { exact: true }).fill(await mailedCode(web.t, 'admin@example.com', mailsBeforeSetup));
     await button(page, '인증').click();
     await heading(page, '2단계 인증 앱으로 QR코드 스캔');
     for (const label of ['계정 이름', '내 키', '키 유형', '시간 기준']) await page.locator('.manual-key').getByText(label, { exact: true }).waitFor();
     await screenshot(page, 'ko-enrollment-qr');
     const secret = (await page.getByTestId('manual-key').textContent())!.replaceAll(' ', '');
-    t.clock.advanceSeconds(30);
-    await page.getByLabel('앱에서 확인한 인증번호').fill(totpCode(secret, t.clock));
+    web.t.clock.advanceSeconds(30);
+    await page.getByLabel('앱에서 확인한 인증번호').fill(totpCode(secret, web.t.clock));
     await button(page, '인증').click();
     await heading(page, '복구 코드를 개인 기기에 저장(필수)');
     await button(page, '클립 보드 복사').waitFor();
@@ -381,15 +362,15 @@ describe('web console', () => {
   });
 
   it('shows a member the deadline, then after it only the setup, which they complete', async () => {
-    const page = await open();
+    const page = await web.open();
     await signIn(page, 'member@example.com');
     await heading(page, en.account.title);
     const banner = await page.getByText(/Your organization requires 2-step verification. Set it up by/).textContent();
-    expect(banner).toContain(new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(t.clock.now().getTime() + 24 * 3600_000));
+    expect(banner).toContain(new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(web.t.clock.now().getTime() + 24 * 3600_000));
     await screenshot(page, 'grace-period');
 
     // A day and an hour later, the session has expired and the deadline has passed.
-    t.clock.advanceMinutes(25 * 60);
+    web.t.clock.advanceMinutes(25 * 60);
     await page.reload();
     await page.getByText(en.signIn.sessionEnded).waitFor();
     await signIn(page, 'member@example.com');
@@ -402,7 +383,7 @@ describe('web console', () => {
   });
 
   it('is readable on a 375 px wide phone', async () => {
-    const page = await open({ width: 375, height: 740 });
+    const page = await web.open({ width: 375, height: 740 });
     const fitsWidth = () => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth');
     await heading(page, en.signIn.title);
     expect(await fitsWidth()).toBe(true);
@@ -414,9 +395,9 @@ describe('web console', () => {
     await heading(page, en.account.title);
     expect(await fitsWidth()).toBe(true);
     await button(page, en.twoFactor.activate).click();
-    const mailsBefore = t.inbox.messages.length;
+    const mailsBefore = web.t.inbox.messages.length;
     await button(page, en.setup.request).click();
-    await page.getByLabel(en.setup.emailCode).fill(await mailedCode(t, 'phone@example.com', mailsBefore));
+    await page.getByLabel(en.setup.emailCode).fill(await mailedCode(web.t, 'phone@example.com', mailsBefore));
     await button(page, en.setup.verify).click();
     await heading(page, en.setup.scanTitle);
     expect(await fitsWidth()).toBe(true);

@@ -1,38 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
 import { acceptInvitation, invitationLinkFor, invitationTokenFor, inviteOrganizationMember, myInvitations } from '../support/invitations';
 import { DEFAULT_PASSWORD, errorCode, newUser, uniqueEmail } from '../support/operations';
 import { addMember, newOrganization, updateOrganizationSecuritySettings } from '../support/organizations';
-import type { TestApp } from '../support/test-app';
 import { confirmEmail, newUserWithTwoFactor, totpCode } from '../support/two-factor';
-import { alertText, button, heading, launchChromium, screenshot, startConsoleServer, trackOpenedPages } from './support/console-browser';
+import { alertText, button, heading, screenshot, useConsoleBrowser } from './support/console-browser';
 
 /**
  * Organization invitations in a real Chromium against the real server: an owner invites from the
  * Members panel, the invitee opens the mailed link as it is (signed out or in), and answers it.
  */
 describe('web console: organization invitations', () => {
-  let t: TestApp;
-  let baseUrl: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // Served where PUBLIC_URL points, so the mailed link opens as it is.
-    ({ t, baseUrl } = await startConsoleServer({ hostName: 'localhost' }));
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  /** A fresh browser context; no page may log a console error or throw. */
-  const open = trackOpenedPages(
-    () => browser,
-    () => baseUrl,
-  );
+  // Served where PUBLIC_URL points, so the mailed link opens as it is.
+  const web = useConsoleBrowser({ hostName: 'localhost' });
 
   async function signIn(page: Page, email: string, labels = { title: en.signIn.title, email: en.signIn.email, password: en.signIn.password, submit: en.signIn.submit }) {
     await heading(page, labels.title);
@@ -42,7 +23,7 @@ describe('web console: organization invitations', () => {
   }
 
   async function openMembers(page: Page, organizationId: string, name: string, tab = en.organizations.membersTab) {
-    await page.goto(`${baseUrl}/#/organizations/${organizationId}/members`);
+    await page.goto(`${web.baseUrl}/#/organizations/${organizationId}/members`);
     await heading(page, `${name} · ${tab}`);
   }
 
@@ -57,9 +38,9 @@ describe('web console: organization invitations', () => {
   const pendingRow = (page: Page, email: string) => page.getByRole('table', { name: en.invitations.pendingTitle }).getByRole('row').filter({ hasText: email });
 
   it('an owner invites a new address; the invitee signs up from the mailed link, comes back, accepts and joins with the invited role', async () => {
-    const owner = await newUser(t);
-    const organizationId = await newOrganization(t, owner.token, 'Invite Co');
-    const ownerPage = await open();
+    const owner = await newUser(web.t);
+    const organizationId = await newOrganization(web.t, owner.token, 'Invite Co');
+    const ownerPage = await web.open();
     await signIn(ownerPage, owner.email);
     await heading(ownerPage, en.account.title);
     await openMembers(ownerPage, organizationId, 'Invite Co');
@@ -69,16 +50,16 @@ describe('web console: organization invitations', () => {
     await expect(roles.allTextContents()).resolves.toEqual([en.organizations.roles.OWNER, en.organizations.roles.ADMIN, en.organizations.roles.MEMBER]);
 
     const invitee = uniqueEmail('invitee');
-    const mailsBefore = t.inbox.messages.length;
+    const mailsBefore = web.t.inbox.messages.length;
     await invite(ownerPage, invitee, en.organizations.roles.ADMIN);
     await ownerPage.getByText(en.invitations.sent(invitee)).waitFor();
     await pendingRow(ownerPage, invitee).getByRole('cell', { name: en.organizations.roles.ADMIN, exact: true }).waitFor();
     await screenshot(ownerPage, 'invitations-pending');
-    const link = await invitationLinkFor(t, invitee, mailsBefore);
-    expect(link.startsWith(`${baseUrl}/invitations/accept?token=inv_`)).toBe(true);
+    const link = await invitationLinkFor(web.t, invitee, mailsBefore);
+    expect(link.startsWith(`${web.baseUrl}/invitations/accept?token=inv_`)).toBe(true);
 
     // A fresh browser, signed out: the link explains, and signing up comes back to it.
-    const inviteePage = await open();
+    const inviteePage = await web.open();
     await inviteePage.goto(link);
     await heading(inviteePage, en.invitations.acceptTitle);
     await inviteePage.getByText(en.invitations.signedOutIntro).waitFor();
@@ -97,7 +78,7 @@ describe('web console: organization invitations', () => {
     await inviteePage.getByText(en.organizations.yourRole(en.organizations.roles.ADMIN)).waitFor();
 
     // Answered: the start page is the account again, not the invitation.
-    await inviteePage.goto(`${baseUrl}/#/`);
+    await inviteePage.goto(`${web.baseUrl}/#/`);
     await heading(inviteePage, en.account.title);
 
     // The owner's list: a member now, no longer pending.
@@ -109,24 +90,24 @@ describe('web console: organization invitations', () => {
   });
 
   it('a revoked invitation: the link, opened and signed in to by the invitee, says it is no longer valid', async () => {
-    const owner = await newUser(t);
-    const invitee = await newUser(t);
-    const organizationId = await newOrganization(t, owner.token, 'Revoke Co');
-    const ownerPage = await open();
+    const owner = await newUser(web.t);
+    const invitee = await newUser(web.t);
+    const organizationId = await newOrganization(web.t, owner.token, 'Revoke Co');
+    const ownerPage = await web.open();
     await signIn(ownerPage, owner.email);
     await heading(ownerPage, en.account.title);
     await openMembers(ownerPage, organizationId, 'Revoke Co');
-    const mailsBefore = t.inbox.messages.length;
+    const mailsBefore = web.t.inbox.messages.length;
     await invite(ownerPage, invitee.email, en.organizations.roles.MEMBER);
     await ownerPage.getByText(en.invitations.sent(invitee.email)).waitFor();
-    const link = await invitationLinkFor(t, invitee.email, mailsBefore);
+    const link = await invitationLinkFor(web.t, invitee.email, mailsBefore);
 
     await pendingRow(ownerPage, invitee.email).getByRole('button', { name: en.invitations.revokeLabel(invitee.email) }).click();
     await ownerPage.getByText(en.invitations.revoked(invitee.email)).waitFor();
     await ownerPage.getByText(en.invitations.noPending).waitFor();
 
     // Signed out at first: signing in comes back to the invitation, which no longer works.
-    const inviteePage = await open();
+    const inviteePage = await web.open();
     await inviteePage.goto(link);
     await heading(inviteePage, en.invitations.acceptTitle);
     await button(inviteePage, en.invitations.toSignIn).click();
@@ -142,21 +123,21 @@ describe('web console: organization invitations', () => {
   });
 
   it('an invitee with 2FA comes back to the invitation after the second step, and joins', async () => {
-    const owner = await newUser(t);
-    const invitee = await newUserWithTwoFactor(t);
-    const organizationId = await newOrganization(t, owner.token, 'Second Step Co');
-    const mailsBefore = t.inbox.messages.length;
-    await inviteOrganizationMember(t, owner.token, { organizationId, email: invitee.email, role: 'MEMBER' });
-    const link = await invitationLinkFor(t, invitee.email, mailsBefore);
+    const owner = await newUser(web.t);
+    const invitee = await newUserWithTwoFactor(web.t);
+    const organizationId = await newOrganization(web.t, owner.token, 'Second Step Co');
+    const mailsBefore = web.t.inbox.messages.length;
+    await inviteOrganizationMember(web.t, owner.token, { organizationId, email: invitee.email, role: 'MEMBER' });
+    const link = await invitationLinkFor(web.t, invitee.email, mailsBefore);
 
-    const page = await open();
+    const page = await web.open();
     await page.goto(link);
     await heading(page, en.invitations.acceptTitle);
     await button(page, en.invitations.toSignIn).click();
-    t.clock.advanceSeconds(30);
+    web.t.clock.advanceSeconds(30);
     await signIn(page, invitee.email);
     await heading(page, en.secondStep.title);
-    await page.getByLabel(en.secondStep.code).fill(totpCode(invitee.secret, t.clock));
+    await page.getByLabel(en.secondStep.code).fill(totpCode(invitee.secret, web.t.clock));
     await button(page, en.secondStep.submit).click();
     await heading(page, en.invitations.acceptTitle);
     await button(page, en.invitations.accept).click();
@@ -165,18 +146,18 @@ describe('web console: organization invitations', () => {
   });
 
   it('an existing user sees the invitation under My invitations, with its 2FA requirement, and declines it', async () => {
-    const owner = await newUserWithTwoFactor(t);
-    const organizationId = await newOrganization(t, owner.token, 'Strict Co');
-    const required = await updateOrganizationSecuritySettings(t, owner.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 48 });
+    const owner = await newUserWithTwoFactor(web.t);
+    const organizationId = await newOrganization(web.t, owner.token, 'Strict Co');
+    const required = await updateOrganizationSecuritySettings(web.t, owner.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 48 });
     expect(required.errors).toBeUndefined();
-    const invitee = await newUser(t);
+    const invitee = await newUser(web.t);
     // An account lists invitations once it has confirmed its email (here: the code of a 2FA setup).
-    await confirmEmail(t, invitee);
-    const mailsBefore = t.inbox.messages.length;
-    expect((await inviteOrganizationMember(t, owner.token, { organizationId, email: invitee.email, role: 'MEMBER' })).errors).toBeUndefined();
-    const link = await invitationLinkFor(t, invitee.email, mailsBefore);
+    await confirmEmail(web.t, invitee);
+    const mailsBefore = web.t.inbox.messages.length;
+    expect((await inviteOrganizationMember(web.t, owner.token, { organizationId, email: invitee.email, role: 'MEMBER' })).errors).toBeUndefined();
+    const link = await invitationLinkFor(web.t, invitee.email, mailsBefore);
 
-    const page = await open();
+    const page = await web.open();
     await signIn(page, invitee.email);
     await heading(page, en.account.title);
     await page.getByRole('button', { name: en.header.profileMenu(invitee.email) }).click();
@@ -201,25 +182,25 @@ describe('web console: organization invitations', () => {
     await mine.getByText(en.invitations.mineEmpty).waitFor();
     await expect(mine.getByRole('row').count()).resolves.toBe(0);
     // Declined means gone: the link no longer accepts.
-    expect(errorCode(await acceptInvitation(t, invitee.token, new URL(link).searchParams.get('token')!))).toBe('NOT_FOUND');
-    expect((await myInvitations(t, invitee.token)).data?.myInvitations).toEqual([]);
+    expect(errorCode(await acceptInvitation(web.t, invitee.token, new URL(link).searchParams.get('token')!))).toBe('NOT_FOUND');
+    expect((await myInvitations(web.t, invitee.token)).data?.myInvitations).toEqual([]);
   });
 
   it('joining an organization that requires 2FA says by when to turn it on', async () => {
-    const owner = await newUserWithTwoFactor(t);
-    const organizationId = await newOrganization(t, owner.token, 'Grace Co');
-    await updateOrganizationSecuritySettings(t, owner.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 48 });
-    const invitee = await newUser(t);
-    const mailsBefore = t.inbox.messages.length;
-    await inviteOrganizationMember(t, owner.token, { organizationId, email: invitee.email, role: 'MEMBER' });
-    const token = await invitationTokenFor(t, invitee.email, mailsBefore);
+    const owner = await newUserWithTwoFactor(web.t);
+    const organizationId = await newOrganization(web.t, owner.token, 'Grace Co');
+    await updateOrganizationSecuritySettings(web.t, owner.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 48 });
+    const invitee = await newUser(web.t);
+    const mailsBefore = web.t.inbox.messages.length;
+    await inviteOrganizationMember(web.t, owner.token, { organizationId, email: invitee.email, role: 'MEMBER' });
+    const token = await invitationTokenFor(web.t, invitee.email, mailsBefore);
 
-    const page = await open();
+    const page = await web.open();
     await signIn(page, invitee.email);
     await heading(page, en.account.title);
-    await page.goto(`${baseUrl}/invitations/accept?token=${encodeURIComponent(token)}`);
+    await page.goto(`${web.baseUrl}/invitations/accept?token=${encodeURIComponent(token)}`);
     await heading(page, en.invitations.acceptTitle);
-    const deadline = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(t.clock.now().getTime() + 48 * 3600_000));
+    const deadline = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(web.t.clock.now().getTime() + 48 * 3600_000));
     await button(page, en.invitations.accept).click();
     await heading(page, en.invitations.joinedTitle('Grace Co'));
     await page.getByText(en.invitations.setUpBy('Grace Co', deadline)).waitFor();
@@ -230,9 +211,9 @@ describe('web console: organization invitations', () => {
   });
 
   it('inviting a current member says they are already one, and an admin cannot invite an owner', async () => {
-    const owner = await newUser(t);
-    const organizationId = await newOrganization(t, owner.token, 'Conflict Co');
-    const page = await open();
+    const owner = await newUser(web.t);
+    const organizationId = await newOrganization(web.t, owner.token, 'Conflict Co');
+    const page = await web.open();
     await signIn(page, owner.email);
     await heading(page, en.account.title);
     await openMembers(page, organizationId, 'Conflict Co');
@@ -240,9 +221,9 @@ describe('web console: organization invitations', () => {
     expect(await alertText(page)).toBe(en.errors.alreadyMember);
     await page.getByText(en.invitations.noPending).waitFor();
 
-    const admin = await newUser(t);
-    await addMember(t, owner.token, organizationId, admin.email, 'ADMIN');
-    const adminPage = await open();
+    const admin = await newUser(web.t);
+    await addMember(web.t, owner.token, organizationId, admin.email, 'ADMIN');
+    const adminPage = await web.open();
     await signIn(adminPage, admin.email);
     await heading(adminPage, en.account.title);
     await openMembers(adminPage, organizationId, 'Conflict Co');
@@ -251,26 +232,26 @@ describe('web console: organization invitations', () => {
   });
 
   it('in Korean: the owner invites, and the invitee signs in from the link and joins', async () => {
-    const owner = await newUser(t);
-    const invitee = await newUser(t);
-    const organizationId = await newOrganization(t, owner.token, '한국 조직');
+    const owner = await newUser(web.t);
+    const invitee = await newUser(web.t);
+    const organizationId = await newOrganization(web.t, owner.token, '한국 조직');
     const korean = { title: '로그인', email: '이메일', password: '비밀번호', submit: '로그인' };
     const form = { form: '멤버 초대', email: '이메일 주소', role: '역할', send: '초대 보내기' };
 
-    const ownerPage = await open({ locale: 'ko-KR' });
+    const ownerPage = await web.open({ locale: 'ko-KR' });
     await signIn(ownerPage, owner.email, korean);
     await heading(ownerPage, '계정관리');
     await openMembers(ownerPage, organizationId, '한국 조직', '멤버');
     await ownerPage.getByText('대기 중인 초대가 없습니다.').waitFor();
     await invite(ownerPage, owner.email, '멤버', form);
     expect(await alertText(ownerPage)).toBe('이미 조직의 멤버인 사용자입니다.');
-    const mailsBefore = t.inbox.messages.length;
+    const mailsBefore = web.t.inbox.messages.length;
     await invite(ownerPage, invitee.email, '관리자', form);
     await ownerPage.getByText(`${invitee.email}에게 초대를 보냈습니다.`).waitFor();
     await screenshot(ownerPage, 'ko-invitations-pending');
-    const link = await invitationLinkFor(t, invitee.email, mailsBefore);
+    const link = await invitationLinkFor(web.t, invitee.email, mailsBefore);
 
-    const inviteePage = await open({ locale: 'ko-KR' });
+    const inviteePage = await web.open({ locale: 'ko-KR' });
     await inviteePage.goto(link);
     await heading(inviteePage, '조직 초대');
     await button(inviteePage, '로그인').click();

@@ -1,9 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
-import type { TestApp } from '../support/test-app';
 import { newUserWithTwoFactor, totpCode } from '../support/two-factor';
-import { type ConsolePage, launchChromium, openConsole, screenshot, startConsoleServer } from './support/console-browser';
+import { type ConsolePage, openConsole, screenshot, useConsoleBrowser } from './support/console-browser';
 import { PasskeyDevice, type PasskeyRequest } from './support/passkey-device';
 
 /**
@@ -14,27 +13,18 @@ import { PasskeyDevice, type PasskeyRequest } from './support/passkey-device';
  * PasskeyDevice for how the virtual authenticator treats it, and so when a test lets it answer.
  */
 describe('web console: passkeys', () => {
-  let t: TestApp;
-  let baseUrl: string;
-  let browser: Browser;
+  const web = useConsoleBrowser({ hostName: 'localhost' });
   let opened: ConsolePage;
   let page: Page;
   let device: PasskeyDevice;
   let user: { email: string; password: string; secret: string };
 
   beforeAll(async () => {
-    ({ t, baseUrl } = await startConsoleServer({ hostName: 'localhost' }));
-    browser = await launchChromium();
-    user = await newUserWithTwoFactor(t);
-    opened = await openConsole(browser, baseUrl);
+    user = await newUserWithTwoFactor(web.t);
+    opened = await openConsole(web.browser, web.baseUrl);
     page = opened.page;
     // Nobody picks a passkey from the autofill list until a test says so.
     device = await PasskeyDevice.attach(page, { answerAtOnce: false });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   /** No console error nor uncaught exception on the page, a cancelled ceremony included. */
@@ -81,11 +71,11 @@ describe('web console: passkeys', () => {
     // typed, and ends when the screen goes: else the browser would refuse the passkey's creation.
     expect(await page.getByLabel(en.signIn.email).getAttribute('autocomplete')).toBe('username webauthn');
     await device.pendingAutofill();
-    t.clock.advanceSeconds(30);
+    web.t.clock.advanceSeconds(30);
     await signInWithPassword();
     await requestsFrom(0, [autofill('AbortError', true)]);
     await device.answerAtOnce(true);
-    await page.getByLabel(en.secondStep.code).fill(totpCode(user.secret, t.clock));
+    await page.getByLabel(en.secondStep.code).fill(totpCode(user.secret, web.t.clock));
     await button(en.secondStep.submit).click();
     await heading(en.passkeys.title);
     await page.getByText(en.passkeys.none).waitFor();
@@ -103,7 +93,7 @@ describe('web console: passkeys', () => {
     const row = passkeyList().getByRole('row', { name: /Laptop/ });
     expect(await row.getByRole('cell').allTextContents()).toEqual([
       'Laptop',
-      await formatted(t.clock.now()),
+      await formatted(web.t.clock.now()),
       en.never,
       en.passkeys.yes,
       `${en.passkeys.rename}${en.passkeys.remove}`,
@@ -139,12 +129,12 @@ describe('web console: passkeys', () => {
 
     // The device with the passkey is back: the same button signs in.
     await device.addCredential(credential!);
-    t.clock.advanceSeconds(90);
+    web.t.clock.advanceSeconds(90);
     await button(en.passkeys.usePasskey).click();
     await heading(en.account.title);
     const row = passkeyList().getByRole('row', { name: /Laptop/ });
     await row.waitFor();
-    expect(await row.getByRole('cell').nth(2).textContent()).toBe(await formatted(t.clock.now()));
+    expect(await row.getByRole('cell').nth(2).textContent()).toBe(await formatted(web.t.clock.now()));
 
     // 'Remember this device' was honoured as after a code; forgotten again so the next sign-in asks.
     await page.getByRole('link', { name: en.account.devicesTab }).click();

@@ -1,40 +1,21 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
 import { DEFAULT_PASSWORD, logout, newUser, uniqueEmail } from '../support/operations';
 import { addMember, newOrganization, updateOrganizationSecuritySettings } from '../support/organizations';
-import type { TestApp } from '../support/test-app';
 import { newUserWithTwoFactor, totpCode, wrongCode } from '../support/two-factor';
-import { alertText, button, heading, launchChromium, screenshot, startConsoleServer, trackOpenedPages } from './support/console-browser';
+import { alertText, button, heading, screenshot, useConsoleBrowser } from './support/console-browser';
 
 /**
  * Account recovery in a real Chromium against the real server: the forgotten password from the
  * mailed link, the Sessions tab, and an owner's reset of a member's lost second factor.
  */
 describe('web console: account recovery', () => {
-  let t: TestApp;
-  let baseUrl: string;
-  let browser: Browser;
+  // Served where PUBLIC_URL points, so the mailed link opens as it is.
+  const web = useConsoleBrowser({ hostName: 'localhost' });
 
   const NEW_PASSWORD = 'a brand new passphrase';
   const RESET_SUBJECT = /Reset your password|비밀번호 재설정/;
-
-  beforeAll(async () => {
-    // Served where PUBLIC_URL points, so the mailed link opens as it is.
-    ({ t, baseUrl } = await startConsoleServer({ hostName: 'localhost' }));
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  /** A fresh browser context; no page may log a console error or throw. */
-  const open = trackOpenedPages(
-    () => browser,
-    () => baseUrl,
-  );
 
   async function signIn(page: Page, email: string, password: string) {
     await heading(page, en.signIn.title);
@@ -45,10 +26,10 @@ describe('web console: account recovery', () => {
 
   /** Password, then the code the app shows now; the clock moves one step first so no code is replayed. */
   async function signInWithCode(page: Page, email: string, secret: string, password = DEFAULT_PASSWORD) {
-    t.clock.advanceSeconds(30);
+    web.t.clock.advanceSeconds(30);
     await signIn(page, email, password);
     await heading(page, en.secondStep.title);
-    await page.getByLabel(en.secondStep.code).fill(totpCode(secret, t.clock));
+    await page.getByLabel(en.secondStep.code).fill(totpCode(secret, web.t.clock));
     await button(page, en.secondStep.submit).click();
     await heading(page, en.account.title);
   }
@@ -65,10 +46,10 @@ describe('web console: account recovery', () => {
 
   /** The reset link of the first reset mail to `email` after `after` messages, exactly as mailed. */
   async function mailedResetLink(email: string, after: number): Promise<string> {
-    const mail = await t.inbox.waitFor(email, RESET_SUBJECT, after);
+    const mail = await web.t.inbox.waitFor(email, RESET_SUBJECT, after);
     const link = /(\S+\/reset-password\?token=\S+)/.exec(mail.text)?.[1];
     if (!link) throw new Error(`No reset link in mail: ${mail.text}`);
-    expect(link.startsWith(`${baseUrl}/reset-password?token=`)).toBe(true);
+    expect(link.startsWith(`${web.baseUrl}/reset-password?token=`)).toBe(true);
     return link;
   }
 
@@ -79,19 +60,19 @@ describe('web console: account recovery', () => {
   }
 
   it('resets a forgotten password from the mailed link; the old password is refused, 2FA is still asked, and the link works once', async () => {
-    const user = await newUserWithTwoFactor(t);
-    const page = await open();
+    const user = await newUserWithTwoFactor(web.t);
+    const page = await web.open();
 
     // The answer for an address without an account is the same, and nothing is mailed to it.
     const stranger = uniqueEmail('nobody');
     await askForResetLink(page, stranger);
-    const mailsBefore = t.inbox.messages.length;
+    const mailsBefore = web.t.inbox.messages.length;
     await page.getByLabel(en.recovery.email).fill(user.email);
     await button(page, en.recovery.send).click();
     await page.getByText(en.recovery.sent).waitFor();
     await screenshot(page, 'forgot-password');
     const link = await mailedResetLink(user.email, mailsBefore);
-    expect(t.inbox.countTo(stranger)).toBe(0);
+    expect(web.t.inbox.countTo(stranger)).toBe(0);
 
     await page.goto(link);
     await heading(page, en.recovery.resetTitle);
@@ -120,8 +101,8 @@ describe('web console: account recovery', () => {
     await screenshot(page, 'reset-password-used-link');
 
     // A new link opened in this signed-in tab: the reset ends this session too, so the tab signs out.
-    const before = t.inbox.messages.length;
-    await t.gql('mutation($email: String!) { requestPasswordReset(email: $email) }', { email: user.email });
+    const before = web.t.inbox.messages.length;
+    await web.t.gql('mutation($email: String!) { requestPasswordReset(email: $email) }', { email: user.email });
     await page.goto(await mailedResetLink(user.email, before));
     await heading(page, en.recovery.resetTitle);
     await chooseNewPassword(page, DEFAULT_PASSWORD);
@@ -132,18 +113,18 @@ describe('web console: account recovery', () => {
   });
 
   it('in Korean: an expired link says so and offers a new one, which works', async () => {
-    const user = await newUser(t);
-    const page = await open({ locale: 'ko-KR' });
+    const user = await newUser(web.t);
+    const page = await web.open({ locale: 'ko-KR' });
     await heading(page, '로그인');
     await page.getByRole('link', { name: '비밀번호를 잊으셨나요?' }).click();
     await heading(page, '비밀번호 재설정');
-    const mailsBefore = t.inbox.messages.length;
+    const mailsBefore = web.t.inbox.messages.length;
     await page.getByLabel('이메일').fill(user.email);
     await button(page, '링크 보내기').click();
     await page.getByText(/^입력한 주소로 가입한 계정이 있으면 비밀번호 재설정 링크를 보냈습니다\./).waitFor();
     const expired = await mailedResetLink(user.email, mailsBefore);
 
-    t.clock.advanceMinutes(31);
+    web.t.clock.advanceMinutes(31);
     await page.goto(expired);
     await heading(page, '새 비밀번호 설정');
     await page.getByLabel('새 비밀번호', { exact: true }).fill(NEW_PASSWORD);
@@ -155,7 +136,7 @@ describe('web console: account recovery', () => {
 
     await page.getByRole('link', { name: '새 링크 요청' }).click();
     await heading(page, '비밀번호 재설정');
-    const before = t.inbox.messages.length;
+    const before = web.t.inbox.messages.length;
     await page.getByLabel('이메일').fill(user.email);
     await button(page, '링크 보내기').click();
     await page.goto(await mailedResetLink(user.email, before));
@@ -173,14 +154,14 @@ describe('web console: account recovery', () => {
   });
 
   it('lists the sessions with this one marked, and signs the other browser out', async () => {
-    const user = await newUser(t);
-    await logout(t, user.token);
-    const first = await open();
-    const second = await open();
+    const user = await newUser(web.t);
+    await logout(web.t, user.token);
+    const first = await web.open();
+    const second = await web.open();
     await signIn(first, user.email, DEFAULT_PASSWORD);
     await heading(first, en.account.title);
-    const signedInAt = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(t.clock.now());
-    t.clock.advanceMinutes(5);
+    const signedInAt = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(web.t.clock.now());
+    web.t.clock.advanceMinutes(5);
     await signIn(second, user.email, DEFAULT_PASSWORD);
     await heading(second, en.account.title);
 
@@ -207,27 +188,27 @@ describe('web console: account recovery', () => {
   });
 
   it("lets an owner reset a member's lost 2FA with a fresh code: the member is signed out and signs in without a code", async () => {
-    const owner = await newUserWithTwoFactor(t);
-    const member = await newUserWithTwoFactor(t);
-    const organizationId = await newOrganization(t, owner.token, 'Recovery Inc');
-    await addMember(t, owner.token, organizationId, member.email);
+    const owner = await newUserWithTwoFactor(web.t);
+    const member = await newUserWithTwoFactor(web.t);
+    const organizationId = await newOrganization(web.t, owner.token, 'Recovery Inc');
+    await addMember(web.t, owner.token, organizationId, member.email);
 
-    const admin = await newUserWithTwoFactor(t);
-    await addMember(t, owner.token, organizationId, admin.email, 'ADMIN');
+    const admin = await newUserWithTwoFactor(web.t);
+    await addMember(web.t, owner.token, organizationId, admin.email, 'ADMIN');
 
     // An admin may reset a member, never an owner.
-    const adminPage = await open();
+    const adminPage = await web.open();
     await signInWithCode(adminPage, admin.email, admin.secret);
-    await adminPage.goto(`${baseUrl}/#/organizations/${organizationId}/members`);
+    await adminPage.goto(`${web.baseUrl}/#/organizations/${organizationId}/members`);
     await adminPage.getByRole('button', { name: en.memberReset.actionLabel(member.email) }).waitFor();
     await expect(adminPage.getByRole('button', { name: en.memberReset.actionLabel(owner.email) }).count()).resolves.toBe(0);
     await expect(adminPage.getByRole('button', { name: en.memberReset.actionLabel(admin.email) }).count()).resolves.toBe(0);
 
-    const memberPage = await open();
+    const memberPage = await web.open();
     await signInWithCode(memberPage, member.email, member.secret);
-    const ownerPage = await open();
+    const ownerPage = await web.open();
     await signInWithCode(ownerPage, owner.email, owner.secret);
-    await ownerPage.goto(`${baseUrl}/#/organizations/${organizationId}/members`);
+    await ownerPage.goto(`${web.baseUrl}/#/organizations/${organizationId}/members`);
     const memberRow = ownerPage.getByRole('row').filter({ hasText: member.email });
     await memberRow.getByText(en.on, { exact: true }).waitFor();
     // Nobody resets their own.
@@ -235,8 +216,8 @@ describe('web console: account recovery', () => {
 
     await ownerPage.getByRole('button', { name: en.memberReset.actionLabel(member.email) }).click();
     await heading(ownerPage, en.memberReset.title(member.email));
-    t.clock.advanceSeconds(30);
-    const code = totpCode(owner.secret, t.clock);
+    web.t.clock.advanceSeconds(30);
+    const code = totpCode(owner.secret, web.t.clock);
     await ownerPage.getByLabel(en.memberReset.code).fill(wrongCode(code));
     await button(ownerPage, en.memberReset.submit).click();
     expect(await alertText(ownerPage)).toBe(en.errors.INVALID_CODE);
@@ -255,7 +236,7 @@ describe('web console: account recovery', () => {
     await memberPage.getByText(en.twoFactor.disabled).waitFor();
 
     // Where the organization requires 2FA (no grace period), the next sign-in goes to the forced setup.
-    const required = await updateOrganizationSecuritySettings(t, owner.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 0 });
+    const required = await updateOrganizationSecuritySettings(web.t, owner.token, { organizationId, requireTwoFactor: true, twoFactorGracePeriodHours: 0 });
     expect(required.errors).toBeUndefined();
     await memberPage.getByRole('button', { name: en.header.profileMenu(member.email) }).click();
     await button(memberPage, en.header.signOut).click();

@@ -1,40 +1,22 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
 import { ko } from '../../web/src/i18n/ko';
 import { AUTH_FIELDS, DEFAULT_PASSWORD, errorCode, login, me, uniqueEmail } from '../support/operations';
-import type { TestApp } from '../support/test-app';
 import { USER_AGENT_NAMES } from '../support/user-agents';
-import { button, heading, launchChromium, screenshot, startConsoleServer, trackOpenedPages } from './support/console-browser';
+import { button, heading, screenshot, useConsoleBrowser } from './support/console-browser';
 
 /**
  * The 'This wasn't me' link of a new-sign-in mail, opened in a real Chromium exactly as mailed,
  * in English and in Korean.
  */
 describe("web console: the new-sign-in mail's 'This wasn't me' link", () => {
-  let t: TestApp;
-  let baseUrl: string;
-  let browser: Browser;
+  // Served where PUBLIC_URL points, so the mailed link opens as it is.
+  const web = useConsoleBrowser({ hostName: 'localhost' });
 
   const ALERT_SUBJECT = /^New sign-in to your account$|^계정에 새로운 로그인이 있습니다$/;
   const RESET_SUBJECT = /^Reset your password$|^비밀번호 재설정$/;
   const [firstBrowser, strangersBrowser] = [USER_AGENT_NAMES[9]![0], USER_AGENT_NAMES[6]![0]];
-
-  beforeAll(async () => {
-    // Served where PUBLIC_URL points, so the mailed link opens as it is.
-    ({ t, baseUrl } = await startConsoleServer({ hostName: 'localhost' }));
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
-  const open = trackOpenedPages(
-    () => browser,
-    () => baseUrl,
-  );
 
   /**
    * A user (in `language`) who signed in once, then a sign-in from a stranger's browser that was
@@ -42,17 +24,17 @@ describe("web console: the new-sign-in mail's 'This wasn't me' link", () => {
    */
   async function mailedSignIn(language: 'en' | 'ko'): Promise<{ email: string; strangerToken: string; link: string }> {
     const email = uniqueEmail(`report-${language}`);
-    const signedUp = await t.gql(`mutation($input: SignUpInput!) { signUp(input: $input) { ${AUTH_FIELDS} } }`, { input: { email, password: DEFAULT_PASSWORD } }, undefined, {
+    const signedUp = await web.t.gql(`mutation($input: SignUpInput!) { signUp(input: $input) { ${AUTH_FIELDS} } }`, { input: { email, password: DEFAULT_PASSWORD } }, undefined, {
       'Accept-Language': language,
     });
     expect(signedUp.errors).toBeUndefined();
-    await login(t, { email, password: DEFAULT_PASSWORD }, { 'User-Agent': firstBrowser });
-    const after = t.inbox.messages.length;
-    const stranger = await login(t, { email, password: DEFAULT_PASSWORD }, { 'User-Agent': strangersBrowser });
-    const mail = await t.inbox.waitFor(email, ALERT_SUBJECT, after);
+    await login(web.t, { email, password: DEFAULT_PASSWORD }, { 'User-Agent': firstBrowser });
+    const after = web.t.inbox.messages.length;
+    const stranger = await login(web.t, { email, password: DEFAULT_PASSWORD }, { 'User-Agent': strangersBrowser });
+    const mail = await web.t.inbox.waitFor(email, ALERT_SUBJECT, after);
     const link = /(\S+\/sign-in-report\?token=\S+)/.exec(mail.text)?.[1];
     if (!link) throw new Error(`No report link in mail: ${mail.text}`);
-    expect(link.startsWith(`${baseUrl}/sign-in-report?token=sir_`)).toBe(true);
+    expect(link.startsWith(`${web.baseUrl}/sign-in-report?token=sir_`)).toBe(true);
     return { email, strangerToken: stranger.data!.login.accessToken as string, link };
   }
 
@@ -68,8 +50,8 @@ describe("web console: the new-sign-in mail's 'This wasn't me' link", () => {
 
   it('signs the stranger out from the mailed link, says to check the mail for the reset link, which comes', async () => {
     const { email, strangerToken, link } = await mailedSignIn('en');
-    const page = await open();
-    const after = t.inbox.messages.length;
+    const page = await web.open();
+    const after = web.t.inbox.messages.length;
     await page.goto(link);
     await heading(page, en.signInReport.title);
     await screenshot(page, 'sign-in-report');
@@ -78,8 +60,8 @@ describe("web console: the new-sign-in mail's 'This wasn't me' link", () => {
     await page.getByText(en.signInReport.nextSteps).waitFor();
     await screenshot(page, 'sign-in-report-done');
 
-    expect(errorCode(await me(t, strangerToken))).toBe('UNAUTHENTICATED');
-    await t.inbox.waitFor(email, RESET_SUBJECT, after);
+    expect(errorCode(await me(web.t, strangerToken))).toBe('UNAUTHENTICATED');
+    await web.t.inbox.waitFor(email, RESET_SUBJECT, after);
 
     // No mail after all? The page leads to a new reset link.
     await page.getByRole('link', { name: en.signInReport.noMail }).click();
@@ -88,22 +70,22 @@ describe("web console: the new-sign-in mail's 'This wasn't me' link", () => {
 
   it('in Korean, and the link used twice says the same and does nothing more', async () => {
     const { email, strangerToken, link } = await mailedSignIn('ko');
-    const page = await open({ locale: 'ko-KR' });
-    const after = t.inbox.messages.length;
+    const page = await web.open({ locale: 'ko-KR' });
+    const after = web.t.inbox.messages.length;
     await reportFrom(page, link, ko);
     expect(await page.getByRole('heading', { name: '그 기기를 로그아웃시켰습니다' }).count()).toBe(1);
     await screenshot(page, 'ko-sign-in-report-done');
-    expect(errorCode(await me(t, strangerToken))).toBe('UNAUTHENTICATED');
-    await t.inbox.waitFor(email, RESET_SUBJECT, after);
+    expect(errorCode(await me(web.t, strangerToken))).toBe('UNAUTHENTICATED');
+    await web.t.inbox.waitFor(email, RESET_SUBJECT, after);
 
-    const second = await open({ locale: 'ko-KR' });
+    const second = await web.open({ locale: 'ko-KR' });
     await reportFrom(second, link, ko);
-    expect(t.inbox.countTo(email, RESET_SUBJECT)).toBe(1);
+    expect(web.t.inbox.countTo(email, RESET_SUBJECT)).toBe(1);
   });
 
   it('says a link without its token is incomplete', async () => {
-    const page = await open();
-    await page.goto(`${baseUrl}/sign-in-report`);
+    const page = await web.open();
+    await page.goto(`${web.baseUrl}/sign-in-report`);
     await heading(page, en.signInReport.title);
     await page.getByText(en.signInReport.noToken).waitFor();
     await expect(button(page, en.signInReport.submit).count()).resolves.toBe(0);

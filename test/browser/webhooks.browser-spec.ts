@@ -1,14 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en';
 import { ko } from '../../web/src/i18n/ko';
 import { WebhookDeliveryService } from '../../src/webhooks/webhook-delivery.service';
 import { DEFAULT_PASSWORD, login, newUser } from '../support/operations';
 import { addMember, newOrganization } from '../support/organizations';
-import type { TestApp } from '../support/test-app';
 import { newUserWithTwoFactor, totpCode } from '../support/two-factor';
 import { verifyDelivery, WebhookReceiver } from '../support/webhooks';
-import { button, heading, launchChromium, screenshot, startConsoleServer, trackOpenedPages } from './support/console-browser';
+import { button, heading, screenshot, useConsoleBrowser } from './support/console-browser';
 
 /**
  * Organization Management → Webhooks in a real Chromium against the real server: an owner with 2FA
@@ -16,46 +15,35 @@ import { button, heading, launchChromium, screenshot, startConsoleServer, trackO
  * of a member's sign-in in the log; the receiver checks its Standard Webhooks signature.
  */
 describe('web console: organization webhooks', () => {
-  let t: TestApp;
-  let baseUrl: string;
-  let browser: Browser;
+  // The receiver listens on 127.0.0.1, which production refuses (as in development here).
+  const web = useConsoleBrowser({ config: { webhookAllowPrivateNetworks: true } });
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    // The receiver listens on 127.0.0.1, which production refuses (as in development here).
-    ({ t, baseUrl } = await startConsoleServer({ config: { webhookAllowPrivateNetworks: true } }));
     receiver = await WebhookReceiver.start();
-    browser = await launchChromium();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
     await receiver?.close();
   });
 
-  const open = trackOpenedPages(
-    () => browser,
-    () => baseUrl,
-  );
-
   /** An OWNER with 2FA of a new organization with one MEMBER, signed in to the console's Webhooks tab. */
   async function ownerOnWebhooksTab(page: Page, name: string, d: typeof en) {
-    const owner = await newUserWithTwoFactor(t);
-    const organizationId = await newOrganization(t, owner.token, name);
-    const member = await newUser(t);
-    await addMember(t, owner.token, organizationId, member.email);
+    const owner = await newUserWithTwoFactor(web.t);
+    const organizationId = await newOrganization(web.t, owner.token, name);
+    const member = await newUser(web.t);
+    await addMember(web.t, owner.token, organizationId, member.email);
     await heading(page, d.signIn.title);
     await page.getByLabel(d.signIn.email).fill(owner.email);
     await page.getByLabel(d.signIn.password).fill(DEFAULT_PASSWORD);
     await button(page, d.signIn.submit).click();
     await heading(page, d.secondStep.title);
     // The code of a new step: the one used to turn 2FA on is spent.
-    t.clock.advanceSeconds(30);
-    await page.getByLabel(d.secondStep.code).fill(totpCode(owner.secret, t.clock));
+    web.t.clock.advanceSeconds(30);
+    await page.getByLabel(d.secondStep.code).fill(totpCode(owner.secret, web.t.clock));
     await button(page, d.secondStep.submit).click();
     await heading(page, d.account.title);
-    await page.goto(`${baseUrl}/#/organizations/${organizationId}/webhooks`);
+    await page.goto(`${web.baseUrl}/#/organizations/${organizationId}/webhooks`);
     await heading(page, `${name} · ${d.webhooks.tab}`);
     return member;
   }
@@ -79,18 +67,18 @@ describe('web console: organization webhooks', () => {
   /** A member signs in through the API; one delivery pass runs (the interval is off in tests); its signed body. */
   async function memberSignsInAndIsDelivered(member: { email: string; password: string }, secret: string) {
     const before = receiver.received.length;
-    await login(t, { email: member.email, password: member.password });
-    await t.app.get(WebhookDeliveryService).deliverDue();
+    await login(web.t, { email: member.email, password: member.password });
+    await web.t.app.get(WebhookDeliveryService).deliverDue();
     const received = receiver.received.slice(before);
     expect(received).toHaveLength(1);
-    return verifyDelivery(secret, received[0]!, t.clock) as { type: string; data: { email: string } };
+    return verifyDelivery(secret, received[0]!, web.t.clock) as { type: string; data: { email: string } };
   }
 
   const logRow = (page: Page, d: typeof en) =>
     page.getByRole('article', { name: receiver.url }).getByRole('table', { name: d.webhooks.log }).getByRole('row').filter({ hasText: d.events.types.LOGIN_SUCCEEDED });
 
   it('an owner adds a webhook, copies the secret shown once, and sees a member sign-in Delivered in the log', async () => {
-    const page = await open();
+    const page = await web.open();
     const member = await ownerOnWebhooksTab(page, 'Hooks Co', en);
     await page.getByText(en.webhooks.none).waitFor();
     const secret = await addWebhook(page, en);
@@ -120,7 +108,7 @@ describe('web console: organization webhooks', () => {
   });
 
   it("in Korean: the panel's labels, the secret shown once, and the delivery 전송됨", async () => {
-    const page = await open({ locale: 'ko-KR' });
+    const page = await web.open({ locale: 'ko-KR' });
     const member = await ownerOnWebhooksTab(page, '웹훅 조직', ko);
     await page.getByText(ko.webhooks.intro).waitFor();
     await page.getByText(ko.webhooks.none).waitFor();

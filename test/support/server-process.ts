@@ -1,6 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePort } from '../../src/database/embedded-postgres';
+import { createTestDatabase } from './test-database';
+
+/**
+ * The environment of a production server under test: a database and key of its own, mail kept in
+ * the outbox (no SMTP server), and neither the per-IP limit nor the drain delay in a test's way.
+ */
+export async function productionTestEnv(dataDir: string): Promise<Record<string, string>> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_URL: await createTestDatabase(),
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    MAIL_OUTBOX_IN_PRODUCTION: 'true',
+    DATA_DIR: dataDir,
+    IP_RATE_LIMIT_PER_MINUTE: '0',
+    SHUTDOWN_DELAY_SECONDS: '0',
+  };
+}
 
 /** The real server, started as `npm start` does (`node dist/src/main.js`), for what only a process shows. */
 export class ServerProcess {

@@ -2,12 +2,18 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AddressInfo, createServer } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { AppConfig } from '../../../src/config/app-config';
 import { startTestApp, type TestApp } from '../../support/test-app';
 
 export const SCREENSHOTS = join(__dirname, '..', '..', '..', 'test-output', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** How the console is served: see startConsoleServer. */
+export interface ConsoleServerOptions {
+  hostName?: 'localhost';
+  config?: Partial<AppConfig>;
+}
 
 /**
  * The test app (fake clock, in-process SMTP, own database) listening on a free port.
@@ -15,7 +21,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * WebAuthn needs a secure context and an rp id that is a domain, which 127.0.0.1 is not.
  * `config` is laid over the test app's (e.g. `webhookAllowPrivateNetworks` for a receiver on 127.0.0.1).
  */
-export async function startConsoleServer(options: { hostName?: 'localhost'; config?: Partial<AppConfig> } = {}): Promise<{ t: TestApp; baseUrl: string }> {
+async function startConsoleServer(options: ConsoleServerOptions): Promise<{ t: TestApp; baseUrl: string }> {
   if (options.hostName) {
     const port = await freePort();
     const baseUrl = `http://${options.hostName}:${port}`;
@@ -41,7 +47,7 @@ function freePort(): Promise<number> {
   });
 }
 
-export function launchChromium(): Promise<Browser> {
+function launchChromium(): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -103,25 +109,64 @@ export async function mailedCode(t: TestApp, to: string, after: number): Promise
   }
 }
 
+/** What a browser spec works with: read them inside hooks and tests, once the setup has run. */
+export interface ConsoleBrowser {
+  /** The test app behind the console: its clock, inbox and API. */
+  readonly t: TestApp;
+  /** Where the console is served, e.g. http://localhost:PORT. */
+  readonly baseUrl: string;
+  readonly browser: Browser;
+  /**
+   * A fresh browser context on the console. After every test the contexts are closed, and the test
+   * fails if any of their pages logged a console error or threw.
+   */
+  open(options?: Parameters<typeof openConsole>[2]): Promise<Page>;
+}
+
 /**
- * `open()` for a test file: each call is a fresh browser context on the console. After every test
- * they are closed, and the test fails if any of their pages logged a console error or threw.
+ * The setup of a browser spec, for its describe block: the console server and Chromium start before
+ * its tests and stop after them, and what `open()` opened is checked and closed after each test.
  */
-export function trackOpenedPages(
-  browser: () => Browser,
-  baseUrl: () => string,
-): (options?: Parameters<typeof openConsole>[2]) => Promise<Page> {
+export function useConsoleBrowser(options: ConsoleServerOptions = {}): ConsoleBrowser {
+  let server: { t: TestApp; baseUrl: string } | undefined;
+  let browser: Browser | undefined;
   const opened: ConsolePage[] = [];
+
+  beforeAll(async () => {
+    server = await startConsoleServer(options);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.t.close();
+  });
   afterEach(async () => {
     const problems = opened.flatMap((console) => console.problems);
     await Promise.all(opened.splice(0).map((console) => console.context.close()));
     expect(problems).toEqual([]);
   });
-  return async (options = {}) => {
-    const console = await openConsole(browser(), baseUrl(), options);
-    opened.push(console);
-    return console.page;
+
+  return {
+    get t() {
+      return started(server).t;
+    },
+    get baseUrl() {
+      return started(server).baseUrl;
+    },
+    get browser() {
+      return started(browser);
+    },
+    async open(openOptions = {}) {
+      const console = await openConsole(started(browser), started(server).baseUrl, openOptions);
+      opened.push(console);
+      return console.page;
+    },
   };
+}
+
+function started<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('useConsoleBrowser: read before its beforeAll ran (or it failed)');
+  return value;
 }
 
 export const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });

@@ -1,0 +1,41 @@
+-- 28 values
+WITH live AS (
+  SELECT id FROM sessions
+  WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL AND expires_at > $1
+  FOR UPDATE
+),
+passkey_used AS (
+  UPDATE passkeys SET sign_count = $4, last_used_at = $5, backed_up = $6
+  WHERE id = $7 AND sign_count = $8 AND EXISTS (SELECT 1 FROM live)
+  RETURNING 1
+),
+revoked AS (
+  UPDATE sessions SET revoked_at = $1 WHERE id = (SELECT id FROM live) AND EXISTS (SELECT 1 FROM passkey_used) RETURNING id
+),
+issued AS (
+  INSERT INTO sessions (id, user_id, token_hash, level, second_factor_failures, created_at, last_seen_at, expires_at, revoked_at, ip_address, user_agent, passkey_verified)
+  SELECT $10::uuid, $11::uuid, $12::bytea, $13::varchar, 0,
+  $9::timestamptz, $9::timestamptz, $14::timestamptz, NULL,
+  $15::varchar, $16::varchar, $17::boolean
+  WHERE EXISTS (SELECT 1 FROM revoked)
+  RETURNING id
+),
+known_history AS (
+  SELECT EXISTS (SELECT 1 FROM sign_in_devices WHERE user_id = $18::uuid) AS had
+),
+known_device AS (
+  INSERT INTO sign_in_devices (user_id, device, location, first_seen_at, last_seen_at, previous_seen_at)
+  SELECT $18::uuid, $20::varchar, $21::varchar, $19::timestamptz, $19::timestamptz, NULL
+  WHERE EXISTS (SELECT 1 FROM issued)
+  ON CONFLICT (user_id, device, location) DO UPDATE SET previous_seen_at = sign_in_devices.last_seen_at, last_seen_at = EXCLUDED.last_seen_at
+  RETURNING previous_seen_at
+),
+recorded_events AS (
+  INSERT INTO security_events (type, user_id, actor_user_id, organization_id, ip_address, user_agent, occurred_at)
+  SELECT e.type, $22::uuid, $23::uuid, $24::uuid,
+  $25, $26, $27
+  FROM unnest($28::varchar[]) WITH ORDINALITY AS e(type, n)
+  WHERE EXISTS (SELECT 1 FROM revoked) ORDER BY e.n
+  RETURNING id, type, user_id, organization_id, occurred_at
+)
+SELECT EXISTS (SELECT 1 FROM live) AS live, EXISTS (SELECT 1 FROM issued) AS issued, (SELECT had FROM known_history) AS had_sign_in_history, (SELECT previous_seen_at FROM known_device) AS previous_seen_at;
