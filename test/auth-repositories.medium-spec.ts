@@ -14,7 +14,7 @@ import { SignInReportsRepository } from '../src/auth/sign-in-reports.repository'
 import { insertTrustedDevice, TrustedDevicesRepository } from '../src/auth/trusted-devices.repository';
 import { Transactions } from '../src/database/transactions';
 import { TotpCredentialEntity } from '../src/two-factor/entities/totp-credential.entity';
-import { spendTotpStep } from '../src/two-factor/totp-credentials';
+import { spendTotpStep } from '../src/two-factor/totp-credentials.repository';
 import { UserEntity } from '../src/users/entities/user.entity';
 import { type MediumServices, newMediumServices } from './support/medium';
 

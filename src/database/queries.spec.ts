@@ -5,9 +5,9 @@ import { SessionLevel } from '../auth/entities/session.entity';
 import { issueStatement, type NewSession, secondStepStatement, sessionOnFactorStatement, signInStatement, type SignInWrites } from '../auth/sessions.repository';
 import { recordSignInDevice } from '../auth/sign-in-devices.repository';
 import { insertTrustedDevice } from '../auth/trusted-devices.repository';
-import { spendPasskeyCounter } from '../passkeys/passkeys.service';
-import { spendRecoveryCode } from '../recovery-codes/recovery-codes.service';
-import { spendTotpStep } from '../two-factor/totp-credentials';
+import { spendPasskeyCounter } from '../passkeys/passkeys.repository';
+import { spendRecoveryCode } from '../recovery-codes/recovery-codes.repository';
+import { spendTotpStep } from '../two-factor/totp-credentials.repository';
 import type { BuiltStatement } from './statement';
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type ExpiredDataPruner, PrunesExpiredData } from '../maintenance/expired-data-pruner';
-import { PasskeysService } from './passkeys.service';
+import { WebAuthnChallengesRepository } from './webauthn-challenges.repository';
 
 /** A WebAuthn challenge past its 5 minutes can no longer be answered (every answer checks expires_at). */
 @PrunesExpiredData()
@@ -8,9 +8,9 @@ import { PasskeysService } from './passkeys.service';
 export class ExpiredChallengesPruner implements ExpiredDataPruner {
   readonly prunes = 'WebAuthn challenges';
 
-  constructor(private readonly passkeys: PasskeysService) {}
+  constructor(private readonly challenges: WebAuthnChallengesRepository) {}
 
   pruneExpired(now: Date, batchSize: number): Promise<number> {
-    return this.passkeys.pruneExpired(now, batchSize);
+    return this.challenges.deleteExpired(now, batchSize);
   }
 }

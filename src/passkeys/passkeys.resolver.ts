@@ -9,6 +9,7 @@ import { CurrentSession } from '../common/current-session.decorator';
 import { requireUuid } from '../common/ids';
 import { FinishPasskeyRegistrationInput, FinishPasskeySignInInput, RenamePasskeyInput } from './dto/passkey.inputs';
 import { Passkey } from './models/passkey.model';
+import { PasskeyRegistrationService } from './passkey-registration.service';
 import { PasskeysService } from './passkeys.service';
 
 /** Scalar arguments are not class-validated: bound the password's size before any work. */
@@ -19,7 +20,10 @@ function boundedPassword(password: string): string {
 
 @Resolver()
 export class PasskeysResolver {
-  constructor(private readonly service: PasskeysService) {}
+  constructor(
+    private readonly service: PasskeysService,
+    private readonly registration: PasskeyRegistrationService,
+  ) {}
 
   @Query(() => [Passkey], { description: "The user's passkeys and security keys, oldest first." })
   passkeys(@CurrentSession() session: AuthenticatedSession): Promise<Passkey[]> {
@@ -38,7 +42,7 @@ export class PasskeysResolver {
     @CurrentSession() session: AuthenticatedSession,
     @Args('password', { description: 'Checked against the login limit: wrong ones count like failed logins.' }) password: string,
   ): Promise<string> {
-    return this.service.startRegistration(session, boundedPassword(password));
+    return this.registration.startRegistration(session, boundedPassword(password));
   }
 
   @AllowDuringForcedTwoFactorSetup()
@@ -52,7 +56,7 @@ export class PasskeysResolver {
     @CurrentSession() session: AuthenticatedSession,
     @Args('input', { description: 'The name and the RegistrationResponseJSON text.' }) input: FinishPasskeyRegistrationInput,
   ): Promise<Passkey> {
-    return this.service.finishRegistration(session, input);
+    return this.registration.finishRegistration(session, input);
   }
 
   @Mutation(() => Passkey, {

@@ -1,17 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import {
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
+import { type AuthenticationResponseJSON, type AuthenticatorTransport, generateAuthenticationOptions, verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
-import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AccountsService } from '../auth/accounts.service';
@@ -20,25 +10,23 @@ import { type IssuedSession, SessionsService } from '../auth/sessions.service';
 import { deviceName } from '../common/device-name.util';
 import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
-import { addMinutes, addSeconds, Clock } from '../common/clock';
+import { addSeconds, Clock } from '../common/clock';
 import { PasskeyPresence } from '../common/passkey-presence';
 import { currentRequestContext } from '../common/request-context';
 import type { SecondFactorSpend } from '../common/second-factor-spend';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { Transactions } from '../database/transactions';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
-import { deleteBatchBelow } from '../maintenance/expired-data-pruner';
 import { TwoFactorRequirementService } from '../organizations/two-factor-requirement.service';
 import { type Attempt, ThrottlingService } from '../throttling/throttling.service';
 import { UsersService } from '../users/users.service';
-import type { FinishPasskeyRegistrationInput } from './dto/passkey.inputs';
-import { MAX_PASSKEY_NAME_LENGTH } from './dto/passkey.inputs';
-import { PasskeyEntity } from './entities/passkey.entity';
-import { type WebAuthnCeremony, WebAuthnChallengeEntity } from './entities/webauthn-challenge.entity';
+import type { PasskeyEntity } from './entities/passkey.entity';
 import type { Passkey } from './models/passkey.model';
+import { PasskeyChallenges, WEBAUTHN_CHALLENGE_MINUTES } from './passkey-challenges';
+import { PasskeysRepository, spendPasskeyCounter } from './passkeys.repository';
+import { passkeyName } from './utils/passkey-name.util';
 import { parseWebAuthnResponse, type WebAuthnResponseJson } from './utils/webauthn-json.util';
-
-export const WEBAUTHN_CHALLENGE_MINUTES = 5;
 
 /** A login answer whose challenge was spent, waiting for its signature check. */
 export interface ClaimedPasskeyAnswer {
@@ -46,17 +34,14 @@ export interface ClaimedPasskeyAnswer {
   response: WebAuthnResponseJson;
   challenge: string;
 }
-const CHALLENGE_BYTES = 32;
-/** Enough for every key a person owns; also bounds excludeCredentials and allowCredentials. */
-export const MAX_PASSKEYS_PER_USER = 20;
 
-/** Passkeys and security keys: registering, listing, naming, removing, and checking one at login. */
+/** Passkeys and security keys (PasskeyRegistrationService adds them): listing, naming, removing, and checking one at login. */
 @Injectable()
 export class PasskeysService {
   constructor(
-    @InjectRepository(PasskeyEntity) private readonly passkeys: Repository<PasskeyEntity>,
-    @InjectRepository(WebAuthnChallengeEntity) private readonly challenges: Repository<WebAuthnChallengeEntity>,
-    private readonly dataSource: DataSource,
+    private readonly passkeys: PasskeysRepository,
+    private readonly challenges: PasskeyChallenges,
+    private readonly transactions: Transactions,
     private readonly accounts: AccountsService,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
@@ -68,129 +53,46 @@ export class PasskeysService {
     private readonly requirement: TwoFactorRequirementService,
     passkeyPresence: PasskeyPresence,
   ) {
-    passkeyPresence.answerWith((userId) => this.passkeys.existsBy({ userId }));
-  }
-
-  /** Creation options for the browser; needs 2FA on and the password again (step-up). */
-  async startRegistration(session: AuthenticatedSession, password: string): Promise<string> {
-    requireTwoFactorOn(session);
-    await this.accounts.requirePassword(session.userId, password);
-    const existing = await this.passkeys.find({ where: { userId: session.userId }, select: { credentialId: true, transports: true } });
-    if (existing.length >= MAX_PASSKEYS_PER_USER) {
-      throw new AppError(ErrorCode.FAILED_PRECONDITION, `You already have ${MAX_PASSKEYS_PER_USER} passkeys. Remove one before adding another.`);
-    }
-    const challenge = await this.createChallenge(session.userId, 'REGISTRATION', null);
-    const options = await generateRegistrationOptions({
-      rpName: this.config.totpIssuer,
-      rpID: this.config.webauthnRpId,
-      userName: session.user.email,
-      userDisplayName: session.user.name ?? session.user.email,
-      userID: isoBase64URL.toBuffer(isoBase64URL.fromUTF8String(session.userId)),
-      challenge: isoBase64URL.toBuffer(challenge),
-      timeout: WEBAUTHN_CHALLENGE_MINUTES * 60_000,
-      attestationType: 'none',
-      excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransport[] })),
-      // A resident key, so the passkey can also sign in alone (finishPasskeySignIn); credProps tells
-      // whether the authenticator made one.
-      authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
-      extensions: { credProps: true },
-    });
-    return JSON.stringify(options);
-  }
-
-  async finishRegistration(session: AuthenticatedSession, input: FinishPasskeyRegistrationInput): Promise<Passkey> {
-    requireTwoFactorOn(session);
-    const name = passkeyName(input.name);
-    const { response, challenge } = parseWebAuthnResponse(input.response, 'response');
-    if (!(await this.consumeChallenge(challenge, session.userId, 'REGISTRATION', null))) throw passkeyRefused();
-    let verified;
-    try {
-      verified = await verifyRegistrationResponse({
-        response: response as unknown as RegistrationResponseJSON,
-        expectedChallenge: challenge,
-        expectedOrigin: this.config.publicUrl,
-        expectedRPID: this.config.webauthnRpId,
-        requireUserVerification: false,
-      });
-    } catch {
-      throw passkeyRefused();
-    }
-    if (!verified.verified) throw passkeyRefused();
-    const { credential, credentialBackedUp } = verified.registrationInfo;
-    const discoverable = (response.clientExtensionResults as { credProps?: { rk?: unknown } } | undefined)?.credProps?.rk === true;
-    const passkey = this.passkeys.create({
-      userId: session.userId,
-      credentialId: credential.id,
-      publicKey: Buffer.from(credential.publicKey),
-      signCount: String(credential.counter),
-      transports: credential.transports ?? [],
-      backedUp: credentialBackedUp,
-      discoverable,
-      name,
-      createdAt: this.clock.now(),
-      lastUsedAt: null,
-    });
-    try {
-      await this.dataSource.transaction(async (db) => {
-        // 2FA may have been turned off (and on again) since this request began: a key registered
-        // under the old 2FA must not outlive the disable that removed every factor.
-        const enabledAt = await this.users.lockTwoFactorState(session.userId, db);
-        if (enabledAt?.getTime() !== session.user.twoFactorEnabledAt?.getTime()) {
-          throw new AppError(ErrorCode.FAILED_PRECONDITION, '2-step verification was turned off meanwhile: turn it on again, then add the passkey.');
-        }
-        await db.insert(PasskeyEntity, passkey);
-        await this.securityEvents.record({ type: SecurityEventType.PASSKEY_ADDED, userId: session.userId }, db);
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError(ErrorCode.INVALID_CODE, 'This passkey is already registered.');
-      throw error;
-    }
-    this.mail.sendNotice(session.user.email, MailKind.PASSKEY_ADDED, { name });
-    return passkey;
+    passkeyPresence.answerWith((userId) => this.passkeys.existsFor(userId));
   }
 
   list(userId: string): Promise<Passkey[]> {
-    return this.passkeys.find({ where: { userId }, order: { createdAt: 'ASC' } });
+    return this.passkeys.listOf(userId);
   }
 
   count(userId: string): Promise<number> {
-    return this.passkeys.countBy({ userId });
+    return this.passkeys.countOf(userId);
   }
 
   /** Passkeys of each user (the members' 2FA report); users without any are absent. */
   async countByUser(userIds: readonly string[]): Promise<Map<string, number>> {
     if (userIds.length === 0) return new Map();
-    const rows: Array<{ user_id: string; passkeys: number }> = await this.passkeys.query(
-      'SELECT user_id, count(*)::int AS passkeys FROM passkeys WHERE user_id = ANY ($1::uuid[]) GROUP BY user_id',
-      [userIds],
-    );
-    return new Map(rows.map((row) => [row.user_id, row.passkeys]));
+    return this.passkeys.countByUser(userIds);
   }
 
   async rename(userId: string, id: string, newName: string): Promise<Passkey> {
     const name = passkeyName(newName);
-    const result = await this.passkeys.update({ id, userId }, { name });
-    if (!result.affected) throw AppError.notFound('The passkey');
-    return this.passkeys.findOneByOrFail({ id, userId });
+    if (!(await this.passkeys.rename(id, userId, name))) throw AppError.notFound('The passkey');
+    return this.passkeys.getOwned(id, userId);
   }
 
   /** Needs the password again. */
   async remove(session: AuthenticatedSession, id: string, password: string): Promise<void> {
     await this.accounts.requirePassword(session.userId, password);
     const rule = await this.requirement.passkeyRequirement(session.userId);
-    const removed = await this.dataSource.transaction(async (db) => {
+    const removed = await this.transactions.run(async (db) => {
       // Locked: two removals at once cannot both see "another key is left".
       await this.users.lockTwoFactorState(session.userId, db);
-      if (rule && (await db.countBy(PasskeyEntity, { userId: session.userId })) <= 1 && (await db.existsBy(PasskeyEntity, { id, userId: session.userId }))) {
+      if (rule && (await this.passkeys.countOf(session.userId, db)) <= 1 && (await this.passkeys.isOwnedBy(id, session.userId, db))) {
         throw new AppError(
           ErrorCode.FAILED_PRECONDITION,
           `${rule.organizations.join(', ')} accepts only passkeys and security keys for your role: add another one before removing your last.`,
         );
       }
-      const [rows] = (await db.query(`DELETE FROM passkeys WHERE id = $1 AND user_id = $2 RETURNING name`, [id, session.userId])) as [Array<{ name: string }>, number];
-      if (rows.length === 0) return null;
+      const name = await this.passkeys.deleteOwned(id, session.userId, db);
+      if (name === null) return null;
       await this.securityEvents.record({ type: SecurityEventType.PASSKEY_REMOVED, userId: session.userId }, db);
-      return rows[0].name;
+      return name;
     });
     if (removed === null) throw AppError.notFound('The passkey');
     this.mail.sendNotice(session.user.email, MailKind.PASSKEY_REMOVED, { name: removed });
@@ -199,11 +101,11 @@ export class PasskeysService {
   /** Request options for a pending session of a user who has passkeys. */
   async startSecondFactor(session: AuthenticatedSession): Promise<string> {
     if (session.level !== 'PASSWORD') throw new AppError(ErrorCode.FAILED_PRECONDITION, 'This session is already fully signed in.');
-    const owned = await this.passkeys.find({ where: { userId: session.userId }, select: { credentialId: true, transports: true } });
+    const owned = await this.passkeys.descriptorsOf(session.userId);
     if (owned.length === 0) {
       throw new AppError(ErrorCode.FAILED_PRECONDITION, 'This account has no passkey. Use a code from your authenticator app or a recovery code.');
     }
-    const challenge = await this.createChallenge(session.userId, 'AUTHENTICATION', session.sessionId);
+    const challenge = await this.challenges.issue({ userId: session.userId, ceremony: 'AUTHENTICATION', sessionId: session.sessionId });
     const options = await generateAuthenticationOptions({
       rpID: this.config.webauthnRpId,
       challenge: isoBase64URL.toBuffer(challenge),
@@ -221,7 +123,7 @@ export class PasskeysService {
    */
   async claimLoginAnswer(session: { userId: string; sessionId: string }, responseText: string): Promise<ClaimedPasskeyAnswer | null> {
     const { response, challenge } = parseWebAuthnResponse(responseText, 'passkeyResponse');
-    if (!(await this.consumeChallenge(challenge, session.userId, 'AUTHENTICATION', session.sessionId))) return null;
+    if (!(await this.challenges.spend(challenge, { userId: session.userId, ceremony: 'AUTHENTICATION', sessionId: session.sessionId }))) return null;
     return { userId: session.userId, response, challenge };
   }
 
@@ -232,7 +134,7 @@ export class PasskeysService {
    */
   async checkClaimedAnswer(claimed: ClaimedPasskeyAnswer | null): Promise<SecondFactorSpend | null> {
     if (!claimed) return null;
-    const passkey = await this.passkeys.findOneBy({ userId: claimed.userId, credentialId: claimed.response.id });
+    const passkey = await this.passkeys.findOwnedByCredential(claimed.userId, claimed.response.id);
     if (!passkey) return null;
     return this.verifyAssertion(passkey, claimed.response, claimed.challenge, false);
   }
@@ -243,7 +145,7 @@ export class PasskeysService {
    * challenge belongs to nobody yet; it is single use and lives 5 minutes.
    */
   async startSignIn(): Promise<string> {
-    const challenge = await this.createChallenge(null, 'SIGN_IN', null);
+    const challenge = await this.challenges.issue({ userId: null, ceremony: 'SIGN_IN', sessionId: null });
     const options = await generateAuthenticationOptions({
       rpID: this.config.webauthnRpId,
       challenge: isoBase64URL.toBuffer(challenge),
@@ -264,8 +166,8 @@ export class PasskeysService {
    */
   async finishSignIn(responseText: string, rememberDevice: boolean): Promise<AuthPayload> {
     const { response, challenge } = parseWebAuthnResponse(responseText, 'response');
-    const spent = await this.consumeChallenge(challenge, null, 'SIGN_IN', null);
-    const passkey = await this.passkeys.findOneBy({ credentialId: response.id });
+    const spent = await this.challenges.spend(challenge, { userId: null, ceremony: 'SIGN_IN', sessionId: null });
+    const passkey = await this.passkeys.findByCredential(response.id);
     if (!passkey || !userHandleNames(response, passkey.userId)) {
       await this.securityEvents.record({ type: SecurityEventType.PASSKEY_SIGN_IN_FAILED, userId: null });
       throw signInRefused();
@@ -328,58 +230,9 @@ export class PasskeysService {
 
   /** Disabling 2FA (or an admin reset) takes the passkeys with it. */
   async deleteAll(userId: string, db: EntityManager): Promise<void> {
-    await db.delete(PasskeyEntity, { userId });
-    await db.delete(WebAuthnChallengeEntity, { userId });
+    await this.passkeys.deleteAllOf(userId, db);
+    await this.challenges.discardAllOf(userId, db);
   }
-
-  /** For the data-pruning job: challenges past their 5 minutes, a batch at a time. */
-  pruneExpired(now: Date, batchSize: number): Promise<number> {
-    return deleteBatchBelow(this.dataSource, 'webauthn_challenges', 'expires_at', now, batchSize);
-  }
-
-  /**
-   * A new challenge voids the earlier one of the same user, ceremony and session (one statement):
-   * asking again and again keeps one row, not one per request, and only the newest can be answered.
-   */
-  private async createChallenge(userId: string | null, ceremony: WebAuthnCeremony, sessionId: string | null): Promise<string> {
-    const challenge = isoBase64URL.fromBuffer(randomBytes(CHALLENGE_BYTES));
-    await this.challenges.query(
-      `WITH replaced AS (
-         DELETE FROM webauthn_challenges WHERE user_id = $2 AND ceremony = $3 AND session_id IS NOT DISTINCT FROM $4::uuid
-       )
-       INSERT INTO webauthn_challenges (challenge, user_id, ceremony, session_id, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-      [challenge, userId, ceremony, sessionId, addMinutes(this.clock.now(), WEBAUTHN_CHALLENGE_MINUTES)],
-    );
-    return challenge;
-  }
-
-  /**
-   * Spends a challenge: one DELETE … RETURNING, so of concurrent answers (on any instance) exactly
-   * one gets it, and only for the user, ceremony and session it was issued to, within its 5 minutes.
-   */
-  private async consumeChallenge(challenge: string, userId: string | null, ceremony: WebAuthnCeremony, sessionId: string | null): Promise<boolean> {
-    const [rows] = (await this.challenges.query(
-      `DELETE FROM webauthn_challenges
-        WHERE challenge = $1 AND user_id IS NOT DISTINCT FROM $2::uuid AND ceremony = $3 AND session_id IS NOT DISTINCT FROM $4 AND expires_at > $5
-      RETURNING challenge`,
-      [challenge, userId, ceremony, sessionId, this.clock.now()],
-    )) as [unknown[], number];
-    return rows.length === 1;
-  }
-}
-
-function requireTwoFactorOn(session: AuthenticatedSession): void {
-  if (!session.user.twoFactorEnabledAt) {
-    throw new AppError(ErrorCode.FAILED_PRECONDITION, 'Turn on 2-step verification with an authenticator app before adding a passkey.');
-  }
-}
-
-function passkeyName(raw: string): string {
-  const name = raw.trim();
-  if (name.length === 0 || name.length > MAX_PASSKEY_NAME_LENGTH) {
-    throw AppError.badInput([{ field: 'name', message: `must be 1 to ${MAX_PASSKEY_NAME_LENGTH} characters` }]);
-  }
-  return name;
 }
 
 /** The assertion's userHandle is the user id the passkey was registered with (registration's userID). */
@@ -390,35 +243,4 @@ function userHandleNames(response: WebAuthnResponseJson, userId: string): boolea
 
 function signInRefused(): AppError {
   return new AppError(ErrorCode.INVALID_CREDENTIALS, 'This passkey could not sign you in. Try again, or sign in with your email and password.');
-}
-
-function passkeyRefused(): AppError {
-  return new AppError(
-    ErrorCode.INVALID_CODE,
-    'The passkey answer was not accepted: it was for another or an expired request, or from another site. Start again.',
-  );
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505';
-}
-
-/** A passkey's use as it moves the stored counter: the answer verified against `storedCount`. */
-export interface PasskeyUse {
-  passkeyId: string;
-  storedCount: number;
-  newCounter: number;
-  backedUp: boolean;
-  usedAt: Date;
-}
-
-/** Moves the counter only if it is still the one the answer was verified against: of two uses of one answer, one changes the row. */
-export function spendPasskeyCounter(use: PasskeyUse): SecondFactorSpend {
-  return (statement, when) =>
-    statement.with(
-      'passkey_used',
-      `UPDATE passkeys SET sign_count = ${statement.value(String(use.newCounter))}, last_used_at = ${statement.value(use.usedAt)}, backed_up = ${statement.value(use.backedUp)}
-        WHERE id = ${statement.value(use.passkeyId)} AND sign_count = ${statement.value(String(use.storedCount))} AND ${when.sql}
-       RETURNING 1`,
-    );
 }

@@ -1,8 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { whileHoldingAdvisoryLock } from '../database/advisory-lock';
-import { RecoveryCodeHashVersion, rekeyLegacyRecoveryCodeHash } from './utils/recovery-code.util';
+import { type LegacyRecoveryCode, RecoveryCodesRepository } from './recovery-codes.repository';
 import { RecoveryCodesService } from './recovery-codes.service';
+import { rekeyLegacyRecoveryCodeHash } from './utils/recovery-code.util';
 
 /** Held for the length of a pass, so that of all instances (and workers) one re-keys at a time. */
 export const RECOVERY_CODE_REKEY_LOCK_KEY = 7_264_591_333;
@@ -31,7 +30,7 @@ export class LegacyRecoveryCodesRekeyer implements OnApplicationBootstrap, Befor
   private stopping = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly codes: RecoveryCodesRepository,
     private readonly recoveryCodes: RecoveryCodesService,
   ) {}
 
@@ -71,10 +70,10 @@ export class LegacyRecoveryCodesRekeyer implements OnApplicationBootstrap, Befor
 
   private async pass(): Promise<RekeyPass> {
     const result: RekeyPass = { ran: false, rekeyed: 0 };
-    result.ran = await whileHoldingAdvisoryLock(this.dataSource, RECOVERY_CODE_REKEY_LOCK_KEY, async () => {
+    result.ran = await this.codes.whileHoldingLock(RECOVERY_CODE_REKEY_LOCK_KEY, async () => {
       let after = '00000000-0000-0000-0000-000000000000';
       while (!this.stopping) {
-        const batch = await this.nextBatch(after);
+        const batch = await this.codes.legacyBatchAfter(after, RECOVERY_CODE_REKEY_BATCH);
         if (batch.length === 0) break;
         result.rekeyed += await this.rekey(batch);
         after = batch[batch.length - 1].id;
@@ -84,29 +83,9 @@ export class LegacyRecoveryCodesRekeyer implements OnApplicationBootstrap, Befor
     return result;
   }
 
-  /** Walks the partial index of legacy rows by id, so rows already done are never read again. */
-  private nextBatch(after: string): Promise<Array<{ id: string; user_id: string; code_hash: Buffer }>> {
-    return this.dataSource.query(
-      `SELECT id, user_id, code_hash FROM recovery_codes WHERE hash_version = $1 AND id > $2 ORDER BY id LIMIT $3`,
-      [RecoveryCodeHashVersion.LEGACY_SHA256, after, RECOVERY_CODE_REKEY_BATCH],
-    );
-  }
-
   /** One UPDATE for the batch, conditional per row: a row used or re-keyed meanwhile is left alone. */
-  private async rekey(batch: Array<{ id: string; user_id: string; code_hash: Buffer }>): Promise<number> {
+  private rekey(batch: LegacyRecoveryCode[]): Promise<number> {
     const key = this.recoveryCodes.currentKey();
-    const [, updated] = (await this.dataSource.query(
-      `UPDATE recovery_codes r SET code_hash = v.new_hash, hash_version = $4
-         FROM unnest($1::uuid[], $2::bytea[], $3::bytea[]) AS v(id, old_hash, new_hash)
-        WHERE r.id = v.id AND r.hash_version = $5 AND r.code_hash = v.old_hash`,
-      [
-        batch.map((row) => row.id),
-        batch.map((row) => row.code_hash),
-        batch.map((row) => rekeyLegacyRecoveryCodeHash(row.code_hash, row.user_id, key)),
-        RecoveryCodeHashVersion.KEYED,
-        RecoveryCodeHashVersion.LEGACY_SHA256,
-      ],
-    )) as [unknown[], number];
-    return updated;
+    return this.codes.rekeyLegacy(batch.map((row) => ({ ...row, keyedHash: rekeyLegacyRecoveryCodeHash(row.codeHash, row.userId, key) })));
   }
 }

@@ -1,16 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Pool, QueryConfig } from 'pg';
-import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { type RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../common/app-error';
 import { deriveCodeKey } from '../common/code-keys.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { clientAddressKey } from './utils/client-address-key';
 import { normaliseEmail } from '../users/utils/normalise-email.util';
-import { formatWait, LOCK_LADDER_MEMORY_SECONDS, nextLockSeconds } from './lock-ladder';
+import { type Attempt, FailureLimit } from './failure-limit';
+import { formatWait, LOCK_LADDER_MEMORY_SECONDS } from './lock-ladder';
+import { RateLimitsRepository } from './rate-limits.repository';
 
 /** Wrong passwords per (email, client address) in the window, then that pair climbs the lock ladder. */
 export const PASSWORD_FAILURES_ALLOWED = 10;
@@ -48,13 +47,7 @@ export const INVITATIONS_PER_ORGANIZATION_AND_RECIPIENT_PER_HOUR = 3;
 /** Invitations one user sends each day, from all their organizations together. */
 export const INVITATIONS_PER_INVITER_PER_DAY = 50;
 
-/** A reserved attempt; the caller says how it ended. */
-export interface Attempt {
-  /** A success gives the points back and starts the lock ladder again; the failure that uses the last point starts a lock. */
-  end(succeeded: boolean): Promise<{ lockedNow: boolean; lockedForSeconds: number }>;
-  /** The attempt never got to check anything (e.g. its session was gone): its point is returned. */
-  release(): Promise<void>;
-}
+export type { Attempt } from './failure-limit';
 
 export type MailCategory = 'code' | 'password-reset' | 'invitation' | 'notice';
 
@@ -80,16 +73,15 @@ export class ThrottlingService {
   private readonly signInAlerts: RateLimiterPostgres;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly rateLimits: RateLimitsRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     metrics: MetricsService,
   ) {
-    const store = { storeClient: unnamedStatements(dataSource), storeType: 'pool', tableName: 'rate_limits', tableCreated: true };
-    const limiter = (keyPrefix: string, points: number, duration: number) => new RateLimiterPostgres({ ...store, keyPrefix, points, duration });
+    const limiter = (keyPrefix: string, points: number, duration: number) => rateLimits.limiter(keyPrefix, points, duration);
     const failureLimit = (keyPrefix: string, points: number, duration: number, message: string) =>
       new FailureLimit(
         keyPrefix,
-        dataSource,
+        rateLimits,
         metrics,
         limiter(keyPrefix, points, duration),
         limiter(`${keyPrefix}-locks`, 1_000, LOCK_LADDER_MEMORY_SECONDS),
@@ -162,7 +154,7 @@ export class ThrottlingService {
         if (succeeded) {
           // Both counts and ladders in one statement: login is a hot path.
           const keys = [...this.passwordFailures.keysClearedBySuccess(pairKey), ...this.passwordFailuresAllClients.keysClearedBySuccess(address)];
-          await this.dataSource.query('DELETE FROM rate_limits WHERE key = ANY ($1)', [keys]);
+          await this.rateLimits.deleteKeys(keys);
           return { lockedNow: false, lockedForSeconds: 0 };
         }
         const [pair, all] = [await fromThisClient.end(false), await fromAllClients.end(false)];
@@ -253,17 +245,6 @@ export class ThrottlingService {
   }
 }
 
-/**
- * The limiter's store, sending its statements unnamed to the app's pool. The library names them
- * (prepared once per connection), but a named statement lives on one server connection, which a
- * pooler in transaction mode (PgBouncer) does not keep for us.
- */
-function unnamedStatements(dataSource: DataSource): Pick<Pool, 'query'> {
-  return {
-    query: ({ text, values }: QueryConfig) => ((dataSource.driver as PostgresDriver).master as Pool).query(text, values),
-  } as Pick<Pool, 'query'>;
-}
-
 async function consumeOrRefuse(limiter: RateLimiterPostgres, key: string, message: (waitSeconds: number) => string): Promise<void> {
   try {
     await limiter.consume(key);
@@ -274,90 +255,3 @@ async function consumeOrRefuse(limiter: RateLimiterPostgres, key: string, messag
   }
 }
 
-/**
- * Failures allowed per key, then a lock whose length climbs the ladder. Three rows per key, shared
- * by every instance: the failures counted in the window, the running lock (a row of its own, so
- * nothing a refused request does can shorten or lift it), and the ladder (locks in a row).
- *
- * Bookkeeping rules that keep the count honest:
- * - a reservation is one atomic increment, so of concurrent guesses exactly `points` get through;
- * - the guess holding the last point decides: a failure writes the lock, then clears the count; a
- *   success clears count and ladder; a release puts the count back to one short of the limit
- *   (refusals counted meanwhile were not guesses), so no key stays refused without a lock;
- * - a reservation looks for a lock after incrementing, so one taken from a count cleared by a new
- *   lock still sees that lock and is refused;
- * - a refusal's wait is the running lock's rest, or, while the last guess is being checked, the
- *   length of the lock it would set.
- */
-class FailureLimit {
-  constructor(
-    private readonly name: string,
-    private readonly dataSource: DataSource,
-    private readonly metrics: MetricsService,
-    private readonly failures: RateLimiterPostgres,
-    private readonly ladder: RateLimiterPostgres,
-    private readonly lockRows: RateLimiterPostgres,
-    private readonly message: string,
-  ) {}
-
-  async reserve(key: string): Promise<Attempt> {
-    let reserved: RateLimiterRes;
-    try {
-      reserved = await this.failures.consume(key);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      throw this.refusal(await this.waitSeconds(key));
-    }
-    const lock = await this.lockRows.get(key);
-    if (lock) {
-      await this.failures.reward(key, 1);
-      throw this.refusal(Math.ceil(lock.msBeforeNext / 1000));
-    }
-    return {
-      end: async (succeeded) => {
-        if (succeeded) {
-          // Count and ladder in one statement.
-          await this.dataSource.query('DELETE FROM rate_limits WHERE key = ANY ($1)', [this.keysClearedBySuccess(key)]);
-          return { lockedNow: false, lockedForSeconds: 0 };
-        }
-        if (reserved.remainingPoints > 0) return { lockedNow: false, lockedForSeconds: 0 };
-        // Only the guess that took the last point gets here, so these writes do not race each other.
-        const locksSoFar = (await this.ladder.get(key))?.consumedPoints ?? 0;
-        const lockSeconds = nextLockSeconds(locksSoFar);
-        await this.lockRows.set(key, 1, lockSeconds);
-        await this.failures.delete(key);
-        await this.ladder.set(key, locksSoFar + 1, lockSeconds + LOCK_LADDER_MEMORY_SECONDS);
-        this.metrics.countLockout(this.name);
-        return { lockedNow: true, lockedForSeconds: lockSeconds };
-      },
-      release: async () => {
-        if (reserved.remainingPoints > 0) {
-          await this.failures.reward(key, 1);
-          return;
-        }
-        await this.failures.set(key, this.failures.points - 1, Math.ceil(reserved.msBeforeNext / 1000));
-      },
-    };
-  }
-
-  /** The rows a success deletes: the failures counted and the ladder (a running lock stays). */
-  keysClearedBySuccess(key: string): string[] {
-    return [this.failures.getKey(key), this.ladder.getKey(key)];
-  }
-
-  /** Deletes the count, the lock and the ladder of every key LIKE the pattern (a plain key matches itself). */
-  async forget(keyPattern: string): Promise<void> {
-    const patterns = [this.failures, this.ladder, this.lockRows].map((limiter) => limiter.getKey(keyPattern));
-    await this.dataSource.query('DELETE FROM rate_limits WHERE key LIKE ANY ($1)', [patterns]);
-  }
-
-  private async waitSeconds(key: string): Promise<number> {
-    const lock = await this.lockRows.get(key);
-    if (lock) return Math.ceil(lock.msBeforeNext / 1000);
-    return nextLockSeconds((await this.ladder.get(key))?.consumedPoints ?? 0);
-  }
-
-  private refusal(seconds: number): AppError {
-    return AppError.tooManyAttempts(seconds, `${this.message} Try again in ${formatWait(seconds)}.`);
-  }
-}

@@ -8,6 +8,7 @@ import { type ClaimedPasskeyAnswer, PasskeysService } from '../passkeys/passkeys
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
 import { codeAlreadyUsed, WrongSecondFactor } from './second-factor-tries';
 import { TotpCredentials } from './totp-credentials';
+import { TotpCredentialsRepository } from './totp-credentials.repository';
 import type { TypedSecondFactor } from './utils/second-factor-input.util';
 
 /** A second factor as the user gave it at login: a typed code or a passkey's answer. */
@@ -18,6 +19,7 @@ export type LoginSecondFactor = TypedSecondFactor | { kind: 'passkey'; claimed: 
 export class AccountFactors {
   constructor(
     private readonly totpCredentials: TotpCredentials,
+    private readonly totpCredentialRows: TotpCredentialsRepository,
     private readonly recoveryCodes: RecoveryCodesService,
     private readonly passkeys: PasskeysService,
     private readonly trustedDevices: TrustedDevicesService,
@@ -59,7 +61,7 @@ export class AccountFactors {
    * and cannot survive the deletes.
    */
   async removeAll(userId: string, db: EntityManager): Promise<void> {
-    await this.totpCredentials.delete(userId, db);
+    await this.totpCredentialRows.deleteOf(userId, db);
     await this.recoveryCodes.deleteAll(userId, db);
     await this.passkeys.deleteAll(userId, db);
     await this.trustedDevices.revokeAll(userId, db);

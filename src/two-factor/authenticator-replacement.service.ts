@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AccountsService } from '../auth/accounts.service';
@@ -7,6 +7,7 @@ import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { addMinutes, Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { Transactions } from '../database/transactions';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
@@ -15,6 +16,7 @@ import type { TotpEnrollment } from './models/two-factor.models';
 import { RecoveryCodesLowWarning } from './recovery-codes-low.warning';
 import { SecondFactorTries, WrongSecondFactor } from './second-factor-tries';
 import { TotpCredentials } from './totp-credentials';
+import { TotpCredentialsRepository } from './totp-credentials.repository';
 import { TwoFactorCrypto } from './two-factor-crypto';
 import { exactlyOneFactor, type TypedSecondFactor } from './utils/second-factor-input.util';
 import { totpEnrollment } from './utils/totp-enrollment.util';
@@ -34,8 +36,9 @@ const TWO_FACTOR_PAUSED = (wait: string) => `Too many wrong codes: 2-step verifi
 @Injectable()
 export class AuthenticatorReplacementService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly totpCredentials: TotpCredentials,
+    private readonly totpCredentialRows: TotpCredentialsRepository,
     private readonly recoveryCodes: RecoveryCodesService,
     private readonly lowCodesWarning: RecoveryCodesLowWarning,
     private readonly accounts: AccountsService,
@@ -55,14 +58,11 @@ export class AuthenticatorReplacementService {
     const remainingRecoveryCodes = await this.tries.run(
       session.user,
       () =>
-        this.dataSource.transaction(async (db) => {
+        this.transactions.run(async (db) => {
           const remaining = await this.useCurrentFactor(session.userId, factor, db);
           // A newer start replaces an older one's secret: only the newest QR code can finish the move.
-          await db.query(`UPDATE totp_credentials SET replacement_encrypted_secret = $1, replacement_expires_at = $2 WHERE user_id = $3`, [
-            this.crypto.encrypt(secret, session.userId),
-            addMinutes(this.clock.now(), REPLACEMENT_VALID_MINUTES),
-            session.userId,
-          ]);
+          const expiresAt = addMinutes(this.clock.now(), REPLACEMENT_VALID_MINUTES);
+          await this.totpCredentialRows.offerReplacement(session.userId, this.crypto.encrypt(secret, session.userId), expiresAt, db);
           return remaining;
         }),
       { wrong: (error) => new AppError(ErrorCode.INVALID_CODE, error.message), locked: TWO_FACTOR_PAUSED },
@@ -73,29 +73,20 @@ export class AuthenticatorReplacementService {
 
   async confirm(session: AuthenticatedSession, code: string): Promise<void> {
     requireTwoFactorOn(session);
-    const [pending] = (await this.dataSource.query(
-      `SELECT replacement_encrypted_secret, replacement_expires_at FROM totp_credentials WHERE user_id = $1 AND replacement_encrypted_secret IS NOT NULL`,
-      [session.userId],
-    )) as Array<{ replacement_encrypted_secret: string; replacement_expires_at: Date }>;
+    const pending = await this.totpCredentialRows.findPendingReplacement(session.userId);
     if (!pending) throw new AppError(ErrorCode.FAILED_PRECONDITION, 'There is no move to a new phone to confirm. Start it again.');
-    if (pending.replacement_expires_at.getTime() <= this.clock.now().getTime()) {
+    if (pending.expiresAt.getTime() <= this.clock.now().getTime()) {
       throw new AppError(ErrorCode.CODE_EXPIRED, `This move to a new phone has expired (${REPLACEMENT_VALID_MINUTES} minutes). Start it again.`);
     }
     await this.tries.run(
       session.user,
       async () => {
-        const secret = this.crypto.decrypt(pending.replacement_encrypted_secret, session.userId);
+        const secret = this.crypto.decrypt(pending.encryptedSecret, session.userId);
         const step = matchTotpStep(secret, code, Math.floor(this.clock.now().getTime() / 1000));
         if (step === null) throw new WrongSecondFactor();
-        const replaced = await this.dataSource.transaction(async (db) => {
+        const replaced = await this.transactions.run(async (db) => {
           // Only the secret this request checked: of two confirmations at once, or one racing a newer start, one wins.
-          const [, changed] = (await db.query(
-            `UPDATE totp_credentials SET encrypted_secret = replacement_encrypted_secret, last_used_step = $1,
-                    replacement_encrypted_secret = NULL, replacement_expires_at = NULL
-              WHERE user_id = $2 AND replacement_encrypted_secret = $3`,
-            [String(step), session.userId, pending.replacement_encrypted_secret],
-          )) as [unknown, number];
-          if (changed !== 1) return false;
+          if (!(await this.totpCredentialRows.completeReplacement(session.userId, pending.encryptedSecret, String(step), db))) return false;
           await this.securityEvents.record({ type: SecurityEventType.AUTHENTICATOR_REPLACED, userId: session.userId }, db);
           return true;
         });

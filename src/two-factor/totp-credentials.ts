@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import type { SecondFactorSpend } from '../common/second-factor-spend';
 import { runPieceAlone } from '../database/statement';
 import { TotpCredentialEntity } from './entities/totp-credential.entity';
+import { spendTotpStep } from './totp-credentials.repository';
 import { TwoFactorCrypto } from './two-factor-crypto';
 import { matchTotpStep } from './utils/totp.util';
 
@@ -14,7 +15,11 @@ import { matchTotpStep } from './utils/totp.util';
  */
 export type CodeCheck = 'accepted' | 'wrong' | 'already-used';
 
-/** The TOTP credential table and the accept-once rule. */
+/**
+ * The accept-once rule of an app code: checkCode matches the code against the secret and hands
+ * back the piece that spends its step (spendTotpStep); the credential's statements are
+ * TotpCredentialsRepository's, but for checkCode's own read of it.
+ */
 @Injectable()
 export class TotpCredentials {
   constructor(
@@ -46,36 +51,4 @@ export class TotpCredentials {
     if (!write) return 'wrong';
     return (await runPieceAlone(db, write)) === 1 ? 'accepted' : 'already-used';
   }
-
-  /** Saves the credential of a completed setup; false when the user already has one. */
-  async create(userId: string, encryptedSecret: string, usedStep: string, db: EntityManager): Promise<boolean> {
-    const inserted: unknown[] = await db.query(
-      `INSERT INTO totp_credentials (user_id, encrypted_secret, last_used_step, created_at)
-       VALUES ($1, $2, $3, $4) ON CONFLICT (user_id) DO NOTHING RETURNING user_id`,
-      [userId, encryptedSecret, usedStep, this.clock.now()],
-    );
-    return inserted.length === 1;
-  }
-
-  async delete(userId: string, db: EntityManager): Promise<void> {
-    await db.delete(TotpCredentialEntity, { userId });
-  }
-}
-
-/**
- * Moves last_used_step to the code's step only if it is below it: of two requests with the same
- * code, on one server or many, one changes the row. `reencryptedSecret` replaces a secret sealed
- * with an old key.
- */
-export function spendTotpStep(userId: string, step: number, reencryptedSecret: string | null): SecondFactorSpend {
-  return (statement, when) => {
-    const usedStep = statement.value(String(step));
-    const newSecret = reencryptedSecret === null ? '' : `, encrypted_secret = ${statement.value(reencryptedSecret)}`;
-    return statement.with(
-      'totp_used',
-      `UPDATE totp_credentials SET last_used_step = ${usedStep}${newSecret}
-        WHERE user_id = ${statement.value(userId)} AND last_used_step < ${usedStep} AND ${when.sql}
-       RETURNING 1`,
-    );
-  };
 }

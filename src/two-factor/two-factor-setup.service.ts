@@ -1,7 +1,5 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { SessionsService } from '../auth/sessions.service';
@@ -10,6 +8,7 @@ import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { addMinutes, addSeconds, Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { Transactions } from '../database/transactions';
 import { MailKind } from '../mail/mail-templates';
 import { MailService, type ReservedMail } from '../mail/mail.service';
 import { RecoveryCodesService } from '../recovery-codes/recovery-codes.service';
@@ -18,8 +17,9 @@ import { type Attempt, ThrottlingService } from '../throttling/throttling.servic
 import { UsersService } from '../users/users.service';
 import { TwoFactorSetupEntity } from './entities/two-factor-setup.entity';
 import { RecoveryCodes, TotpEnrollment, TwoFactorSetup, TwoFactorSetupStep } from './models/two-factor.models';
-import { TotpCredentials } from './totp-credentials';
+import { TotpCredentialsRepository } from './totp-credentials.repository';
 import { TwoFactorCrypto } from './two-factor-crypto';
+import { TwoFactorSetupsRepository } from './two-factor-setups.repository';
 import { totpEnrollment } from './utils/totp-enrollment.util';
 import { generateTotpSecret, matchTotpStep } from './utils/totp.util';
 
@@ -36,8 +36,9 @@ export const SETUP_VALID_MINUTES = 30;
 @Injectable()
 export class TwoFactorSetupService {
   constructor(
-    @InjectRepository(TwoFactorSetupEntity) private readonly setups: Repository<TwoFactorSetupEntity>,
-    private readonly totpCredentials: TotpCredentials,
+    private readonly setups: TwoFactorSetupsRepository,
+    private readonly totpCredentials: TotpCredentialsRepository,
+    private readonly transactions: Transactions,
     private readonly recoveryCodes: RecoveryCodesService,
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
@@ -91,24 +92,11 @@ export class TwoFactorSetupService {
     now: Date,
     codeMail: ReservedMail,
   ): Promise<void> {
-    await this.setups.manager.transaction(async (db) => {
-      // The upsert holds the row lock until commit, so concurrent starts wait and then see the resend limit.
-      const written: unknown[] = await db.query(
-        `INSERT INTO two_factor_setups AS s (user_id, step, email, email_code_hash, email_code_sent_at, email_code_expires_at,
-                                           email_code_failures, encrypted_secret, confirmed_step, started_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, NULL, $7, $8)
-         ON CONFLICT (user_id) DO UPDATE SET
-           step = EXCLUDED.step, email = EXCLUDED.email, email_code_hash = EXCLUDED.email_code_hash,
-           email_code_sent_at = EXCLUDED.email_code_sent_at, email_code_expires_at = EXCLUDED.email_code_expires_at,
-           email_code_failures = 0, encrypted_secret = NULL, confirmed_step = NULL,
-           started_at = EXCLUDED.started_at, expires_at = EXCLUDED.expires_at
-         WHERE s.email_code_sent_at <= $9
-         RETURNING user_id`,
-        [setup.userId, setup.step, setup.email, setup.emailCodeHash, now, setup.emailCodeExpiresAt, now, setup.expiresAt, addSeconds(now, -EMAIL_CODE_RESEND_SECONDS)],
-      );
-      if (written.length === 0) {
-        const previous = await db.findOneByOrFail(TwoFactorSetupEntity, { userId: session.userId });
-        const wait = (previous.emailCodeSentAt.getTime() + EMAIL_CODE_RESEND_SECONDS * 1000 - now.getTime()) / 1000;
+    await this.transactions.run(async (db) => {
+      // Waits for a concurrent start to commit (the row's lock), then sees its code's resend limit.
+      if (!(await this.setups.startOver(setup, addSeconds(now, -EMAIL_CODE_RESEND_SECONDS), db))) {
+        const previousSentAt = await this.setups.codeSentAt(session.userId, db);
+        const wait = (previousSentAt.getTime() + EMAIL_CODE_RESEND_SECONDS * 1000 - now.getTime()) / 1000;
         throw AppError.tooManyAttempts(wait, `A code was sent less than a minute ago. You can ask for a new one in ${Math.ceil(wait)} seconds.`);
       }
       await this.recoveryCodes.discardPendingSet(session.userId, db);
@@ -125,7 +113,9 @@ export class TwoFactorSetupService {
     this.requireTwoFactorOff(session);
     await this.currentSetup(session.userId, TwoFactorSetupStep.EMAIL_VERIFICATION);
     const attempt = await this.throttling.emailCodeAttempt(session.userId);
-    const reserved = await this.reserveEmailCodeTry(session.userId);
+    // One of the code's tries, taken before the code is compared: of any number of concurrent
+    // guesses, at most the tries left get a comparison.
+    const reserved = await this.setups.takeEmailCodeTry(session.userId, this.clock.now(), EMAIL_CODE_MAX_FAILURES);
     if (!reserved) {
       await attempt.release();
       throw await this.whyEmailCodeUnusable(session.userId);
@@ -136,17 +126,7 @@ export class TwoFactorSetupService {
     }
 
     const secret = generateTotpSecret();
-    const advanced = await this.setups
-      .createQueryBuilder()
-      .update(TwoFactorSetupEntity)
-      .set({ step: TwoFactorSetupStep.AUTHENTICATOR_APP, emailCodeHash: null, encryptedSecret: this.crypto.encrypt(secret, session.userId) })
-      .where('user_id = :userId AND step = :step AND email_code_hash = :hash', {
-        userId: session.userId,
-        step: TwoFactorSetupStep.EMAIL_VERIFICATION,
-        hash: typedHash,
-      })
-      .execute();
-    if (advanced.affected !== 1) {
+    if (!(await this.setups.advanceToAuthenticatorApp(session.userId, typedHash, this.crypto.encrypt(secret, session.userId)))) {
       await attempt.release();
       throw outOfOrder('This step is already done.');
     }
@@ -165,14 +145,8 @@ export class TwoFactorSetupService {
     if (step === null) {
       throw new AppError(ErrorCode.INVALID_CODE, 'That code is not right. Enter the 6-digit code your authenticator app shows now.');
     }
-    return this.setups.manager.transaction(async (db) => {
-      const advanced = await db
-        .createQueryBuilder()
-        .update(TwoFactorSetupEntity)
-        .set({ step: TwoFactorSetupStep.RECOVERY_CODES, confirmedStep: String(step) })
-        .where('user_id = :userId AND step = :step', { userId: session.userId, step: TwoFactorSetupStep.AUTHENTICATOR_APP })
-        .execute();
-      if (advanced.affected !== 1) throw outOfOrder('This step is already done.');
+    return this.transactions.run(async (db) => {
+      if (!(await this.setups.advanceToRecoveryCodes(session.userId, String(step), db))) throw outOfOrder('This step is already done.');
       return this.recoveryCodes.createPendingSet(session.userId, db);
     });
   }
@@ -185,15 +159,10 @@ export class TwoFactorSetupService {
     this.requireTwoFactorOff(session);
     await this.currentSetup(session.userId, TwoFactorSetupStep.RECOVERY_CODES);
     const now = this.clock.now();
-    const issued = await this.setups.manager.transaction(async (db) => {
-      const [removed] = (await db.query(
-        `DELETE FROM two_factor_setups WHERE user_id = $1 AND step = $2 AND expires_at > $3
-         RETURNING encrypted_secret, confirmed_step`,
-        [session.userId, TwoFactorSetupStep.RECOVERY_CODES, now],
-      )) as [Array<{ encrypted_secret: string; confirmed_step: string }>, number];
-      const finished = removed[0];
+    const issued = await this.transactions.run(async (db) => {
+      const finished = await this.setups.takeFinished(session.userId, now, db);
       if (!finished) throw outOfOrder('This setup was already completed or cancelled.');
-      if (!(await this.totpCredentials.create(session.userId, finished.encrypted_secret, finished.confirmed_step, db))) {
+      if (!(await this.totpCredentials.insertIfAbsent(session.userId, finished.encryptedSecret, finished.confirmedStep, this.clock.now(), db))) {
         throw new AppError(ErrorCode.CONFLICT, '2-step verification is already on.');
       }
       await this.recoveryCodes.activatePendingSet(session.userId, db);
@@ -209,8 +178,8 @@ export class TwoFactorSetupService {
   }
 
   async cancel(session: AuthenticatedSession): Promise<boolean> {
-    await this.setups.manager.transaction(async (db) => {
-      await db.delete(TwoFactorSetupEntity, { userId: session.userId });
+    await this.transactions.run(async (db) => {
+      await this.setups.deleteOf(session.userId, db);
       await this.recoveryCodes.discardPendingSet(session.userId, db);
     });
     return true;
@@ -218,7 +187,7 @@ export class TwoFactorSetupService {
 
   /** The step an unfinished, unexpired setup waits at. */
   async pendingStep(userId: string): Promise<TwoFactorSetupStep | null> {
-    const setup = await this.setups.findOneBy({ userId });
+    const setup = await this.setups.findOf(userId);
     return setup && setup.expiresAt > this.clock.now() ? setup.step : null;
   }
 
@@ -227,7 +196,7 @@ export class TwoFactorSetupService {
   }
 
   private async currentSetup(userId: string, expectedStep: TwoFactorSetupStep): Promise<TwoFactorSetupEntity> {
-    const setup = await this.setups.findOneBy({ userId });
+    const setup = await this.setups.findOf(userId);
     if (!setup) throw outOfOrder('Start 2-step verification setup first.');
     if (setup.expiresAt <= this.clock.now()) {
       throw new AppError(ErrorCode.CODE_EXPIRED, 'This setup has expired (30 minutes). Start again.');
@@ -238,24 +207,8 @@ export class TwoFactorSetupService {
     return setup;
   }
 
-  /**
-   * Takes one of the code's tries in a single conditional UPDATE, before the code is compared:
-   * of any number of concurrent guesses, at most the tries left get a comparison. Null when the
-   * code cannot be tried (expired, voided, or the step moved on).
-   */
-  private async reserveEmailCodeTry(userId: string): Promise<{ codeHash: Buffer; failures: number } | null> {
-    const [rows] = (await this.setups.query(
-      `UPDATE two_factor_setups SET email_code_failures = email_code_failures + 1
-        WHERE user_id = $1 AND step = $2 AND email_code_hash IS NOT NULL AND email_code_expires_at > $3 AND email_code_failures < $4
-      RETURNING email_code_hash, email_code_failures`,
-      [userId, TwoFactorSetupStep.EMAIL_VERIFICATION, this.clock.now(), EMAIL_CODE_MAX_FAILURES],
-    )) as [Array<{ email_code_hash: Buffer; email_code_failures: number }>, number];
-    const row = rows[0];
-    return row ? { codeHash: row.email_code_hash, failures: row.email_code_failures } : null;
-  }
-
   private async whyEmailCodeUnusable(userId: string): Promise<AppError> {
-    const setup = await this.setups.findOneBy({ userId });
+    const setup = await this.setups.findOf(userId);
     if (!setup || setup.step !== TwoFactorSetupStep.EMAIL_VERIFICATION) return outOfOrder('This step is already done.');
     if (setup.emailCodeHash && setup.emailCodeExpiresAt <= this.clock.now()) {
       return new AppError(ErrorCode.CODE_EXPIRED, 'The code has expired. Ask for a new code.');
@@ -270,10 +223,7 @@ export class TwoFactorSetupService {
     attempt: Attempt,
   ): Promise<AppError> {
     if (reserved.failures >= EMAIL_CODE_MAX_FAILURES) {
-      await this.setups.query(`UPDATE two_factor_setups SET email_code_hash = NULL WHERE user_id = $1 AND email_code_hash = $2`, [
-        session.userId,
-        reserved.codeHash,
-      ]);
+      await this.setups.voidEmailCode(session.userId, reserved.codeHash);
     }
     const { lockedNow, lockedForSeconds } = await attempt.end(false);
     if (lockedNow) {

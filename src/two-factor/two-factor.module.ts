@@ -6,6 +6,7 @@ import { MailModule } from '../mail/mail.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { PasskeysModule } from '../passkeys/passkeys.module';
 import { RecoveryCodesModule } from '../recovery-codes/recovery-codes.module';
+import { Transactions } from '../database/transactions';
 import { ThrottlingModule } from '../throttling/throttling.module';
 import { UsersModule } from '../users/users.module';
 import { AuthenticatorReplacementResolver } from './authenticator-replacement.resolver';
@@ -15,8 +16,10 @@ import { RecoveryCodesLowWarning } from './recovery-codes-low.warning';
 import { TotpCredentialEntity } from './entities/totp-credential.entity';
 import { TwoFactorSetupEntity } from './entities/two-factor-setup.entity';
 import { TotpCredentials } from './totp-credentials';
+import { TotpCredentialsRepository } from './totp-credentials.repository';
 import { TwoFactorCrypto } from './two-factor-crypto';
 import { TwoFactorSetupService } from './two-factor-setup.service';
+import { TwoFactorSetupsRepository } from './two-factor-setups.repository';
 import { TwoFactorResolver } from './two-factor.resolver';
 import { TwoFactorService } from './two-factor.service';
 import { AccountFactors } from './account-factors';
@@ -38,6 +41,7 @@ import { TwoFactorStatusService } from './two-factor-status.service';
     PasskeysModule,
   ],
   providers: [
+    TotpCredentialsRepository, TwoFactorSetupsRepository, Transactions,
     TwoFactorCrypto, TotpCredentials, TwoFactorSetupService, TwoFactorService, TwoFactorResolver, ExpiredSetupsPruner, RecoveryCodesLowWarning,
     AuthenticatorReplacementService, AuthenticatorReplacementResolver, TwoFactorStatusService, MemberTwoFactorResetService, SecondFactorTries, AccountFactors,
   ],

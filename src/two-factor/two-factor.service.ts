@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AccountsService } from '../auth/accounts.service';
@@ -9,6 +8,7 @@ import { AppError, ErrorCode } from '../common/app-error';
 import type { AuthenticatedSession } from '../common/authenticated-session';
 import { deviceName } from '../common/device-name.util';
 import { currentRequestContext } from '../common/request-context';
+import { Transactions } from '../database/transactions';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
 import { type PasskeyRequirement, TwoFactorRequirementService } from '../organizations/two-factor-requirement.service';
@@ -27,7 +27,7 @@ import { exactlyOneFactor, type TypedSecondFactor } from './utils/second-factor-
 @Injectable()
 export class TwoFactorService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly tries: SecondFactorTries,
     private readonly factors: AccountFactors,
     private readonly recoveryCodes: RecoveryCodesService,
@@ -108,7 +108,7 @@ export class TwoFactorService {
     await this.tries.run(
       session.user,
       () =>
-        this.dataSource.transaction(async (db) => {
+        this.transactions.run(async (db) => {
           await this.factors.spend(session.userId, factor, db);
           // The switch first: its UPDATE locks the user's row (see AccountFactors.removeAll).
           await this.users.setTwoFactorEnabled(session.userId, null, db);
@@ -133,7 +133,7 @@ export class TwoFactorService {
       throw AppError.badInput([{ field: 'recoveryCodesSaved', message: 'must be true: save your new recovery codes first' }]);
     }
     this.requireTwoFactorOn(session);
-    const activated = await this.dataSource.transaction(async (db) => {
+    const activated = await this.transactions.run(async (db) => {
       if (!(await this.recoveryCodes.activatePendingSet(session.userId, db))) return false;
       await this.securityEvents.record({ type: SecurityEventType.RECOVERY_CODES_REISSUED, userId: session.userId }, db);
       return true;
