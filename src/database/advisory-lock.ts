@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 
 /**
  * Runs `work` while holding PostgreSQL's advisory lock `key`. The lock is transaction-level
@@ -22,5 +23,15 @@ export async function whileHoldingAdvisoryLock(dataSource: DataSource, key: numb
     // The transaction wrote nothing: ending it only lets go of the lock.
     if (lockHolder.isTransactionActive) await lockHolder.rollbackTransaction().catch(() => undefined);
     await lockHolder.release();
+  }
+}
+
+/** whileHoldingAdvisoryLock for a service that owns no table (the data-pruning job). */
+@Injectable()
+export class AdvisoryLocks {
+  constructor(private readonly dataSource: DataSource) {}
+
+  whileHolding(key: number, work: () => Promise<void>): Promise<boolean> {
+    return whileHoldingAdvisoryLock(this.dataSource, key, work);
   }
 }

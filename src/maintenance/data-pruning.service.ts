@@ -1,10 +1,9 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { DataSource } from 'typeorm';
-import { whileHoldingAdvisoryLock } from '../database/advisory-lock';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { AdvisoryLocks } from '../database/advisory-lock';
 import { MetricsService } from '../metrics/metrics.service';
 import { type ExpiredDataPruner, PrunesExpiredData } from './expired-data-pruner';
 
@@ -37,7 +36,7 @@ export class DataPruningService implements OnApplicationBootstrap, BeforeApplica
 
   constructor(
     private readonly discovery: DiscoveryService,
-    private readonly dataSource: DataSource,
+    private readonly locks: AdvisoryLocks,
     private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -91,7 +90,7 @@ export class DataPruningService implements OnApplicationBootstrap, BeforeApplica
   private async pass(): Promise<PruningPass> {
     const started = performance.now();
     const result: PruningPass = { ran: false, deleted: {}, batches: 0, milliseconds: 0 };
-    result.ran = await whileHoldingAdvisoryLock(this.dataSource, DATA_PRUNING_LOCK_KEY, async () => {
+    result.ran = await this.locks.whileHolding(DATA_PRUNING_LOCK_KEY, async () => {
       result.heldFrom = Date.now();
       try {
         const now = this.clock.now();

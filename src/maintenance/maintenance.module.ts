@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AdvisoryLocks } from '../database/advisory-lock';
 import { MetricsModule } from '../metrics/metrics.module';
 import { DataPruningService } from './data-pruning.service';
 
@@ -10,7 +11,7 @@ import { DataPruningService } from './data-pruning.service';
  */
 @Module({
   imports: [DiscoveryModule, ScheduleModule.forRoot(), MetricsModule],
-  providers: [DataPruningService],
+  providers: [DataPruningService, AdvisoryLocks],
   exports: [DataPruningService],
 })
 export class MaintenanceModule {}

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DatabasePoolStats } from './database-pool-stats';
+import { DatabasePoolStats } from '../database/database-pool-stats';
 import { MetricsService } from './metrics.service';
 
 /**

@@ -2,7 +2,7 @@ import { AggregatorRegistry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/app-config';
-import { DatabasePoolStats } from './database-pool-stats';
+import { DatabasePoolStats } from '../database/database-pool-stats';
 import { MetricsService } from './metrics.service';
 
 const pool = { totalCount: 4, idleCount: 1, waitingCount: 2 };

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { DatabasePoolStats } from './database-pool-stats';
+import { DatabasePoolStats } from '../database/database-pool-stats';
 import { serveMetrics } from './metrics-server';
 
 export type PruningRunResult = 'ran' | 'skipped' | 'failed';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import type { SecondFactorSpend } from '../common/second-factor-spend';
+import { runPieceAlone } from '../database/statement';
 import { TotpCredentialEntity } from './entities/totp-credential.entity';
 
 /** A new phone's secret waiting for a code from it (see AuthenticatorReplacementService). */
@@ -19,6 +20,15 @@ export class TotpCredentialsRepository {
   constructor(@InjectRepository(TotpCredentialEntity) private readonly credentials: Repository<TotpCredentialEntity>) {}
 
   /** Saves the credential of a completed setup; false when the user already has one. */
+  /** Runs a piece of this table as a statement of its own: the rows it changed. */
+  runAlone(piece: SecondFactorSpend, db: EntityManager = this.credentials.manager): Promise<number> {
+    return runPieceAlone(db, piece);
+  }
+
+  findOf(userId: string, db: EntityManager = this.credentials.manager): Promise<TotpCredentialEntity | null> {
+    return db.findOneBy(TotpCredentialEntity, { userId });
+  }
+
   async insertIfAbsent(userId: string, encryptedSecret: string, usedStep: string, createdAt: Date, db: EntityManager = this.credentials.manager): Promise<boolean> {
     const inserted: unknown[] = await db.query(
       `INSERT INTO totp_credentials (user_id, encrypted_secret, last_used_step, created_at)

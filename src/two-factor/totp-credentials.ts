@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import type { SecondFactorSpend } from '../common/second-factor-spend';
-import { runPieceAlone } from '../database/statement';
-import { TotpCredentialEntity } from './entities/totp-credential.entity';
-import { spendTotpStep } from './totp-credentials.repository';
+import { spendTotpStep, TotpCredentialsRepository } from './totp-credentials.repository';
 import { TwoFactorCrypto } from './two-factor-crypto';
 import { matchTotpStep } from './utils/totp.util';
 
@@ -18,12 +15,12 @@ export type CodeCheck = 'accepted' | 'wrong' | 'already-used';
 /**
  * The accept-once rule of an app code: checkCode matches the code against the secret and hands
  * back the piece that spends its step (spendTotpStep); the credential's statements are
- * TotpCredentialsRepository's, but for checkCode's own read of it.
+ * TotpCredentialsRepository's.
  */
 @Injectable()
 export class TotpCredentials {
   constructor(
-    @InjectRepository(TotpCredentialEntity) private readonly credentials: Repository<TotpCredentialEntity>,
+    private readonly credentials: TotpCredentialsRepository,
     private readonly crypto: TwoFactorCrypto,
     private readonly clock: Clock,
   ) {}
@@ -34,8 +31,8 @@ export class TotpCredentials {
    * the same code — on one server or many — cannot both pass; when it changes nothing, the code
    * was right but its step already used (`already-used`).
    */
-  async checkCode(userId: string, code: string, db: EntityManager = this.credentials.manager): Promise<SecondFactorSpend | null> {
-    const credential = await db.findOneBy(TotpCredentialEntity, { userId });
+  async checkCode(userId: string, code: string, db?: EntityManager): Promise<SecondFactorSpend | null> {
+    const credential = await this.credentials.findOf(userId, db);
     if (!credential) return null;
     const secret = this.crypto.decrypt(credential.encryptedSecret, userId);
     const step = matchTotpStep(secret, code, Math.floor(this.clock.now().getTime() / 1000));
@@ -46,9 +43,9 @@ export class TotpCredentials {
   }
 
   /** Accepts a code once, as a statement of its own (in `db`'s transaction, if any). */
-  async acceptCode(userId: string, code: string, db: EntityManager = this.credentials.manager): Promise<CodeCheck> {
+  async acceptCode(userId: string, code: string, db?: EntityManager): Promise<CodeCheck> {
     const write = await this.checkCode(userId, code, db);
     if (!write) return 'wrong';
-    return (await runPieceAlone(db, write)) === 1 ? 'accepted' : 'already-used';
+    return (await this.credentials.runAlone(write, db)) === 1 ? 'accepted' : 'already-used';
   }
 }
