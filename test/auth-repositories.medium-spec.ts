@@ -13,6 +13,7 @@ import { recordSignInDevice, type SignInDeviceRow } from '../src/auth/sign-in-de
 import { SignInReportsRepository } from '../src/auth/sign-in-reports.repository';
 import { insertTrustedDevice, TrustedDevicesRepository } from '../src/auth/trusted-devices.repository';
 import { Transactions } from '../src/database/transactions';
+import { deleteRateLimitKeys } from '../src/throttling/rate-limits.repository';
 import { TotpCredentialEntity } from '../src/two-factor/entities/totp-credential.entity';
 import { spendTotpStep } from '../src/two-factor/totp-credentials.repository';
 import { UserEntity } from '../src/users/entities/user.entity';
@@ -61,8 +62,16 @@ function writes(userId: string, rememberDevice: boolean): SignInWrites {
     events: insertSecurityEvents({ types: [SecurityEventType.SECOND_FACTOR_SUCCEEDED], userId, actorUserId: null, organizationId: null, ipAddress: null, userAgent: null, occurredAt: now }, []),
     signInDevice: recordSignInDevice(userId, { device: 'Firefox on Linux', location: null }, now),
     trustedDevice: rememberDevice ? insertTrustedDevice({ userId, tokenHash: randomBytes(32), name: null, createdAt: now, expiresAt: later(30) }) : null,
+    clearedLimits: deleteRateLimitKeys([failuresKey(userId)]),
   };
 }
+
+/** A second-factor failure count of the user, as the attempt ladder keeps it: a success clears it. */
+const failuresKey = (userId: string) => `second-factor:${userId}`;
+async function countFailure(userId: string): Promise<void> {
+  await m.dataSource.query('INSERT INTO rate_limits (key, points, expire) VALUES ($1, 1, NULL)', [failuresKey(userId)]);
+}
+const failuresCounted = async (userId: string) => (await m.dataSource.query('SELECT 1 FROM rate_limits WHERE key = $1', [failuresKey(userId)])).length > 0;
 
 describe('secondStepStatement', () => {
   async function userWithApp() {
@@ -76,6 +85,7 @@ describe('secondStepStatement', () => {
   it('of two concurrent second steps with one code, exactly one replaces the session, remembers the browser and records the event', async () => {
     const user = await userWithApp();
     const pending = await pendingSession(user.id);
+    await countFailure(user.id);
     const run = () =>
       sessions.run<{ live: boolean; issued: boolean } & SignInDeviceRow>(
         secondStepStatement({ sessionId: pending.id, userId: user.id, now: m.clock.now() }, spendTotpStep(user.id, 101, null), newSession(user.id, SessionLevel.FULL), writes(user.id, true)),
@@ -87,12 +97,15 @@ describe('secondStepStatement', () => {
     expect(await countOf(SecurityEventEntity, user.id)).toBe(1);
     const old = await m.dataSource.manager.findOneByOrFail(SessionEntity, { id: pending.id });
     expect(old.revokedAt).not.toBeNull();
+    expect(await failuresCounted(user.id)).toBe(false);
   });
 
   it('writes nothing for a used step, a wrong factor or another user’s pending session, and says whether the session was live', async () => {
     const user = await userWithApp();
     const stranger = await m.fixtures.user();
     const pending = await pendingSession(user.id);
+    await countFailure(user.id);
+    await countFailure(stranger.id);
     const attempt = async (userId: string, spend: ReturnType<typeof spendTotpStep> | null) => {
       const [row] = await sessions.run<{ live: boolean; issued: boolean }>(
         secondStepStatement({ sessionId: pending.id, userId, now: m.clock.now() }, spend, newSession(userId, SessionLevel.FULL), writes(userId, true)),
@@ -106,6 +119,8 @@ describe('secondStepStatement', () => {
     expect(await countOf(SessionEntity, stranger.id)).toBe(0);
     expect(await countOf(TrustedDeviceEntity, user.id)).toBe(0);
     expect(await countOf(SecurityEventEntity, user.id)).toBe(0);
+    expect(await failuresCounted(user.id)).toBe(true);
+    expect(await failuresCounted(stranger.id)).toBe(true);
   });
 });
 

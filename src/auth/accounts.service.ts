@@ -40,18 +40,27 @@ export class AccountsService {
     const attempt = await this.throttling.passwordAttempt(input.email, currentRequestContext()?.ipAddress);
     const user = await this.users.findByEmail(input.email);
     const passwordMatches = user ? await verifyPassword(user.passwordHash, input.password) : await spendPasswordCheckTime(input.password);
-    await attempt.end(Boolean(user && passwordMatches));
     if (!user || !passwordMatches) {
+      await attempt.end(false);
       await this.securityEvents.record({ type: SecurityEventType.LOGIN_FAILED, userId: user?.id ?? null });
       throw new AppError(ErrorCode.INVALID_CREDENTIALS, 'The email or password is not correct.');
     }
-    await this.users.rememberLanguage(user, currentRequestContext()?.language);
-    const presentedDevice = Boolean(input.trustedDeviceToken);
-    const trustedDevice = presentedDevice && (await this.trustedDevices.use(user.id, input.trustedDeviceToken));
-    const skipsSecondFactor = !user.twoFactorEnabledAt || trustedDevice;
-    const issued = await this.sessions.signIn(user, skipsSecondFactor ? SessionLevel.FULL : SessionLevel.PASSWORD, [SecurityEventType.LOGIN_SUCCEEDED]);
-    // Told so the browser forgets a token that will never work again (expired, revoked, or not this user's).
-    issued.trustedDeviceRejected = presentedDevice && !trustedDevice;
+    let issued: IssuedSession;
+    try {
+      await this.users.rememberLanguage(user, currentRequestContext()?.language);
+      const presentedDevice = Boolean(input.trustedDeviceToken);
+      const trustedDevice = presentedDevice && (await this.trustedDevices.use(user.id, input.trustedDeviceToken));
+      const skipsSecondFactor = !user.twoFactorEnabledAt || trustedDevice;
+      // The attempt's success is cleared in the session's own statement: login is a hot path.
+      issued = await this.sessions.signIn(user, skipsSecondFactor ? SessionLevel.FULL : SessionLevel.PASSWORD, [SecurityEventType.LOGIN_SUCCEEDED], attempt.successPiece());
+      // Told so the browser forgets a token that will never work again (expired, revoked, or not this user's).
+      issued.trustedDeviceRejected = presentedDevice && !trustedDevice;
+    } catch (error) {
+      // The right password was given: a failure of ours must not count against the account.
+      await attempt.release();
+      throw error;
+    }
+    await attempt.end(true);
     return issued;
   }
 

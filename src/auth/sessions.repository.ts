@@ -28,6 +28,8 @@ export interface SignInWrites {
   signInDevice: StatementPiece<SignInDeviceColumns>;
   /** Remembering the browser, when asked. */
   trustedDevice: StatementPiece | null;
+  /** The sign-in attempt's counters a success clears (ThrottlingService's Attempt), when the caller hands them in. */
+  clearedLimits: StatementPiece | null;
 }
 
 /** A bearer token's live session joined with its user: what the guard reads on every request. */
@@ -61,10 +63,11 @@ export function insertSession(session: NewSession): StatementPiece {
 }
 
 /** A new session and the events of its creation (sign-up, a pending login): nothing else. */
-export function issueStatement(session: NewSession, events: StatementPiece | null): BuiltStatement {
+export function issueStatement(session: NewSession, events: StatementPiece | null, clearedLimits: StatementPiece | null = null): BuiltStatement {
   const statement = new Statement();
   const issued = insertSession(session)(statement, Gate.ALWAYS);
   events?.(statement, issued.happened);
+  clearedLimits?.(statement, issued.happened);
   return statement.build();
 }
 
@@ -74,6 +77,7 @@ export function signInStatement(session: NewSession, writes: Omit<SignInWrites, 
   const issued = insertSession(session)(statement, Gate.ALWAYS);
   const device = writes.signInDevice(statement, issued.happened);
   writes.events(statement, issued.happened);
+  writes.clearedLimits?.(statement, issued.happened);
   return statement.build(device.columns);
 }
 
@@ -101,6 +105,7 @@ export function secondStepStatement(pending: { sessionId: string; userId: string
   writes.trustedDevice?.(statement, revoked.happened);
   const device = writes.signInDevice(statement, issued.happened);
   writes.events(statement, revoked.happened);
+  writes.clearedLimits?.(statement, revoked.happened);
   return statement.build([`${live.happened.sql} AS live`, `${issued.happened.sql} AS issued`, ...device.columns]);
 }
 
@@ -112,6 +117,7 @@ export function sessionOnFactorStatement(spend: SecondFactorSpend, session: NewS
   writes.trustedDevice?.(statement, used.happened);
   const device = writes.signInDevice(statement, issued.happened);
   writes.events(statement, used.happened);
+  writes.clearedLimits?.(statement, used.happened);
   return statement.build([`${issued.happened.sql} AS issued`, ...device.columns]);
 }
 

@@ -13,6 +13,7 @@ import { deviceName } from '../common/device-name.util';
 import { locationOf } from '../common/ip-location.util';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { Transactions } from '../database/transactions';
+import type { StatementPiece } from '../database/statement';
 import { type PasskeyRequirement, TwoFactorRequirementService } from '../organizations/two-factor-requirement.service';
 import { toUser } from '../users/models/user.model';
 import { type SessionEntity, SessionLevel } from './entities/session.entity';
@@ -68,21 +69,22 @@ export class SessionsService {
    * A new session with a new token; PASSWORD sessions are short and only finish the second step.
    * The events of `record` are written in the same statement.
    */
-  async issue(user: SessionUser, level: SessionLevel, db?: EntityManager, record: SecurityEventType[] = []): Promise<IssuedSession> {
+  async issue(user: SessionUser, level: SessionLevel, db?: EntityManager, record: SecurityEventType[] = [], clearedLimits: StatementPiece | null = null): Promise<IssuedSession> {
     const issued = this.newSession(user, level);
-    await this.sessions.run(issueStatement(issued.row, record.length === 0 ? null : this.securityEvents.insertPiece(record, user.id)), db);
+    await this.sessions.run(issueStatement(issued.row, record.length === 0 ? null : this.securityEvents.insertPiece(record, user.id), clearedLimits), db);
     return issued.session;
   }
 
   /**
    * The session of a password login: like issue, and when it is FULL (no 2FA, or a trusted device)
    * its (device, place) pair is recorded in the same statement and a new pair is mailed (afterSignIn).
+   * `clearedLimits`, the password attempt's success, is written in the same statement too.
    */
-  async signIn(user: SessionUser, level: SessionLevel, record: SecurityEventType[]): Promise<IssuedSession> {
-    if (level !== SessionLevel.FULL) return this.issue(user, level, undefined, record);
+  async signIn(user: SessionUser, level: SessionLevel, record: SecurityEventType[], clearedLimits: StatementPiece | null = null): Promise<IssuedSession> {
+    if (level !== SessionLevel.FULL) return this.issue(user, level, undefined, record, clearedLimits);
     const place = await this.knownDevices.ofCurrentRequest();
     const issued = this.newSession(user, level);
-    const [row] = await this.sessions.run<SignInDeviceRow>(signInStatement(issued.row, this.signInWrites(user.id, place, record, null)));
+    const [row] = await this.sessions.run<SignInDeviceRow>(signInStatement(issued.row, this.signInWrites(user.id, place, record, null, clearedLimits)));
     this.afterSignIn(issued.session, place, row);
     return issued.session;
   }
@@ -91,15 +93,13 @@ export class SessionsService {
    * The second step of login, in one statement (secondStepStatement): when the pending session is
    * live (its row locked) and the factor's spend passes, the session is replaced by a FULL one
    * with a new token (no session fixation), the events are recorded and, if asked, the browser is
-   * remembered. Otherwise nothing is written. Of concurrent calls for one session exactly one
+   * remembered, and the attempt's counters are cleared. Otherwise nothing is written. Of concurrent calls for one session exactly one
    * wins; of concurrent uses of one code, the factor's conditional write lets one through.
    */
   async completeSecondStep(
     pending: { sessionId: string; user: SessionUser },
     spend: SecondFactorSpend | null,
-    record: SecurityEventType[],
-    rememberDevice: boolean,
-    passkeyVerified = false,
+    { record, rememberDevice, passkeyVerified, clearedLimits }: { record: SecurityEventType[]; rememberDevice: boolean; passkeyVerified: boolean; clearedLimits: StatementPiece | null },
   ): Promise<{ live: boolean; issued: IssuedSession | null }> {
     const place = await this.knownDevices.ofCurrentRequest();
     const full = this.newSession(pending.user, SessionLevel.FULL, passkeyVerified);
@@ -109,7 +109,7 @@ export class SessionsService {
         { sessionId: pending.sessionId, userId: pending.user.id, now: this.clock.now() },
         spend,
         full.row,
-        this.signInWrites(pending.user.id, place, record, device?.insert ?? null),
+        this.signInWrites(pending.user.id, place, record, device?.insert ?? null, clearedLimits),
       ),
     );
     if (!row.issued) return { live: row.live, issued: null };
@@ -122,12 +122,18 @@ export class SessionsService {
    * passkey sign-in: the counter moves once), with its events and, if asked, a trusted device.
    * Null when the spend did not pass (a concurrent use of the same answer): nothing written.
    */
-  async issueOnFactor(user: SessionUser, spend: SecondFactorSpend, record: SecurityEventType[], rememberDevice: boolean): Promise<IssuedSession | null> {
+  async issueOnFactor(
+    user: SessionUser,
+    spend: SecondFactorSpend,
+    record: SecurityEventType[],
+    rememberDevice: boolean,
+    clearedLimits: StatementPiece | null = null,
+  ): Promise<IssuedSession | null> {
     const place = await this.knownDevices.ofCurrentRequest();
     const full = this.newSession(user, SessionLevel.FULL, true);
     const device = rememberDevice ? this.trustedDevices.newDevice(user.id) : null;
     const [row] = await this.sessions.run<{ issued: boolean } & SignInDeviceRow>(
-      sessionOnFactorStatement(spend, full.row, this.signInWrites(user.id, place, record, device?.insert ?? null)),
+      sessionOnFactorStatement(spend, full.row, this.signInWrites(user.id, place, record, device?.insert ?? null, clearedLimits)),
     );
     if (!row.issued) return null;
     this.afterSignIn(full.session, place, row);
@@ -139,11 +145,18 @@ export class SessionsService {
     this.alerts.afterSignIn({ userId: issued.user.id, sessionId: issued.session.id }, place, this.knownDevices.outcomeOf(row));
   }
 
-  private signInWrites(userId: string, place: SignInPlace, record: SecurityEventType[], trustedDevice: SignInWrites['trustedDevice']): SignInWrites {
+  private signInWrites(
+    userId: string,
+    place: SignInPlace,
+    record: SecurityEventType[],
+    trustedDevice: SignInWrites['trustedDevice'],
+    clearedLimits: StatementPiece | null,
+  ): SignInWrites {
     return {
       events: this.securityEvents.insertPiece(record, userId),
       signInDevice: this.knownDevices.recordPiece(userId, place),
       trustedDevice,
+      clearedLimits,
     };
   }
 

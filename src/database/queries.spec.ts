@@ -7,6 +7,7 @@ import { recordSignInDevice } from '../auth/sign-in-devices.repository';
 import { insertTrustedDevice } from '../auth/trusted-devices.repository';
 import { spendPasskeyCounter } from '../passkeys/passkeys.repository';
 import { spendRecoveryCode } from '../recovery-codes/recovery-codes.repository';
+import { deleteRateLimitKeys } from '../throttling/rate-limits.repository';
 import { spendTotpStep } from '../two-factor/totp-credentials.repository';
 import type { BuiltStatement } from './statement';
 
@@ -41,6 +42,7 @@ const writes = (rememberDevice: boolean): SignInWrites => ({
   events: insertSecurityEvents(events, []),
   signInDevice: recordSignInDevice(userId, { device: 'Chrome on macOS', location: 'Seoul, South Korea' }, at),
   trustedDevice: rememberDevice ? insertTrustedDevice({ userId, tokenHash: Buffer.alloc(32), name: 'Chrome on macOS', createdAt: at, expiresAt: at }) : null,
+  clearedLimits: deleteRateLimitKeys(['second-factor:' + userId, 'second-factor-locks:' + userId]),
 });
 const pending = { sessionId: '00000000-0000-4000-8000-000000000003', userId, now: at };
 
@@ -63,7 +65,10 @@ describe('composed statements (src/database/queries)', () => {
       () => sessionOnFactorStatement(spendPasskeyCounter({ passkeyId: userId, storedCount: 1, newCounter: 2, backedUp: false, usedAt: at }), session, writes(true)),
     ],
     ['password-sign-in-full', () => signInStatement(session, writes(false))],
-    ['session-with-events', () => issueStatement({ ...session, level: SessionLevel.PASSWORD }, insertSecurityEvents(events, []))],
+    [
+      'session-with-events',
+      () => issueStatement({ ...session, level: SessionLevel.PASSWORD }, insertSecurityEvents(events, []), deleteRateLimitKeys(['password:a:b', 'password-locks:a:b'])),
+    ],
   ])('%s', async (name, build) => {
     await expect(asFile(build())).toMatchFileSnapshot(`./queries/${name}.sql`);
   });

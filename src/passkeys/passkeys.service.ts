@@ -179,7 +179,7 @@ export class PasskeysService {
       const write = spent && user?.twoFactorEnabledAt ? await this.verifyAssertion(passkey, response, challenge, true) : null;
       if (user && write) {
         const record = [SecurityEventType.PASSKEY_SIGN_IN_SUCCEEDED, ...(rememberDevice ? [SecurityEventType.TRUSTED_DEVICE_ADDED] : [])];
-        issued = await this.sessions.issueOnFactor(user, write, record, rememberDevice);
+        issued = await this.sessions.issueOnFactor(user, write, record, rememberDevice, attempt.successPiece());
       }
     } catch (error) {
       await attempt.release();

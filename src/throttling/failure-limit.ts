@@ -1,8 +1,9 @@
 import { type RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../common/app-error';
+import type { StatementPiece } from '../database/statement';
 import type { MetricsService } from '../metrics/metrics.service';
 import { formatWait, LOCK_LADDER_MEMORY_SECONDS, nextLockSeconds } from './lock-ladder';
-import type { RateLimitsRepository } from './rate-limits.repository';
+import { deleteRateLimitKeys, type RateLimitsRepository } from './rate-limits.repository';
 
 /** A reserved attempt; the caller says how it ended. */
 export interface Attempt {
@@ -10,6 +11,11 @@ export interface Attempt {
   end(succeeded: boolean): Promise<{ lockedNow: boolean; lockedForSeconds: number }>;
   /** The attempt never got to check anything (e.g. its session was gone): its point is returned. */
   release(): Promise<void>;
+  /**
+   * What a success clears, as a piece of the statement that writes the success (gated on it), so
+   * that a hot path commits once. Once a piece is taken, `end(true)` leaves the clearing to it.
+   */
+  successPiece(): StatementPiece;
 }
 
 /**
@@ -51,11 +57,16 @@ export class FailureLimit {
       await this.failures.reward(key, 1);
       throw this.refusal(Math.ceil(lock.msBeforeNext / 1000));
     }
+    let clearedBySuccessStatement = false;
     return {
+      successPiece: () => {
+        clearedBySuccessStatement = true;
+        return deleteRateLimitKeys(this.keysClearedBySuccess(key));
+      },
       end: async (succeeded) => {
         if (succeeded) {
           // Count and ladder in one statement.
-          await this.rateLimits.deleteKeys(this.keysClearedBySuccess(key));
+          if (!clearedBySuccessStatement) await this.rateLimits.deleteKeys(this.keysClearedBySuccess(key));
           return { lockedNow: false, lockedForSeconds: 0 };
         }
         if (reserved.remainingPoints > 0) return { lockedNow: false, lockedForSeconds: 0 };

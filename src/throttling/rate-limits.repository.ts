@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { Pool, QueryConfig } from 'pg';
 import { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
+import type { StatementPiece } from '../database/statement';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+/** RateLimitsRepository.deleteKeys as a piece of a caller's statement, done only when its gate holds. */
+export function deleteRateLimitKeys(keys: string[]): StatementPiece {
+  return (statement, when) => statement.with('cleared_limits', `DELETE FROM rate_limits WHERE key = ANY (${statement.value(keys)}::varchar[]) AND ${when.sql} RETURNING 1`);
+}
 
 /**
  * The rate_limits table: the counters rate-limiter-flexible keeps there (one row per key, shared by

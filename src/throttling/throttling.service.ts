@@ -9,7 +9,7 @@ import { clientAddressKey } from './utils/client-address-key';
 import { normaliseEmail } from '../users/utils/normalise-email.util';
 import { type Attempt, FailureLimit } from './failure-limit';
 import { formatWait, LOCK_LADDER_MEMORY_SECONDS } from './lock-ladder';
-import { RateLimitsRepository } from './rate-limits.repository';
+import { deleteRateLimitKeys, RateLimitsRepository } from './rate-limits.repository';
 
 /** Wrong passwords per (email, client address) in the window, then that pair climbs the lock ladder. */
 export const PASSWORD_FAILURES_ALLOWED = 10;
@@ -149,12 +149,17 @@ export class ThrottlingService {
       await fromThisClient.release();
       throw error;
     }
+    // Both counts and ladders in one statement: login is a hot path.
+    const keysClearedBySuccess = [...this.passwordFailures.keysClearedBySuccess(pairKey), ...this.passwordFailuresAllClients.keysClearedBySuccess(address)];
+    let clearedBySuccessStatement = false;
     return {
+      successPiece: () => {
+        clearedBySuccessStatement = true;
+        return deleteRateLimitKeys(keysClearedBySuccess);
+      },
       end: async (succeeded) => {
         if (succeeded) {
-          // Both counts and ladders in one statement: login is a hot path.
-          const keys = [...this.passwordFailures.keysClearedBySuccess(pairKey), ...this.passwordFailuresAllClients.keysClearedBySuccess(address)];
-          await this.rateLimits.deleteKeys(keys);
+          if (!clearedBySuccessStatement) await this.rateLimits.deleteKeys(keysClearedBySuccess);
           return { lockedNow: false, lockedForSeconds: 0 };
         }
         const [pair, all] = [await fromThisClient.end(false), await fromAllClients.end(false)];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SecurityEventType } from '../audit/models/security-event.model';
 import { SecurityEventsService } from '../audit/security-events.service';
 import { AppError, ErrorCode } from '../common/app-error';
+import type { StatementPiece } from '../database/statement';
 import { addSeconds, Clock } from '../common/clock';
 import { MailKind } from '../mail/mail-templates';
 import { MailService } from '../mail/mail.service';
@@ -26,7 +27,8 @@ export const SECOND_FACTOR_PAUSED = (wait: string) =>
  * A try at an account's second factor, counted by the account's attempt ladder: `work` runs with
  * the try reserved; if it throws WrongSecondFactor the try counts, and the one that uses the last
  * of the account's attempts locks its second factor, is recorded (ACCOUNT_LOCKED) and mailed to the
- * owner, and is answered TOO_MANY_ATTEMPTS. Any other error gives the try back; success clears it.
+ * owner, and is answered TOO_MANY_ATTEMPTS. Any other error gives the try back; success clears it,
+ * in `work`'s own statement when it includes the piece it is handed (gated on its success).
  */
 @Injectable()
 export class SecondFactorTries {
@@ -37,11 +39,11 @@ export class SecondFactorTries {
     private readonly clock: Clock,
   ) {}
 
-  async run<T>(user: { id: string; email: string }, work: () => Promise<T>, answers: TryAnswers): Promise<T> {
+  async run<T>(user: { id: string; email: string }, work: (clearedOnSuccess: () => StatementPiece) => Promise<T>, answers: TryAnswers): Promise<T> {
     const attempt = await this.throttling.secondFactorAttempt(user.id);
     let result: T;
     try {
-      result = await work();
+      result = await work(() => attempt.successPiece());
     } catch (error) {
       if (!(error instanceof WrongSecondFactor)) {
         await attempt.release();

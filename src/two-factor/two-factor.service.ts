@@ -58,7 +58,7 @@ export class TwoFactorService {
     if ('kind' in given && given.kind === 'totp') await this.refuseAppCodeUnderPasskeyRule(session.userId, passkeyRule);
     const { factor, issued } = await this.tries.run(
       session.user,
-      async () => {
+      async (clearedOnSuccess) => {
         // A passkey answer spends its challenge first: a wrong answer cannot give it back.
         const factor: LoginSecondFactor = 'passkeyResponse' in given ? { kind: 'passkey', claimed: await this.passkeys.claimLoginAnswer(session, given.passkeyResponse) } : given;
         // An answer to a challenge already spent (or never this session's) cannot sign anyone in:
@@ -70,7 +70,12 @@ export class TwoFactorService {
           SecurityEventType.SECOND_FACTOR_SUCCEEDED,
           ...(rememberDevice ? [SecurityEventType.TRUSTED_DEVICE_ADDED] : []),
         ];
-        const completed = await this.sessions.completeSecondStep(session, write, record, rememberDevice, factor.kind === 'passkey');
+        const completed = await this.sessions.completeSecondStep(session, write, {
+          record,
+          rememberDevice,
+          passkeyVerified: factor.kind === 'passkey',
+          clearedLimits: clearedOnSuccess(),
+        });
         if (!completed.live) throw AppError.unauthenticated('This session has ended. Sign in again.');
         if (completed.issued) return { factor, issued: completed.issued };
         if (write && factor.kind === 'totp') throw codeAlreadyUsed();

@@ -1,4 +1,4 @@
--- 30 values
+-- 31 values
 WITH passkey_used AS (
   UPDATE passkeys SET sign_count = $1, last_used_at = $2, backed_up = $3
   WHERE id = $4 AND sign_count = $5 AND TRUE
@@ -36,5 +36,8 @@ recorded_events AS (
   FROM unnest($30::varchar[]) WITH ORDINALITY AS e(type, n)
   WHERE EXISTS (SELECT 1 FROM passkey_used) ORDER BY e.n
   RETURNING id, type, user_id, organization_id, occurred_at
+),
+cleared_limits AS (
+  DELETE FROM rate_limits WHERE key = ANY ($31::varchar[]) AND EXISTS (SELECT 1 FROM passkey_used) RETURNING 1
 )
 SELECT EXISTS (SELECT 1 FROM issued) AS issued, (SELECT had FROM known_history) AS had_sign_in_history, (SELECT previous_seen_at FROM known_device) AS previous_seen_at;

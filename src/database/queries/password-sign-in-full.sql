@@ -1,4 +1,4 @@
--- 20 values
+-- 21 values
 WITH issued AS (
   INSERT INTO sessions (id, user_id, token_hash, level, second_factor_failures, created_at, last_seen_at, expires_at, revoked_at, ip_address, user_agent, passkey_verified)
   SELECT $2::uuid, $3::uuid, $4::bytea, $5::varchar, 0,
@@ -24,5 +24,8 @@ recorded_events AS (
   FROM unnest($20::varchar[]) WITH ORDINALITY AS e(type, n)
   WHERE EXISTS (SELECT 1 FROM issued) ORDER BY e.n
   RETURNING id, type, user_id, organization_id, occurred_at
+),
+cleared_limits AS (
+  DELETE FROM rate_limits WHERE key = ANY ($21::varchar[]) AND EXISTS (SELECT 1 FROM issued) RETURNING 1
 )
 SELECT (SELECT had FROM known_history) AS had_sign_in_history, (SELECT previous_seen_at FROM known_device) AS previous_seen_at;

@@ -1,4 +1,4 @@
--- 23 values
+-- 24 values
 WITH live AS (
   SELECT id FROM sessions
   WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL AND expires_at > $1
@@ -35,5 +35,8 @@ recorded_events AS (
   FROM unnest($23::varchar[]) WITH ORDINALITY AS e(type, n)
   WHERE EXISTS (SELECT 1 FROM revoked) ORDER BY e.n
   RETURNING id, type, user_id, organization_id, occurred_at
+),
+cleared_limits AS (
+  DELETE FROM rate_limits WHERE key = ANY ($24::varchar[]) AND EXISTS (SELECT 1 FROM revoked) RETURNING 1
 )
 SELECT EXISTS (SELECT 1 FROM live) AS live, EXISTS (SELECT 1 FROM issued) AS issued, (SELECT had FROM known_history) AS had_sign_in_history, (SELECT previous_seen_at FROM known_device) AS previous_seen_at;
