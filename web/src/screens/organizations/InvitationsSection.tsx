@@ -4,7 +4,7 @@ import type { OrganizationInvitationsQuery, OrganizationRole } from '../../gql/g
 import { useI18n } from '../../i18n';
 import { ErrorText, Field, Form, Notice, useAction } from '../../components/forms';
 import { InviteOrganizationMemberDocument, OrganizationInvitationsDocument, RevokeOrganizationInvitationDocument } from '../invitations/operations';
-import type { Organization } from './OrganizationScreen';
+import type { Organization } from './operations';
 import { DataTable } from '../../components/data-table';
 
 type Invitation = OrganizationInvitationsQuery['organizationInvitations'][number];

@@ -5,11 +5,11 @@ import type { OrganizationMembersQuery as Members, OrganizationRole } from '../.
 import { useI18n } from '../../i18n';
 import { ErrorText, Field, Form, Notice, useAction } from '../../components/forms';
 import { DownloadButton } from './DownloadButton';
-import type { Organization } from './OrganizationScreen';
 import { InvitationsSection } from './InvitationsSection';
 import { ResetMemberTwoFactorForm } from './ResetMemberTwoFactorForm';
 import {
   AddOrganizationMemberDocument,
+  type Organization,
   OrganizationMembersDocument,
   RemoveOrganizationMemberDocument,
   UpdateOrganizationMemberRoleDocument,

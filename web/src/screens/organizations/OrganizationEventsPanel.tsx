@@ -4,8 +4,7 @@ import { useI18n } from '../../i18n';
 import { ErrorText } from '../../components/forms';
 import { EventList, type EventRow } from '../security-events/EventList';
 import { DownloadButton } from './DownloadButton';
-import type { Organization } from './OrganizationScreen';
-import { OrganizationSecurityEventsDocument } from './operations';
+import { type Organization, OrganizationSecurityEventsDocument } from './operations';
 
 export function OrganizationEventsPanel({ organization }: { organization: Organization }) {
   const { t } = useI18n();

@@ -1,17 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import { request } from '../../api/client';
 import { Link } from '../../app/router';
-import type { OrganizationQuery as OrganizationData } from '../../gql/graphql';
 import type { Dictionary } from '../../i18n/en';
 import { useI18n } from '../../i18n';
 import { ErrorText } from '../../components/forms';
 import { MembersPanel } from './MembersPanel';
 import { OrganizationEventsPanel } from './OrganizationEventsPanel';
-import { OrganizationDocument } from './operations';
+import { type Organization, OrganizationDocument } from './operations';
 import { SecuritySettingsPanel } from './SecuritySettingsPanel';
 import { WebhooksPanel } from './WebhooksPanel';
-
-export type Organization = OrganizationData['organization'];
 
 /** An organization's tabs; a new one is a line here and a panel file beside this one. */
 const TABS: Array<{ id: string; label: (t: Dictionary) => string; Panel: (props: { organization: Organization; reload: () => void }) => React.ReactNode }> = [

@@ -4,8 +4,7 @@ import { useSession } from '../../app/session';
 import { useI18n } from '../../i18n';
 import { Checkbox, ErrorText, Field, Form, Notice, Select, useAction } from '../../components/forms';
 import type { AllowedSecondFactors } from '../../gql/graphql';
-import type { Organization } from './OrganizationScreen';
-import { UpdateOrganizationSecuritySettingsDocument } from './operations';
+import { type Organization, UpdateOrganizationSecuritySettingsDocument } from './operations';
 
 /**
  * 'Organization Management > Security Settings'. The console does not pre-judge who may save: the

@@ -4,10 +4,10 @@ import { DataTable } from '../../components/data-table';
 import { Checkbox, ErrorText, Field, Form, useAction } from '../../components/forms';
 import type { OrganizationWebhookDeliveriesQuery, OrganizationWebhooksQuery, SecurityEventType } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
-import type { Organization } from './OrganizationScreen';
 import {
   CreateOrganizationWebhookDocument,
   DeleteOrganizationWebhookDocument,
+  type Organization,
   OrganizationWebhookDeliveriesDocument,
   OrganizationWebhooksDocument,
 } from './operations';

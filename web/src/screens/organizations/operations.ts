@@ -1,4 +1,5 @@
 import { graphql } from '../../gql';
+import type { OrganizationQuery } from '../../gql/graphql';
 
 export const MyOrganizationsDocument = graphql(`
   query MyOrganizations {
@@ -22,6 +23,9 @@ export const OrganizationDocument = graphql(`
     }
   }
 `);
+
+/** One organization as its screen and every tab panel read it. */
+export type Organization = OrganizationQuery['organization'];
 
 export const OrganizationMembersDocument = graphql(`
   query OrganizationMembers($organizationId: ID!) {
