@@ -3,7 +3,7 @@ import { accessToken, request } from '../../api/client';
 import { type AuthPayloadLike, useSession } from '../../app/session';
 import type { VerifyTwoFactorSetupEmailMutation } from '../../gql/graphql';
 import { useI18n } from '../../i18n';
-import { ErrorText, Field, Form, Notice, useAction } from '../../components/forms';
+import { useAction } from '../../components/forms';
 import {
   CancelTwoFactorSetupDocument,
   CompleteTwoFactorSetupDocument,
@@ -11,8 +11,7 @@ import {
   StartTwoFactorSetupDocument,
   VerifyTwoFactorSetupEmailDocument,
 } from './operations';
-import { EnrollmentKey } from './EnrollmentKey';
-import { RecoveryCodesSaver } from './RecoveryCodesSaver';
+import { AppStep, CodesStep, CompletedStep, EmailCodeStep, RequestStep } from './SetupSteps';
 
 type Enrollment = VerifyTwoFactorSetupEmailMutation['verifyTwoFactorSetupEmail'];
 type Step =
@@ -29,11 +28,10 @@ const STEP_NUMBER: Record<Step['name'], number> = { request: 1, emailCode: 2, ap
  * the app, recovery codes, completion. Nothing is saved to the account before 'Complete'.
  */
 export function SetupFlow({ onCancel, onFinished }: { onCancel: () => void; onFinished: () => void }) {
-  const { t, formatDateTime } = useI18n();
+  const { t } = useI18n();
   const session = useSession();
   const email = session.user?.email ?? '';
   const [step, setStep] = useState<Step>({ name: 'request' });
-  const [code, setCode] = useState('');
   const [resent, setResent] = useState(false);
 
   const start = useAction(async (again: boolean) => {
@@ -41,14 +39,12 @@ export function SetupFlow({ onCancel, onFinished }: { onCancel: () => void; onFi
     setStep({ name: 'emailCode', email: startTwoFactorSetup.email, expiresAt: startTwoFactorSetup.expiresAt });
     setResent(again);
   });
-  const verifyEmail = useAction(async () => {
+  const verifyEmail = useAction(async (code: string) => {
     const { verifyTwoFactorSetupEmail } = await request(VerifyTwoFactorSetupEmailDocument, { code: code.trim() });
-    setCode('');
     setStep({ name: 'app', enrollment: verifyTwoFactorSetupEmail });
   });
-  const confirm = useAction(async (enrollment: Enrollment) => {
+  const confirm = useAction(async (enrollment: Enrollment, code: string) => {
     const { confirmTwoFactorSetup } = await request(ConfirmTwoFactorSetupDocument, { code: code.trim() });
-    setCode('');
     setStep({ name: 'codes', enrollment, codes: confirmTwoFactorSetup.codes });
   });
   const complete = useAction(async () => {
@@ -65,12 +61,6 @@ export function SetupFlow({ onCancel, onFinished }: { onCancel: () => void; onFi
     }
   };
 
-  const cancelButton = (
-    <button type="button" onClick={() => void cancel()}>
-      {t.cancel}
-    </button>
-  );
-
   return (
     <div className="setup">
       {step.name !== 'completed' && (
@@ -80,104 +70,47 @@ export function SetupFlow({ onCancel, onFinished }: { onCancel: () => void; onFi
       )}
 
       {step.name === 'request' && (
-        <section aria-labelledby="setup-request">
-          <h2 id="setup-request">{t.setup.requestTitle}</h2>
-          <p>{t.setup.requestIntro}</p>
-          <Form onSubmit={() => void start.run(false)}>
-            <Field label={t.setup.loginEmail} type="email" value={email} readOnly />
-            <ErrorText error={start.error} />
-            <div className="actions end">
-              {cancelButton}
-              <button type="submit" className="primary" disabled={start.busy}>
-                {t.setup.request}
-              </button>
-            </div>
-          </Form>
-        </section>
+        <RequestStep email={email} busy={start.busy} error={start.error} onRequest={() => void start.run(false)} onCancel={() => void cancel()} />
       )}
-
       {step.name === 'emailCode' && (
-        <section aria-labelledby="setup-email">
-          <h2 id="setup-email">{t.setup.confirmTitle}</h2>
-          <p>{t.setup.sentTo(step.email, formatDateTime(step.expiresAt))}</p>
-          {resent && <Notice>{t.setup.resent}</Notice>}
-          <Form onSubmit={() => void verifyEmail.run()}>
-            <Field
-              label={t.setup.emailCode}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              required
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-            />
-            <ErrorText error={verifyEmail.error ?? start.error} />
-            <div className="actions end">
-              {cancelButton}
-              <button type="button" onClick={() => void start.run(true)} disabled={start.busy}>
-                {t.setup.resend}
-              </button>
-              <button type="submit" className="primary" disabled={verifyEmail.busy}>
-                {t.setup.verify}
-              </button>
-            </div>
-          </Form>
-        </section>
+        <EmailCodeStep
+          sentTo={step.email}
+          expiresAt={step.expiresAt}
+          resent={resent}
+          verifying={verifyEmail.busy}
+          resending={start.busy}
+          error={verifyEmail.error ?? start.error}
+          onVerify={(code) => void verifyEmail.run(code)}
+          onResend={() => void start.run(true)}
+          onCancel={() => void cancel()}
+        />
       )}
-
       {step.name === 'app' && (
-        <section aria-labelledby="setup-app">
-          <h2 id="setup-app">{t.setup.scanTitle}</h2>
-          <p>{t.setup.scanIntro}</p>
-          <EnrollmentKey enrollment={step.enrollment} />
-          <p className="hint">{t.setup.noApp}</p>
-          <h3>{t.setup.appCodeTitle}</h3>
-          <Form onSubmit={() => void confirm.run(step.enrollment)}>
-            <Field
-              label={t.setup.appCode}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              required
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-            />
-            <ErrorText error={confirm.error} />
-            <div className="actions end">
-              {cancelButton}
-              <button type="submit" className="primary" disabled={confirm.busy}>
-                {t.setup.verify}
-              </button>
-            </div>
-          </Form>
-        </section>
+        <AppStep
+          enrollment={step.enrollment}
+          busy={confirm.busy}
+          error={confirm.error}
+          onConfirm={(code) => void confirm.run(step.enrollment, code)}
+          onCancel={() => void cancel()}
+        />
       )}
-
       {step.name === 'codes' && (
-        <section aria-labelledby="setup-codes">
-          <h2 id="setup-codes">{t.setup.savedTitle}</h2>
-          <RecoveryCodesSaver
-            codes={step.codes}
-            email={email}
-            issuer={step.enrollment.issuer}
-            busy={complete.busy}
-            error={complete.error}
-            onComplete={() => void complete.run()}
-          />
-        </section>
+        <CodesStep
+          codes={step.codes}
+          email={email}
+          issuer={step.enrollment.issuer}
+          busy={complete.busy}
+          error={complete.error}
+          onComplete={() => void complete.run()}
+        />
       )}
-
       {step.name === 'completed' && (
-        <section aria-labelledby="setup-done">
-          <h2 id="setup-done">{t.setup.completedTitle}</h2>
-          <p>{t.setup.completedText}</p>
-          <button type="button" className="primary" onClick={() => {
-              session.accept(step.payload);
-              onFinished();
-            }}>
-            {t.setup.toAccount}
-          </button>
-        </section>
+        <CompletedStep
+          onToAccount={() => {
+            session.accept(step.payload);
+            onFinished();
+          }}
+        />
       )}
     </div>
   );
