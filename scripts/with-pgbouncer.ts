@@ -96,6 +96,8 @@ ignore_startup_parameters = extra_float_digits,options
   }
   const url = new URL(server);
   url.port = String(port);
+  // The pooler is reached over TCP: drop a `?host=` naming the server's Unix socket folder.
+  url.search = '';
   return {
     url,
     async stop() {

@@ -17,6 +17,13 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(new AggregateError([withCode('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED')]))).toBe(true);
   });
 
+  it("knows a stopped server's missing Unix socket, and no other missing file", () => {
+    const socket = '/srv/app/.data/postgres/.s.PGSQL.5432';
+    expect(isDatabaseUnavailable(Object.assign(withCode(`connect ENOENT ${socket}`, 'ENOENT'), { address: socket }))).toBe(true);
+    const template = '/srv/app/dist/src/mail/templates/code.hbs';
+    expect(isDatabaseUnavailable(Object.assign(withCode(`ENOENT: no such file or directory, open '${template}'`, 'ENOENT'), { path: template }))).toBe(false);
+  });
+
   it("knows node-postgres's code-less messages, also as a QueryFailedError or a cause", () => {
     expect(isDatabaseUnavailable(new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly')))).toBe(true);
     expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);

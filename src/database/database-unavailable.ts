@@ -8,6 +8,8 @@ import { QueryRunnerAlreadyReleasedError } from 'typeorm';
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '25006']);
 /** Socket errors of the connection to PostgreSQL (or to the pooler or balancer in front of it). */
 const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** A stopped PostgreSQL removes its Unix socket: connecting then fails with ENOENT on that path. */
+const isMissingPostgresSocket = (code: unknown, address: unknown) => code === 'ENOENT' && typeof address === 'string' && address.includes('/.s.PGSQL.');
 /** node-postgres and its pool say these without a code. */
 const UNAVAILABLE_MESSAGES = [
   /^Connection terminated/,
@@ -25,8 +27,9 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   // TypeORM releases a transaction's query runner when its connection errors (a node stopped
   // mid-transaction): the COMMIT that follows then throws this, not the socket error.
   if (error instanceof QueryRunnerAlreadyReleasedError) return true;
-  const { code, message, driverError, cause, errors } = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
+  const { code, address, message, driverError, cause, errors } = error as { code?: unknown; address?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
   if (typeof code === 'string' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_SOCKET_CODES.has(code))) return true;
+  if (isMissingPostgresSocket(code, address)) return true;
   if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message))) return true;
   const inner = [driverError, cause, ...(Array.isArray(errors) ? errors : [])];
   return inner.some((candidate) => isDatabaseUnavailable(candidate, depth + 1));

@@ -8,8 +8,27 @@ import { Logger } from '@nestjs/common';
 import { closedAncestor, clusterLocation, clusterPassword, type SystemUser } from './cluster-location';
 
 export interface EmbeddedDatabase {
+  /**
+   * For pg and TypeORM: over the cluster's Unix socket when it has one (`?host=` names the socket's
+   * folder and, as in libpq, wins over the host before it), else over TCP.
+   */
   url: string;
+  /** The same cluster over TCP on 127.0.0.1, for what cannot use a socket (PgBouncer's config). */
+  tcpUrl: string;
   stop(): Promise<void>;
+}
+
+/** The longest path a Unix socket may have (sun_path is 108 bytes with its terminating zero). */
+const SOCKET_PATH_MAX = 107;
+
+/**
+ * Where the cluster puts its Unix socket: its own folder, unless the socket's path would be too
+ * long for the kernel or would not fit in PostgreSQL's comma-separated setting. The service reaches the database through it, which costs a query about a
+ * quarter less CPU than TCP on loopback (measured in `bench/README.md`).
+ */
+export function socketFolder(clusterDir: string, port: number): string | undefined {
+  const fits = join(clusterDir, `.s.PGSQL.${port}`).length <= SOCKET_PATH_MAX && !/[\s,"']/.test(clusterDir);
+  return fits ? clusterDir : undefined;
 }
 
 /** A failure a person can act on, logged as one line without a stack. */
@@ -166,7 +185,8 @@ export async function startEmbeddedPostgres(options: {
 
   const port = options.port ?? (await freePort());
   const postgres = join(binDir, 'bin', 'postgres');
-  const flags = ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+  const socketDir = socketFolder(clusterDir, port);
+  const flags = ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir ?? ''}`, '-c', 'max_connections=200'];
   for (const [name, value] of Object.entries(options.settings ?? {})) flags.push('-c', `${name}=${value}`);
   const child = run(postgres, flags, runAs);
   await new Promise<void>((ready, fail) => {
@@ -184,8 +204,10 @@ export async function startEmbeddedPostgres(options: {
   const stopOnExit = () => child.kill('SIGINT');
   process.once('exit', stopOnExit);
 
+  const tcpUrl = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    url: socketDir ? `${tcpUrl}?host=${encodeURIComponent(socketDir)}` : tcpUrl,
+    tcpUrl,
     async stop() {
       process.removeListener('exit', stopOnExit);
       if (child.exitCode === null && child.signalCode === null) {
