@@ -33,8 +33,8 @@ async function main(): Promise<void> {
     const database = await startEmbeddedPostgres({ dataDir: config.dataDir, persistent: true });
     embedded = database;
     config = { ...config, databaseUrl: database.url };
-    const socket = new URL(database.url).searchParams.get('host');
-    logger.log(`Database: embedded PostgreSQL at ${new URL(database.tcpUrl).host}${socket ? `, reached through its Unix socket in ${socket}` : ''}, data in ${resolve(config.dataDir, 'postgres')}`);
+    const through = database.socketDir ? `, reached through its Unix socket in ${database.socketDir}` : '';
+    logger.log(`Database: embedded PostgreSQL at ${new URL(database.tcpUrl).host}${through}, data in ${resolve(config.dataDir, 'postgres')}`);
   }
   const applied = await runMigrations(config.databaseMigrationUrl ?? config.databaseUrl!);
   if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);

@@ -8,6 +8,8 @@ import { startTestApp, type TestApp } from './support/test-app';
  * tools that need a host and port still reach the same cluster over TCP.
  */
 const onEmbeddedCluster = !process.env.TEST_DATABASE_URL;
+/** `npm run test:pgbouncer`: the apps connect to PgBouncer, which connects to the cluster over TCP. */
+const throughPooler = Boolean(process.env.TEST_DATABASE_POOLER_URL);
 let t: TestApp;
 
 beforeAll(async () => {
@@ -23,7 +25,7 @@ describe('the embedded database', () => {
     expect(rows).toEqual([{ address: null }]);
   });
 
-  it.runIf(!onEmbeddedCluster)('is not in use: the service reaches the given database over TCP', async () => {
+  it.runIf(throughPooler)('is reached through PgBouncer over TCP when the tests run behind it: PostgreSQL sees its address', async () => {
     const rows: Array<{ address: string | null }> = await t.app.get(DataSource).query('SELECT inet_client_addr()::text AS address');
     expect(rows[0].address).not.toBeNull();
   });
