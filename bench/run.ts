@@ -212,9 +212,10 @@ async function main(): Promise<void> {
     if (users.length < settings.connections * 2) throw new Error(`only ${users.length} users were created in the setup budget`);
     // The sign-ups ran the password-strength worker (its dictionaries, ~70 MiB); no scenario sets a
     // password, so they start once it has ended, and its cost is reported with the sign-ups.
-    await phase('wait for the password-strength worker to end', () => new Promise((done) => setTimeout(done, PASSWORD_STRENGTH_IDLE_MS + 2_000)));
+    const workerEndedAfterMs = PASSWORD_STRENGTH_IDLE_MS + 2_000;
+    await phase('wait for the password-strength worker to end', () => new Promise((done) => setTimeout(done, workerEndedAfterMs)));
     const setupNotes: string[] = [
-      `${users.length} users with 2FA created through the API (signUp → startTwoFactorSetup → code from mail → verifyTwoFactorSetupEmail → confirmTwoFactorSetup → completeTwoFactorSetup) in ${phases['create users with 2FA'].toFixed(0)} s${users.length < settings.users ? ` (asked for ${settings.users}; the setup budget ran out)` : ''}; server peak RSS meanwhile ${Math.round(signUpPeakRss / 1048576)} MiB, the password-strength worker included; the scenarios start ${(PASSWORD_STRENGTH_IDLE_MS + 2_000) / 1000} s after the last sign-up, when it has ended`,
+      `${users.length} users with 2FA created through the API (signUp → startTwoFactorSetup → code from mail → verifyTwoFactorSetupEmail → confirmTwoFactorSetup → completeTwoFactorSetup) in ${phases['create users with 2FA'].toFixed(0)} s${users.length < settings.users ? ` (asked for ${settings.users}; the setup budget ran out)` : ''}; server peak RSS meanwhile ${Math.round(signUpPeakRss / 1048576)} MiB, the password-strength worker included; the scenarios start ${workerEndedAfterMs / 1000} s after the last sign-up, when it has ended`,
     ];
 
     const scenarioUrl = `${baseUrl}/graphql`;
